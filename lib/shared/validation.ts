@@ -1,0 +1,161 @@
+/**
+ * The validation rules shared by the construct (at synth time) and the Lambda handler (before
+ * any API call), so that a hand-edited template is held to exactly the rules the construct applies.
+ *
+ * Pure functions only: this module is bundled into the Lambda, so it must not import aws-cdk-lib.
+ */
+import { AcceptLanguage } from '../accept-language';
+
+/** Service Catalog `Id` shape: 1-100 characters of `[a-zA-Z0-9_-]`. */
+const PROVISIONED_PRODUCT_ID = /^[a-zA-Z0-9_-]{1,100}$/;
+/** Service Catalog `IdempotencyToken` shape. */
+export const IDEMPOTENCY_TOKEN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,127}$/;
+/** Service Catalog `PropertyValue` shape: at most 1024 characters. */
+export const MAX_PROPERTY_VALUE_LENGTH = 1024;
+
+export const MIN_TIMEOUT_SECONDS = 1;
+/** CloudFormation waits at most one hour for a custom resource. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+const PARTITION = 'aws(?:-[a-z]+)*';
+const ACCOUNT = '\\d{12}';
+/** IAM user, role and session names. */
+const IAM_NAME = '[\\w+=,.@-]{1,64}';
+const SESSION_NAME = '[\\w+=,.@-]{2,64}';
+/** An IAM path: `/` or `/segment/.../`, printable ASCII without further slashes in a segment. */
+const IAM_PATH = '(?:[\\x21-\\x2e\\x30-\\x7e]+/)*';
+
+const IAM_USER_OR_ROLE_ARN = new RegExp(`^arn:(${PARTITION}):iam::(${ACCOUNT}):(user|role)/(${IAM_PATH})(${IAM_NAME})$`);
+const ASSUMED_ROLE_ARN = new RegExp(`^arn:(${PARTITION}):sts::(${ACCOUNT}):assumed-role/(${IAM_NAME})/(${SESSION_NAME})$`);
+const SERVICE_LINKED_ROLE_PATH = /^aws-service-role\//;
+
+/** A validation failure that names the field and the value it rejects. */
+export class PropertyValidationError extends Error {
+  constructor(
+    /** The prop or property that holds the bad value. */
+    public readonly field: string,
+    /** The rejected value. */
+    public readonly value: unknown,
+    /** What was expected, and how to fix it. */
+    expectation: string,
+  ) {
+    super(`Invalid ${field} ${describeValue(value)}: ${expectation}`);
+    this.name = 'PropertyValidationError';
+  }
+}
+
+/** What an OWNER or LAUNCH_ROLE ARN names. */
+export interface PrincipalArn {
+  readonly partition: string;
+  readonly account: string;
+  readonly kind: 'user' | 'role' | 'assumed-role';
+  readonly name: string;
+}
+
+/** The provisioned product id must match the Service Catalog `Id` shape. */
+export function validateProvisionedProductId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !PROVISIONED_PRODUCT_ID.test(value)) {
+    throw new PropertyValidationError(field, value,
+      'expected a provisioned product id of 1-100 letters, digits, "_" or "-", such as "pp-abc123def4567".');
+  }
+  return value;
+}
+
+/** OWNER: an IAM user, IAM role or STS assumed-role ARN. */
+export function parseOwnerArn(value: unknown, field: string): PrincipalArn {
+  const expected = 'expected an IAM user, IAM role or STS assumed-role ARN, such as '
+    + '"arn:aws:iam::123456789012:role/PlatformTeam".';
+  const arn = requireArnString(value, field, expected);
+  const principal = matchUserOrRole(arn) ?? matchAssumedRole(arn);
+  if (!principal) {
+    throw new PropertyValidationError(field, value, expected);
+  }
+  rejectServiceLinkedRole(arn, field);
+  return principal;
+}
+
+/** LAUNCH_ROLE: an IAM role ARN, nothing else. */
+export function parseLaunchRoleArn(value: unknown, field: string): PrincipalArn {
+  const expected = 'expected an IAM role ARN, such as "arn:aws:iam::123456789012:role/SCLaunchRole".';
+  const arn = requireArnString(value, field, expected);
+  const principal = matchUserOrRole(arn);
+  if (!principal || principal.kind !== 'role') {
+    throw new PropertyValidationError(field, value, expected);
+  }
+  rejectServiceLinkedRole(arn, field);
+  return principal;
+}
+
+/** Service Catalog only accepts principals of the account that owns the provisioned product. */
+export function validateSameAccount(principalAccount: string, value: string, field: string, stackAccount: string): void {
+  if (principalAccount !== stackAccount) {
+    throw new PropertyValidationError(field, value,
+      `the principal is in account ${principalAccount}, but the stack deploys to account ${stackAccount}; `
+      + 'Service Catalog only accepts principals of the same account as the provisioned product.');
+  }
+}
+
+/** AcceptLanguage: one of the documented codes. */
+export function validateAcceptLanguage(value: unknown, field: string): AcceptLanguage {
+  const codes = Object.values(AcceptLanguage) as string[];
+  if (typeof value !== 'string' || !codes.includes(value)) {
+    throw new PropertyValidationError(field, value, `expected one of ${codes.map((c) => `"${c}"`).join(', ')}.`);
+  }
+  return value as AcceptLanguage;
+}
+
+/** The wait for the record: whole seconds, at most CloudFormation's one hour. */
+export function validateTimeoutSeconds(value: unknown, field: string): number {
+  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds)
+    || seconds < MIN_TIMEOUT_SECONDS || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new PropertyValidationError(field, value,
+      `expected whole seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS} (1 hour, CloudFormation's limit).`);
+  }
+  return seconds;
+}
+
+/** At least one of OWNER and LAUNCH_ROLE must be declared, or there is nothing to enforce. */
+export function validateSomethingDeclared(owner: unknown, launchRole: unknown, fields: string): void {
+  if (owner === undefined && launchRole === undefined) {
+    throw new PropertyValidationError(fields, undefined, 'declare at least one of them; there is nothing to enforce.');
+  }
+}
+
+function requireArnString(value: unknown, field: string, expected: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new PropertyValidationError(field, value, expected);
+  }
+  if (value.length > MAX_PROPERTY_VALUE_LENGTH) {
+    throw new PropertyValidationError(field, value,
+      `it is ${value.length} characters long; Service Catalog accepts at most ${MAX_PROPERTY_VALUE_LENGTH}.`);
+  }
+  return value;
+}
+
+function matchUserOrRole(arn: string): PrincipalArn | undefined {
+  const m = IAM_USER_OR_ROLE_ARN.exec(arn);
+  return m ? { partition: m[1], account: m[2], kind: m[3] as 'user' | 'role', name: m[5] } : undefined;
+}
+
+function matchAssumedRole(arn: string): PrincipalArn | undefined {
+  const m = ASSUMED_ROLE_ARN.exec(arn);
+  return m ? { partition: m[1], account: m[2], kind: 'assumed-role', name: m[3] } : undefined;
+}
+
+function rejectServiceLinkedRole(arn: string, field: string): void {
+  const resource = arn.split(':').slice(5).join(':');
+  if (resource.startsWith('role/') && SERVICE_LINKED_ROLE_PATH.test(resource.slice('role/'.length))) {
+    throw new PropertyValidationError(field, arn,
+      'this is a service-linked role, which only its AWS service can use; name a role of your own.');
+  }
+}
+
+/** Quotes a value for an error message, cut short so that a huge value cannot flood it. */
+function describeValue(value: unknown): string {
+  if (value === undefined) {
+    return '(not set)';
+  }
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 200 ? `${text.slice(0, 200)}…(${text.length} characters)` : text;
+}
