@@ -1,0 +1,41 @@
+/**
+ * The Lambda entry points (`index.onEvent`, `index.isComplete`), bundled by esbuild into the
+ * package's asset. They log without the presigned ResponseURL and shape every error for the
+ * provider framework, which sends the message and stack to CloudFormation as the Reason.
+ */
+import * as handlers from './handlers';
+import { boundMessage } from './messages';
+import { CustomResourceEvent } from './types';
+
+export const onEvent = entryPoint('onEvent', handlers.onEvent);
+export const isComplete = entryPoint('isComplete', handlers.isComplete);
+
+function entryPoint<R>(name: string, handler: (event: CustomResourceEvent, deps: handlers.HandlerDeps) => Promise<R>) {
+  return async (event: CustomResourceEvent): Promise<R> => {
+    const deps = handlers.runtimeDeps();
+    deps.log(`${name} request`, { event: { ...event, ResponseURL: event.ResponseURL === undefined ? undefined : '(redacted)' } });
+    try {
+      const result = await handler(event, deps);
+      deps.log(`${name} result`, { result });
+      return result;
+    } catch (error) {
+      console.error(`${name} failed`, error);
+      throw toFrameworkError(error);
+    }
+  };
+}
+
+/**
+ * The framework's Reason is the error's message plus its stack, untruncated, and CloudFormation
+ * rejects responses over 4 KB. So the error leaves as one bounded line with no stack frames; the
+ * full error, stack included, is in the log written just before.
+ */
+export function toFrameworkError(error: unknown): Error {
+  const message = error instanceof handlers.DeployFailure
+    ? error.message
+    : `Unexpected handler error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}. `
+      + 'The handler log has the stack trace; please report it with the log.';
+  const bounded = new Error(boundMessage(message));
+  bounded.stack = `Error: ${bounded.message}`;
+  return bounded;
+}

@@ -1,0 +1,126 @@
+import {
+  FAST_POLL, PollContext, accountOfStack, classifyRecordStatus, idempotencyToken, judgePoll, nextPoll, planPropertiesUpdate, pollDelayMs,
+} from '../../lambda/decisions';
+
+const OWNER = 'arn:aws:iam::123456789012:role/Owner';
+const LAUNCH = 'arn:aws:iam::123456789012:role/Launch';
+const desired = { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: LAUNCH, timeoutSeconds: 60 };
+
+describe('planPropertiesUpdate', () => {
+  test('Create applies every declared key', () => {
+    expect(planPropertiesUpdate(desired)).toEqual({ kind: 'apply', properties: { OWNER, LAUNCH_ROLE: LAUNCH } });
+    expect(planPropertiesUpdate({ ...desired, owner: undefined })).toEqual({ kind: 'apply', properties: { LAUNCH_ROLE: LAUNCH } });
+  });
+  test('skips when id and declared values are unchanged', () => {
+    expect(planPropertiesUpdate(desired, { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: LAUNCH })).toEqual({ kind: 'skip' });
+  });
+  test('skips when a key is no longer declared and the rest is unchanged', () => {
+    expect(planPropertiesUpdate({ ...desired, launchRoleArn: undefined }, { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: LAUNCH }))
+      .toEqual({ kind: 'skip' });
+  });
+  test.each([
+    ['a new id', { provisionedProductId: 'pp-0', owner: OWNER, launchRoleArn: LAUNCH }],
+    ['a new owner', { provisionedProductId: 'pp-1', owner: 'arn:aws:iam::123456789012:role/Old', launchRoleArn: LAUNCH }],
+    ['a newly declared launch role', { provisionedProductId: 'pp-1', owner: OWNER }],
+  ])('applies on %s', (_title, previous) => {
+    expect(planPropertiesUpdate(desired, previous).kind).toBe('apply');
+  });
+});
+
+describe('idempotencyToken', () => {
+  const request = { StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/g', LogicalResourceId: 'Ownership', RequestId: 'r-1' };
+  test('is deterministic per request and fits the API token shape', () => {
+    const token = idempotencyToken(request);
+    expect(token).toBe(idempotencyToken({ ...request }));
+    expect(token).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,127}$/);
+    expect(token).toHaveLength(64);
+  });
+  test('differs by request, resource and stack', () => {
+    const tokens = new Set([
+      idempotencyToken(request),
+      idempotencyToken({ ...request, RequestId: 'r-2' }),
+      idempotencyToken({ ...request, LogicalResourceId: 'Other' }),
+      idempotencyToken({ ...request, StackId: request.StackId.replace('S', 'T') }),
+    ]);
+    expect(tokens.size).toBe(4);
+  });
+});
+
+test('accountOfStack reads the account of a StackId, or nothing', () => {
+  expect(accountOfStack('arn:aws:cloudformation:us-east-1:123456789012:stack/S/g')).toBe('123456789012');
+  expect(accountOfStack('not-an-arn')).toBeUndefined();
+  expect(accountOfStack(undefined)).toBeUndefined();
+});
+
+test.each([
+  ['SUCCEEDED', 'succeeded'], ['FAILED', 'failed'],
+  ['CREATED', 'pending'], ['IN_PROGRESS', 'pending'], ['IN_PROGRESS_IN_ERROR', 'pending'], [undefined, 'pending'],
+])('record status %s is %s', (status, verdict) => {
+  expect(classifyRecordStatus(status)).toBe(verdict);
+});
+
+describe('polling schedule', () => {
+  test('delays grow from 200 ms by 1.5x up to 2 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map(pollDelayMs)).toEqual([200, 300, 450, 675, 1013, 1519, 2000, 2000, 2000]);
+  });
+
+  test('a record finishing after 0.3 s is seen at the third poll, 0.5 s after the first', () => {
+    let t = 0;
+    const seen: number[] = [t];
+    for (let polls = 1; t < 300; polls++) {
+      const next = nextPoll({ pollsSoFar: polls, now: t, waitStartedAt: 0, deadline: 60_000 });
+      if (next.kind !== 'sleep') throw new Error('expected a sleep');
+      t += next.ms;
+      seen.push(t);
+    }
+    expect(seen).toEqual([0, 200, 500]);
+  });
+
+  test('a record finishing after 10 s is seen within 12 polls, inside the window', () => {
+    let t = 0;
+    let polls = 1;
+    while (t < 10_000) {
+      const next = nextPoll({ pollsSoFar: polls, now: t, waitStartedAt: 0, deadline: 3_600_000 });
+      if (next.kind !== 'sleep') throw new Error(`handed back at ${t} ms`);
+      t += next.ms;
+      polls++;
+    }
+    expect(polls).toBeLessThanOrEqual(12);
+  });
+
+  test('hands back once the next poll would fall outside the window', () => {
+    expect(nextPoll({ pollsSoFar: 10, now: FAST_POLL.windowMs - 500, waitStartedAt: 0, deadline: 3_600_000 })).toEqual({ kind: 'hand-back' });
+    expect(nextPoll({ pollsSoFar: 1, now: FAST_POLL.windowMs + 1, waitStartedAt: 0, deadline: 3_600_000 })).toEqual({ kind: 'hand-back' });
+  });
+
+  test('never sleeps past the deadline', () => {
+    expect(nextPoll({ pollsSoFar: 10, now: 2_500, waitStartedAt: 0, deadline: 3_000 })).toEqual({ kind: 'sleep', ms: 500 });
+  });
+});
+
+describe('judgePoll', () => {
+  const ctx: PollContext = { provisionedProductId: 'pp-1', recordId: 'rec-1', timeoutSeconds: 60, deadline: 60_000, now: 1_000, lastStatus: 'CREATED' };
+  test('SUCCEEDED completes', () => {
+    expect(judgePoll(ctx, { kind: 'record', status: 'SUCCEEDED', errors: [] })).toEqual({ kind: 'complete', status: 'SUCCEEDED' });
+  });
+  test('FAILED fails with every error', () => {
+    const decision = judgePoll(ctx, { kind: 'record', status: 'FAILED', errors: [{ Code: 'A', Description: 'a' }, { Code: 'B', Description: 'b' }] });
+    expect(decision).toEqual({ kind: 'fail', message: expect.stringContaining('rec-1 for provisioned product pp-1 FAILED: A: a; B: b.') });
+  });
+  test('FAILED without errors says so', () => {
+    expect(judgePoll(ctx, { kind: 'record', status: 'FAILED', errors: [] }))
+      .toEqual({ kind: 'fail', message: expect.stringContaining('FAILED: (the record reported no errors)') });
+  });
+  test('a pending status is pending until the deadline, then a timeout naming the status', () => {
+    expect(judgePoll(ctx, { kind: 'record', status: 'IN_PROGRESS_IN_ERROR', errors: [] })).toEqual({ kind: 'pending', lastStatus: 'IN_PROGRESS_IN_ERROR' });
+    expect(judgePoll({ ...ctx, now: 60_000 }, { kind: 'record', status: 'IN_PROGRESS_IN_ERROR', errors: [] }))
+      .toEqual({ kind: 'fail', message: expect.stringContaining('its last status was IN_PROGRESS_IN_ERROR') });
+  });
+  test('a transient error keeps the last status seen', () => {
+    expect(judgePoll({ ...ctx, lastStatus: 'IN_PROGRESS' }, { kind: 'transient-error', error: 'ThrottlingException: slow down' }))
+      .toEqual({ kind: 'pending', lastStatus: 'IN_PROGRESS' });
+  });
+  test('a terminal status seen exactly at the deadline still counts', () => {
+    expect(judgePoll({ ...ctx, now: 90_000 }, { kind: 'record', status: 'SUCCEEDED', errors: [] }).kind).toBe('complete');
+  });
+});

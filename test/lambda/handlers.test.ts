@@ -1,0 +1,227 @@
+import {
+  DescribeRecordCommand, ServiceCatalogClient, ServiceCatalogServiceException, UpdateProvisionedProductPropertiesCommand,
+} from '@aws-sdk/client-service-catalog';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DeployFailure, HandlerDeps, isComplete, onEvent } from '../../lambda/handlers';
+import { CustomResourceEvent } from '../../lambda/types';
+
+const sc = mockClient(ServiceCatalogClient);
+const ACCOUNT = '123456789012';
+const OWNER = `arn:aws:iam::${ACCOUNT}:role/PlatformTeam`;
+const LAUNCH = `arn:aws:iam::${ACCOUNT}:role/Launch`;
+const START = 1_800_000_000_000;
+
+function fakeDeps() {
+  let now = START;
+  const sleeps: number[] = [];
+  const deps: HandlerDeps & { sleeps: number[]; advance(ms: number): void } = {
+    client: new ServiceCatalogClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
+    now: () => now,
+    sleep: async (ms) => { sleeps.push(ms); now += ms; },
+    log: () => undefined,
+    sleeps,
+    advance: (ms) => { now += ms; },
+  };
+  return deps;
+}
+
+function event(overrides: Partial<CustomResourceEvent> = {}): CustomResourceEvent {
+  return {
+    RequestType: 'Create',
+    StackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/S/guid`,
+    RequestId: 'req-1',
+    LogicalResourceId: 'Ownership',
+    ResourceProperties: { ServiceToken: 'arn:x', ProvisionedProductId: 'pp-1', Owner: OWNER, LaunchRoleArn: LAUNCH, TimeoutSeconds: '60' },
+    ...overrides,
+  };
+}
+
+function serviceError(name: string, fault: 'client' | 'server' = 'client', statusCode = 400) {
+  return new ServiceCatalogServiceException({ name, $fault: fault, $metadata: { httpStatusCode: statusCode }, message: `${name} happened` });
+}
+
+beforeEach(() => sc.reset());
+
+describe('onEvent', () => {
+  test('Create calls UpdateProvisionedProductProperties with the declared keys and a valid deterministic token', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).resolves({ RecordId: 'rec-1', Status: 'CREATED' });
+    const result = await onEvent(event(), fakeDeps());
+    expect(result).toEqual({
+      PhysicalResourceId: 'pp-1',
+      Data: { RecordId: 'rec-1', RecordStatus: 'CREATED', WaitStartedAt: String(START) },
+    });
+    const calls = sc.commandCalls(UpdateProvisionedProductPropertiesCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0].args[0].input;
+    expect(input.ProvisionedProductProperties).toEqual({ OWNER: OWNER, LAUNCH_ROLE: LAUNCH });
+    expect(input.IdempotencyToken).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,127}$/);
+    expect(input.AcceptLanguage).toBeUndefined();
+
+    await onEvent(event(), fakeDeps());
+    await onEvent(event({ RequestId: 'req-2' }), fakeDeps());
+    const tokens = sc.commandCalls(UpdateProvisionedProductPropertiesCommand).map((c) => c.args[0].input.IdempotencyToken);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(tokens[2]).not.toBe(tokens[0]);
+  });
+
+  test('sends only the declared key, and the AcceptLanguage', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).resolves({ RecordId: 'rec-1', Status: 'CREATED' });
+    await onEvent(event({ ResourceProperties: { ProvisionedProductId: 'pp-1', LaunchRoleArn: LAUNCH, AcceptLanguage: 'zh', TimeoutSeconds: '60' } }), fakeDeps());
+    const input = sc.commandCalls(UpdateProvisionedProductPropertiesCommand)[0].args[0].input;
+    expect(input.ProvisionedProductProperties).toEqual({ LAUNCH_ROLE: LAUNCH });
+    expect(input.AcceptLanguage).toBe('zh');
+  });
+
+  test('Update with the same id, owner and launch role makes no call', async () => {
+    const props = event().ResourceProperties!;
+    const result = await onEvent(event({
+      RequestType: 'Update', PhysicalResourceId: 'pp-1',
+      OldResourceProperties: { ...props, TimeoutSeconds: '1800', AcceptLanguage: 'en' },
+    }), fakeDeps());
+    expect(sc.calls()).toHaveLength(0);
+    expect(result).toEqual({ PhysicalResourceId: 'pp-1', Data: { RecordId: '', RecordStatus: 'UNCHANGED', WaitStartedAt: String(START) } });
+  });
+
+  test.each([
+    ['the owner', { Owner: `arn:aws:iam::${ACCOUNT}:role/Old` }],
+    ['the launch role', { LaunchRoleArn: `arn:aws:iam::${ACCOUNT}:role/OldLaunch` }],
+    ['the id', { ProvisionedProductId: 'pp-0' }],
+  ])('Update where %s changed applies every declared key', async (_what, old) => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).resolves({ RecordId: 'rec-2', Status: 'CREATED' });
+    const result = await onEvent(event({
+      RequestType: 'Update', PhysicalResourceId: 'pp-1', OldResourceProperties: { ...event().ResourceProperties, ...old },
+    }), fakeDeps());
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)[0].args[0].input.ProvisionedProductProperties)
+      .toEqual({ OWNER: OWNER, LAUNCH_ROLE: LAUNCH });
+    expect(result.PhysicalResourceId).toBe('pp-1');
+  });
+
+  test('Delete makes no call and keeps the physical id, even with broken properties', async () => {
+    const result = await onEvent(event({ RequestType: 'Delete', PhysicalResourceId: 'pp-1', ResourceProperties: { Owner: 'garbage' } }), fakeDeps());
+    expect(result).toEqual({ PhysicalResourceId: 'pp-1' });
+    expect(sc.calls()).toHaveLength(0);
+  });
+
+  test.each([
+    ['ResourceNotFoundException', /Provisioned product pp-1 was not found \(ResourceNotFoundException: ResourceNotFoundException happened\)\. Check provisionedProductId/],
+    ['InvalidStateException', /Provisioned product pp-1 is busy with another operation .* Wait until its status is AVAILABLE/],
+    ['InvalidParametersException', /Service Catalog rejected the owner or launch role for provisioned product pp-1 \(InvalidParametersException/],
+    ['AccessDeniedException', /UpdateProvisionedProductProperties for provisioned product pp-1 failed \(AccessDeniedException: .*\)\. Check the handler role/],
+  ])('%s fails with a message that says what to do', async (name, message) => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError(name));
+    await expect(onEvent(event(), fakeDeps())).rejects.toThrow(message);
+  });
+
+  test('invalid properties fail before any call, naming the property and value', async () => {
+    await expect(onEvent(event({ ResourceProperties: { ProvisionedProductId: 'pp-1', Owner: `arn:aws:iam::${ACCOUNT}:group/G`, TimeoutSeconds: '60' } }), fakeDeps()))
+      .rejects.toThrow(new DeployFailure(`Invalid Owner "arn:aws:iam::${ACCOUNT}:group/G": expected an IAM user, IAM role or STS assumed-role ARN, `
+        + 'such as "arn:aws:iam::123456789012:role/PlatformTeam". No call was made to Service Catalog. Fix the construct\'s props '
+        + '(or the template\'s properties), then redeploy.'));
+    expect(sc.calls()).toHaveLength(0);
+  });
+
+  test('a principal of another account than the stack is refused before any call', async () => {
+    await expect(onEvent(event({ ResourceProperties: { ProvisionedProductId: 'pp-1', LaunchRoleArn: 'arn:aws:iam::999999999999:role/L', TimeoutSeconds: '60' } }), fakeDeps()))
+      .rejects.toThrow(/Invalid LaunchRoleArn "arn:aws:iam::999999999999:role\/L": the principal is in account 999999999999, but the stack deploys to account 123456789012/);
+    expect(sc.calls()).toHaveLength(0);
+  });
+});
+
+describe('isComplete', () => {
+  const started = (data: Record<string, string> = {}) => event({
+    PhysicalResourceId: 'pp-1',
+    Data: { RecordId: 'rec-1', RecordStatus: 'CREATED', WaitStartedAt: String(START), ...data },
+  });
+
+  test('polls with a short growing backoff and completes on SUCCEEDED', async () => {
+    sc.on(DescribeRecordCommand)
+      .resolvesOnce({ RecordDetail: { Status: 'CREATED' } })
+      .resolvesOnce({ RecordDetail: { Status: 'IN_PROGRESS' } })
+      .resolvesOnce({ RecordDetail: { Status: 'IN_PROGRESS_IN_ERROR' } })
+      .resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    const deps = fakeDeps();
+    await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(4);
+    expect(sc.commandCalls(DescribeRecordCommand)[0].args[0].input).toEqual({ Id: 'rec-1', AcceptLanguage: undefined });
+    expect(deps.sleeps).toEqual([200, 300, 450]);
+  });
+
+  test('FAILED fails with the product, the record and every RecordErrors entry', async () => {
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'FAILED', RecordErrors: [
+      { Code: 'AccessDenied', Description: 'launch role cannot be assumed' },
+      { Code: 'InvalidOwner', Description: 'owner does not exist' },
+    ] } });
+    await expect(isComplete(started(), fakeDeps())).rejects.toThrow(
+      'Service Catalog record rec-1 for provisioned product pp-1 FAILED: AccessDenied: launch role cannot be assumed; '
+      + 'InvalidOwner: owner does not exist. The product keeps its previous owner and launch role. Fix the cause above, then redeploy.');
+  });
+
+  test('hands back to the waiter (IsComplete false, no Data) after the fast-poll window', async () => {
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
+    const deps = fakeDeps();
+    await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: false });
+    const total = deps.sleeps.reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(15_000);
+    expect(Math.max(...deps.sleeps)).toBe(2000);
+    expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(deps.sleeps.length + 1);
+  });
+
+  test('a later waiter invocation polls once and hands back', async () => {
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
+    const deps = fakeDeps();
+    deps.advance(30_000);
+    await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: false });
+    expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(1);
+    expect(deps.sleeps).toEqual([]);
+  });
+
+  test('past the timeout, fails naming the record and its last status', async () => {
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
+    const deps = fakeDeps();
+    deps.advance(61_000);
+    await expect(isComplete(started(), deps)).rejects.toThrow(
+      /^Timed out after 60 s waiting for Service Catalog record rec-1 of provisioned product pp-1; its last status was IN_PROGRESS\..*describe-record --id rec-1/);
+  });
+
+  test('a timeout shorter than the window is enforced inside the window', async () => {
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
+    const deps = fakeDeps();
+    const e = started();
+    await expect(isComplete({ ...e, ResourceProperties: { ...e.ResourceProperties, TimeoutSeconds: '3' } }, deps))
+      .rejects.toThrow(/Timed out after 3 s/);
+    expect(deps.sleeps.reduce((a, b) => a + b, 0)).toBe(3000);
+  });
+
+  test.each([
+    ['throttling past the SDK retries', serviceError('ThrottlingException')],
+    ['a 5xx', serviceError('InternalFailure', 'server', 500)],
+    ['a connection reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ])('%s while polling is not a failure: polling goes on', async (_title, error) => {
+    sc.on(DescribeRecordCommand).rejectsOnce(error).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    await expect(isComplete(started(), fakeDeps())).resolves.toEqual({ IsComplete: true, Data: { RecordStatus: 'SUCCEEDED' } });
+  });
+
+  test('transient errors until the window ends hand back instead of throwing', async () => {
+    sc.on(DescribeRecordCommand).rejects(serviceError('ThrottlingException'));
+    await expect(isComplete(started(), fakeDeps())).resolves.toEqual({ IsComplete: false });
+  });
+
+  test('transient errors past the deadline fail with the last status and the last error', async () => {
+    sc.on(DescribeRecordCommand).rejects(serviceError('ThrottlingException'));
+    const deps = fakeDeps();
+    deps.advance(70_000);
+    await expect(isComplete(started({ RecordStatus: 'IN_PROGRESS' }), deps))
+      .rejects.toThrow(/last status was IN_PROGRESS\. The last DescribeRecord call failed with: ThrottlingException: ThrottlingException happened\./);
+  });
+
+  test('a non-transient polling error fails at once with what to check', async () => {
+    sc.on(DescribeRecordCommand).rejects(serviceError('AccessDeniedException'));
+    await expect(isComplete(started(), fakeDeps())).rejects.toThrow(/DescribeRecord for record rec-1 of provisioned product pp-1 failed with AccessDeniedException.*servicecatalog:DescribeRecord permission/);
+  });
+
+  test('Delete and unchanged Updates complete without a call', async () => {
+    await expect(isComplete(event({ RequestType: 'Delete', PhysicalResourceId: 'pp-1' }), fakeDeps())).resolves.toEqual({ IsComplete: true });
+    await expect(isComplete(started({ RecordId: '', RecordStatus: 'UNCHANGED' }), fakeDeps())).resolves.toEqual({ IsComplete: true });
+    expect(sc.calls()).toHaveLength(0);
+  });
+});
