@@ -1,0 +1,2 @@
+export * from './accept-language';
+export * from './provisioned-product-properties';

@@ -1,0 +1,109 @@
+import { existsSync } from 'fs';
+import * as path from 'path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { MAX_TIMEOUT_SECONDS } from './shared/validation';
+
+/** The esbuild bundle of `lambda/`, built by `npm run build` and shipped in the package. */
+export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
+
+/**
+ * The waiter's total timeout sits above the largest per-resource `timeout` (1 hour), so the
+ * handler's own deadline, whose message names the record and its status, always fires first.
+ */
+export const WAITER_TOTAL_TIMEOUT = Duration.seconds(MAX_TIMEOUT_SECONDS + 300);
+export const WAITER_QUERY_INTERVAL = Duration.seconds(5);
+
+/**
+ * The one custom resource provider of a stack, shared by every `ProvisionedProductProperties` in
+ * it: two Lambda functions on one role, the provider framework, and one log group.
+ */
+export class ProvisionedProductPropertiesProvider extends Construct {
+  /** Returns the stack's provider, creating it on first use. */
+  public static getOrCreate(scope: Construct): ProvisionedProductPropertiesProvider {
+    const stack = Stack.of(scope);
+    const id = 'ProvisionedProductPropertiesProvider';
+    return (stack.node.tryFindChild(id) as ProvisionedProductPropertiesProvider | undefined)
+      ?? new ProvisionedProductPropertiesProvider(stack, id);
+  }
+
+  /** The service token for the custom resources. */
+  public readonly serviceToken: string;
+  /** The role shared by the onEvent and isComplete handlers. */
+  public readonly handlerRole: iam.Role;
+  /** The log group of the handlers and of the provider framework. */
+  public readonly logGroup: logs.LogGroup;
+
+  private passRoleStatement?: iam.PolicyStatement;
+  private readonly passableRoleArns = new Set<string>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    if (!existsSync(path.join(HANDLER_ASSET_DIR, 'index.js'))) {
+      throw new Error(`cdk-provisioned-product-properties: the bundled handler is missing at ${HANDLER_ASSET_DIR}. `
+        + 'Run "npm run build" in the package (a package from the npm registry ships it built).');
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.handlerRole = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Sets and follows Service Catalog provisioned product properties (OWNER, LAUNCH_ROLE)',
+    });
+    this.logGroup.grantWrite(this.handlerRole);
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'UpdateAndFollowProvisionedProductProperties',
+      // Service Catalog has no resource-level permissions for these actions.
+      actions: ['servicecatalog:UpdateProvisionedProductProperties', 'servicecatalog:DescribeRecord'],
+      resources: ['*'],
+    }));
+
+    const code = lambda.Code.fromAsset(HANDLER_ASSET_DIR);
+    const handler = (name: 'onEvent' | 'isComplete', timeout: Duration, description: string) =>
+      new lambda.Function(this, name === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        code,
+        handler: `index.${name}`,
+        role: this.handlerRole,
+        memorySize: 256,
+        timeout,
+        logGroup: this.logGroup,
+        description,
+      });
+
+    const provider = new cr.Provider(this, 'Provider', {
+      // Long enough for the SDK's retries of a throttled UpdateProvisionedProductProperties.
+      onEventHandler: handler('onEvent', Duration.minutes(5), 'Calls UpdateProvisionedProductProperties'),
+      // The 15 s in-Lambda poll window plus a DescribeRecord call with its retries.
+      isCompleteHandler: handler('isComplete', Duration.minutes(2), 'Polls DescribeRecord until SUCCEEDED or FAILED'),
+      queryInterval: WAITER_QUERY_INTERVAL,
+      totalTimeout: WAITER_TOTAL_TIMEOUT,
+      logGroup: this.logGroup,
+    });
+    this.serviceToken = provider.serviceToken;
+  }
+
+  /**
+   * Lets the handlers pass `role` to Service Catalog as a launch role. All launch roles share one
+   * statement, so the policy grows by one ARN per distinct role, never by a statement per instance.
+   */
+  public allowPassRole(role: iam.IRole): void {
+    if (this.passableRoleArns.has(role.roleArn)) {
+      return;
+    }
+    this.passableRoleArns.add(role.roleArn);
+    if (!this.passRoleStatement) {
+      this.passRoleStatement = new iam.PolicyStatement({
+        sid: 'PassLaunchRolesToServiceCatalog',
+        actions: ['iam:PassRole'],
+        conditions: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } },
+      });
+      this.handlerRole.addToPrincipalPolicy(this.passRoleStatement);
+    }
+    this.passRoleStatement.addResources(role.roleArn);
+  }
+}

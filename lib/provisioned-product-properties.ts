@@ -1,0 +1,197 @@
+import { Arn, ArnFormat, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { AcceptLanguage } from './accept-language';
+import { ProvisionedProductPropertiesProvider } from './provider';
+import {
+  PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage,
+  validateProvisionedProductId, validateSameAccount, validateSomethingDeclared, validateTimeoutSeconds,
+} from './shared/validation';
+import { DataKey, RESOURCE_TYPE, WireProperties } from './shared/wire-contract';
+
+/**
+ * Properties for `ProvisionedProductProperties`.
+ */
+export interface ProvisionedProductPropertiesProps {
+  /**
+   * The id of the provisioned product, such as `pp-abc123def4567`, or a token such as
+   * `CfnCloudFormationProvisionedProduct.attrProvisionedProductId`.
+   *
+   * Changing it replaces the resource: the new product gets the declared properties, and the
+   * old one is left as it is.
+   */
+  readonly provisionedProductId: string;
+
+  /**
+   * The owner of the provisioned product (the OWNER property): the ARN of an IAM user, an IAM
+   * role or an STS assumed role, in the product's account.
+   *
+   * After a change, the previous owner loses access to the product unless a policy grants it.
+   *
+   * @default - the owner is not managed
+   */
+  readonly owner?: string;
+
+  /**
+   * The launch role of the provisioned product (the LAUNCH_ROLE property): the role Service
+   * Catalog uses for later updates and termination of the product. The handler is allowed to
+   * pass this role, and only this role, to Service Catalog.
+   *
+   * @default - the launch role is not managed
+   */
+  readonly launchRole?: iam.IRole;
+
+  /**
+   * The language of the messages Service Catalog returns.
+   *
+   * @default AcceptLanguage.ENGLISH
+   */
+  readonly acceptLanguage?: AcceptLanguage;
+
+  /**
+   * How long to wait for the change's record to reach SUCCEEDED or FAILED. Past it, the deploy
+   * fails with a message that names the record and its last status. At most 1 hour, which is
+   * as long as CloudFormation waits for a custom resource.
+   *
+   * @default Duration.minutes(30)
+   */
+  readonly timeout?: Duration;
+}
+
+/** The default wait for a record. */
+const DEFAULT_TIMEOUT = Duration.minutes(30);
+/** How much longer CloudFormation waits than the handler, so the handler's message arrives first. */
+const SERVICE_TIMEOUT_MARGIN_SECONDS = 120;
+
+/**
+ * Declares the OWNER and/or LAUNCH_ROLE of an AWS Service Catalog provisioned product, and
+ * enforces them on every deploy: the custom resource calls `UpdateProvisionedProductProperties`,
+ * then waits for the record to reach SUCCEEDED (the deploy goes on) or FAILED (the deploy fails
+ * with the record's errors).
+ *
+ * Every instance in a stack shares one provider (two Lambda functions, one role, the provider
+ * framework's state machine), so each instance adds exactly one resource to the template.
+ *
+ * @example
+ * declare const launchRole: iam.IRole;
+ * declare const product: servicecatalog.CfnCloudFormationProvisionedProduct;
+ *
+ * new ProvisionedProductProperties(this, 'Ownership', {
+ *   provisionedProductId: product.attrProvisionedProductId,
+ *   owner: 'arn:aws:iam::123456789012:role/PlatformTeam',
+ *   launchRole,
+ * });
+ */
+export class ProvisionedProductProperties extends Construct {
+  /**
+   * The id of the provisioned product (the resource's physical id).
+   */
+  public readonly provisionedProductId: string;
+
+  /**
+   * The id of the Service Catalog record of the change the last deploy made. Empty when the
+   * last Update changed nothing, because the declared values were already the deployed ones.
+   */
+  public readonly recordId: string;
+
+  /**
+   * The status of that record: `SUCCEEDED`, or `UNCHANGED` when the last Update made no change.
+   */
+  public readonly recordStatus: string;
+
+  constructor(scope: Construct, id: string, props: ProvisionedProductPropertiesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    const launchRoleArn = props.launchRole?.roleArn;
+    this.validate(props, timeout, launchRoleArn, stack);
+
+    const provider = ProvisionedProductPropertiesProvider.getOrCreate(this);
+    if (props.launchRole) {
+      provider.allowPassRole(props.launchRole);
+    }
+
+    const timeoutSeconds = timeout.toSeconds();
+    const properties: WireProperties = {
+      ProvisionedProductId: props.provisionedProductId,
+      Owner: props.owner,
+      LaunchRoleArn: launchRoleArn,
+      AcceptLanguage: props.acceptLanguage,
+      TimeoutSeconds: Token.isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : String(timeoutSeconds),
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: RESOURCE_TYPE,
+      properties: { ...properties },
+      // Above the handler's own deadline, so that a stuck record fails with the handler's
+      // message instead of hanging the stack for CloudFormation's full hour.
+      serviceTimeout: Token.isUnresolved(timeoutSeconds)
+        ? undefined
+        : Duration.seconds(Math.min(3600, timeoutSeconds + SERVICE_TIMEOUT_MARGIN_SECONDS)),
+    });
+
+    this.provisionedProductId = resource.ref;
+    this.recordId = resource.getAttString(DataKey.RECORD_ID);
+    this.recordStatus = resource.getAttString(DataKey.RECORD_STATUS);
+  }
+
+  /** Applies the shared validation rules to every value known at synth time. */
+  private validate(props: ProvisionedProductPropertiesProps, timeout: Duration, launchRoleArn: string | undefined, stack: Stack) {
+    const fail = (error: unknown): never => {
+      throw error instanceof PropertyValidationError
+        ? new Error(`ProvisionedProductProperties at '${this.node.path}': ${error.message}`)
+        : error;
+    };
+    try {
+      validateSomethingDeclared(props.owner, props.launchRole, 'owner and launchRole');
+      if (!Token.isUnresolved(props.provisionedProductId)) {
+        validateProvisionedProductId(props.provisionedProductId, 'provisionedProductId');
+      }
+      if (props.owner !== undefined) {
+        this.validatePrincipal(props.owner, 'owner', parseOwnerArn, stack);
+      }
+      if (launchRoleArn !== undefined) {
+        this.validatePrincipal(launchRoleArn, 'launchRole', parseLaunchRoleArn, stack);
+      }
+      if (props.acceptLanguage !== undefined) {
+        validateAcceptLanguage(props.acceptLanguage, 'acceptLanguage');
+      }
+      if (!Token.isUnresolved(timeout.toSeconds({ integral: false }))) {
+        this.validateTimeout(timeout);
+      }
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  private validateTimeout(timeout: Duration): void {
+    const seconds = timeout.toSeconds({ integral: false });
+    validateTimeoutSeconds(Number.isInteger(seconds) ? seconds : timeout.toHumanString(), 'timeout');
+  }
+
+  /**
+   * A fully known ARN gets the full rules. An ARN with tokens in it (such as the partition or
+   * account of `Role.fromRoleName`) is split with `Arn.split` and its known parts are checked.
+   */
+  private validatePrincipal(arn: string, field: string, parse: typeof parseOwnerArn, stack: Stack): void {
+    const stackAccount = Token.isUnresolved(stack.account) ? undefined : stack.account;
+    if (!Token.isUnresolved(arn)) {
+      const principal = parse(arn, field);
+      if (stackAccount) validateSameAccount(principal.account, arn, field, stackAccount);
+      return;
+    }
+    if (!arn.startsWith('arn:')) {
+      return; // wholly a token, such as a role created in this app: nothing is known yet
+    }
+    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+    const known = (value: string | undefined) => value !== undefined && !Token.isUnresolved(value);
+    const expectedTypes = field === 'owner' ? ['iam:user', 'iam:role', 'sts:assumed-role'] : ['iam:role'];
+    if (known(parts.service) && known(parts.resource) && !expectedTypes.includes(`${parts.service}:${parts.resource}`)) {
+      throw new PropertyValidationError(field, arn, `expected an ARN of type ${expectedTypes.join(' or ')}, `
+        + `but it names ${parts.service}:${parts.resource}.`);
+    }
+    if (stackAccount && known(parts.account)) {
+      validateSameAccount(parts.account!, arn, field, stackAccount);
+    }
+  }
+}
