@@ -1,0 +1,503 @@
+/**
+ * Exercises the Service Catalog fake through the real @aws-sdk/client-service-catalog, so the
+ * fake is held to what the SDK actually sends and parses.
+ */
+import * as http from 'http';
+import {
+  DescribeProvisionedProductCommand, DescribeRecordCommand, DescribeRecordCommandOutput, ListRecordHistoryCommand,
+  RecordStatus, ScanProvisionedProductsCommand, SearchProvisionedProductsCommand, SearchProvisionedProductsCommandInput, ServiceCatalogClient,
+  ServiceCatalogClientConfig, UpdateProvisionedProductPropertiesCommand,
+} from '@aws-sdk/client-service-catalog';
+import { ServiceCatalogFake } from './service-catalog-fake';
+
+const ACCOUNT = '123456789012';
+const ALICE = `arn:aws:iam::${ACCOUNT}:user/team/alice`;
+const BOB = `arn:aws:iam::${ACCOUNT}:user/bob`;
+const LAUNCH_ROLE = `arn:aws:iam::${ACCOUNT}:role/service-role/SCLaunchRole`;
+const CALLER = `arn:aws:sts::${ACCOUNT}:assumed-role/fake-caller/fake-session`;
+
+const ENV_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_ENDPOINT_URL_SERVICE_CATALOG'] as const;
+const savedEnv: Partial<Record<string, string>> = {};
+
+let fake: ServiceCatalogFake;
+let clients: ServiceCatalogClient[] = [];
+
+beforeAll(() => {
+  for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
+  process.env.AWS_REGION = 'us-east-1';
+  delete process.env.AWS_ENDPOINT_URL_SERVICE_CATALOG;
+});
+
+afterAll(() => {
+  for (const key of ENV_KEYS) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
+});
+
+beforeEach(async () => {
+  fake = await ServiceCatalogFake.start();
+  fake.addProduct({ id: 'pp-main', name: 'main-product', recordDurationMs: 150 });
+});
+
+afterEach(async () => {
+  for (const c of clients) c.destroy();
+  clients = [];
+  await fake.stop();
+});
+
+/** A client pointed at the fake with an explicit endpoint; credentials and region come from the env. */
+function client(config: Partial<ServiceCatalogClientConfig> = {}): ServiceCatalogClient {
+  const c = new ServiceCatalogClient({ endpoint: fake.endpoint, ...config });
+  clients.push(c);
+  return c;
+}
+
+function update(c: ServiceCatalogClient, properties: Record<string, string>, token?: string, id = 'pp-main') {
+  return c.send(new UpdateProvisionedProductPropertiesCommand({
+    ProvisionedProductId: id, ProvisionedProductProperties: properties, IdempotencyToken: token,
+  }));
+}
+
+/** Resolves with the error the promise rejects with; fails the test if it resolves. */
+async function failure(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number; attempts?: number } }> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Polls DescribeRecord until a terminal status (or the timeout); returns every status seen, in order. */
+async function pollRecord(c: ServiceCatalogClient, recordId: string, timeoutMs = 2000) {
+  const seen: RecordStatus[] = [];
+  const deadline = Date.now() + timeoutMs;
+  let last: DescribeRecordCommandOutput;
+  do {
+    last = await c.send(new DescribeRecordCommand({ Id: recordId }));
+    const status = last.RecordDetail!.Status!;
+    if (seen[seen.length - 1] !== status) seen.push(status);
+    if (status === 'SUCCEEDED' || status === 'FAILED') break;
+    await sleep(10);
+  } while (Date.now() < deadline);
+  return { seen, last, seenAt: Date.now() };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A raw HTTP POST, to check the wire format the SDK hides. */
+function rawPost(target: string | undefined, body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/x-amz-json-1.1' };
+    if (target) headers['X-Amz-Target'] = `AWS242ServiceCatalogService.${target}`;
+    const req = http.request(fake.endpoint, { method: 'POST', agent: false, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: JSON.parse(Buffer.concat(chunks).toString()) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('protocol', () => {
+  test('a client configured only through AWS_ENDPOINT_URL_SERVICE_CATALOG reaches the fake', async () => {
+    process.env.AWS_ENDPOINT_URL_SERVICE_CATALOG = fake.endpoint;
+    try {
+      const c = new ServiceCatalogClient({});
+      clients.push(c);
+      const out = await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+      expect(out.ProvisionedProductDetail?.Name).toBe('main-product');
+      // Epoch-seconds timestamps come back as Dates with millisecond precision.
+      expect(out.ProvisionedProductDetail?.CreatedTime?.getTime()).toBe(fake.product('pp-main')!.createdAt);
+      expect(fake.callsOf('DescribeProvisionedProduct')).toHaveLength(1);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_SERVICE_CATALOG;
+    }
+  });
+
+  test('success and error responses have the AWS JSON 1.1 wire shape', async () => {
+    const ok = await rawPost('DescribeProvisionedProduct', JSON.stringify({ Id: 'pp-main' }));
+    expect(ok.status).toBe(200);
+    expect(ok.headers['content-type']).toBe('application/x-amz-json-1.1');
+    expect(ok.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ok.json.ProvisionedProductDetail.CreatedTime).toBe(fake.product('pp-main')!.createdAt / 1000);
+
+    const notFound = await rawPost('DescribeRecord', JSON.stringify({ Id: 'rec-missing' }));
+    expect(notFound.status).toBe(400);
+    expect(notFound.headers['x-amzn-errortype']).toBe('ResourceNotFoundException');
+    expect(notFound.json).toEqual({ __type: 'ResourceNotFoundException', Message: expect.stringContaining('rec-missing') });
+  });
+
+  test('unknown operations, missing targets and malformed JSON are rejected', async () => {
+    const unknown = await rawPost('DeleteEverything', '{}');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.__type).toBe('UnknownOperationException');
+    expect((await rawPost(undefined, '{}')).json.__type).toBe('UnknownOperationException');
+    const malformed = await rawPost('DescribeRecord', '{"Id":');
+    expect(malformed.json.__type).toBe('SerializationException');
+    const wrongType = await rawPost('DescribeRecord', JSON.stringify({ Id: 42 }));
+    expect(wrongType.json.__type).toBe('SerializationException');
+    expect(fake.calls.map((c) => c.outcome)).toEqual([
+      'UnknownOperationException', 'UnknownOperationException', 'SerializationException', 'SerializationException',
+    ]);
+    expect(fake.calls[0].operation).toBe('DeleteEverything');
+  });
+
+  test('stop() closes keep-alive connections promptly', async () => {
+    const c = client();
+    await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+    const started = Date.now();
+    await fake.stop();
+    expect(Date.now() - started).toBeLessThan(500);
+    fake = await ServiceCatalogFake.start(); // afterEach stops it again
+  });
+});
+
+describe('record lifecycle', () => {
+  test('a successful update goes CREATED -> IN_PROGRESS -> SUCCEEDED and applies OWNER and LAUNCH_ROLE', async () => {
+    const c = client();
+    fake.configureProduct('pp-main', { recordDurationMs: 600 }); // CREATED lasts the first 10%: 60 ms
+    const out = await update(c, { OWNER: ALICE, LAUNCH_ROLE: LAUNCH_ROLE }, 'token-success');
+    expect(out.Status).toBe('CREATED');
+    expect(out.RecordId).toMatch(/^rec-[a-z0-9]{13}$/);
+    expect(out.ProvisionedProductProperties).toEqual({ OWNER: ALICE, LAUNCH_ROLE: LAUNCH_ROLE });
+
+    const during = await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+    expect(during.ProvisionedProductDetail?.Status).toBe('UNDER_CHANGE');
+    expect(during.ProvisionedProductDetail?.LastRecordId).toBe(out.RecordId);
+
+    const { seen, last, seenAt } = await pollRecord(c, out.RecordId!);
+    expect(seen[0]).toBe('CREATED');
+    expect(seen).toContain('IN_PROGRESS');
+    expect(seen[seen.length - 1]).toBe('SUCCEEDED');
+    expect(last.RecordDetail).toMatchObject({
+      RecordType: 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', ProvisionedProductId: 'pp-main',
+      ProvisionedProductName: 'main-product', RecordErrors: [],
+    });
+    const record = fake.record(out.RecordId!)!;
+    expect(record.terminalAt! - record.createdAt).toBe(600);
+    expect(seenAt).toBeGreaterThanOrEqual(record.terminalAt!); // detection lag is measurable
+    expect(last.RecordDetail?.UpdatedTime?.getTime()).toBe(record.terminalAt);
+
+    const after = await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+    expect(after.ProvisionedProductDetail).toMatchObject({ Status: 'AVAILABLE', LaunchRoleArn: LAUNCH_ROLE });
+    const search = await c.send(new SearchProvisionedProductsCommand({
+      AccessLevelFilter: { Key: 'Account', Value: 'self' }, Filters: { SearchQuery: ['id:pp-main'] },
+    }));
+    expect(search.TotalResultsCount).toBe(1);
+    expect(search.ProvisionedProducts?.[0]).toMatchObject({ Id: 'pp-main', UserArn: ALICE, Status: 'AVAILABLE' });
+    expect(fake.product('pp-main')).toMatchObject({ ownerArn: ALICE, launchRoleArn: LAUNCH_ROLE, lastRecordId: out.RecordId });
+  });
+
+  test('a failed record reports RecordErrors and leaves the properties unchanged', async () => {
+    const c = client();
+    const errors = [{ Code: 'AccessDenied', Description: 'Not allowed to change the owner' }];
+    fake.failNextRecord('pp-main', errors);
+    const out = await update(c, { OWNER: ALICE });
+    const { seen, last } = await pollRecord(c, out.RecordId!);
+    expect(seen[seen.length - 1]).toBe('FAILED');
+    expect(seen).not.toContain('IN_PROGRESS_IN_ERROR');
+    expect(last.RecordDetail?.RecordErrors).toEqual(errors);
+    expect(fake.product('pp-main')).toMatchObject({ status: 'AVAILABLE', ownerArn: CALLER });
+
+    // failNextRecord is one-shot: the next record succeeds.
+    const retry = await update(c, { OWNER: ALICE });
+    expect((await pollRecord(c, retry.RecordId!)).seen).toContain('SUCCEEDED');
+    expect(fake.product('pp-main')?.ownerArn).toBe(ALICE);
+  });
+
+  test('a record can pass through IN_PROGRESS_IN_ERROR before FAILED and taint the product', async () => {
+    const c = client();
+    const errors = [{ Code: 'StackFailed', Description: 'Stack update failed' }];
+    fake.configureProduct('pp-main', {
+      outcome: { status: 'FAILED', errors, inErrorFirst: true, productStatusAfter: 'TAINTED' }, recordDurationMs: 600,
+    });
+    const out = await update(c, { OWNER: ALICE });
+    const { seen } = await pollRecord(c, out.RecordId!);
+    expect(seen).toEqual(['CREATED', 'IN_PROGRESS', 'IN_PROGRESS_IN_ERROR', 'FAILED']);
+    const timeline = fake.record(out.RecordId!)!.timeline.map((t) => t.status);
+    expect(timeline).toEqual(seen);
+    const pp = await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+    expect(pp.ProvisionedProductDetail).toMatchObject({ Status: 'TAINTED', StatusMessage: 'Stack update failed' });
+    expect(fake.product('pp-main')?.ownerArn).toBe(CALLER);
+  });
+
+  test('a stuck record stays IN_PROGRESS, blocks further updates, and can be released', async () => {
+    const c = client();
+    fake.setNextOutcome('pp-main', { stuck: true }, 50);
+    const out = await update(c, { OWNER: ALICE }, 'token-stuck');
+    await sleep(200);
+    const described = await c.send(new DescribeRecordCommand({ Id: out.RecordId! }));
+    expect(described.RecordDetail?.Status).toBe('IN_PROGRESS');
+    expect(fake.record(out.RecordId!)?.terminalAt).toBeUndefined();
+    expect((await failure(update(c, { OWNER: BOB }))).name).toBe('InvalidStateException');
+
+    fake.resolveRecord(out.RecordId!, { status: 'SUCCEEDED' });
+    expect((await c.send(new DescribeRecordCommand({ Id: out.RecordId! }))).RecordDetail?.Status).toBe('SUCCEEDED');
+    expect(fake.product('pp-main')).toMatchObject({ status: 'AVAILABLE', ownerArn: ALICE });
+  });
+});
+
+describe('idempotency', () => {
+  test('replaying a token with the same input returns the original record and makes no change', async () => {
+    const c = client();
+    const first = await update(c, { OWNER: ALICE }, 'token-replay');
+    const second = await update(c, { OWNER: ALICE }, 'token-replay'); // while the record is running
+    expect(second.RecordId).toBe(first.RecordId);
+    expect(['CREATED', 'IN_PROGRESS']).toContain(second.Status);
+    await pollRecord(c, first.RecordId!);
+    const third = await update(c, { OWNER: ALICE }, 'token-replay');
+    expect(third).toMatchObject({ RecordId: first.RecordId, Status: 'SUCCEEDED' });
+
+    const updates = fake.records('pp-main').filter((r) => r.type === 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES');
+    expect(updates).toHaveLength(1);
+    expect(fake.callsOf('UpdateProvisionedProductProperties').map((x) => x.replayed ?? false)).toEqual([false, true, true]);
+    expect(fake.writeCalls()).toHaveLength(1);
+    const history = await c.send(new ListRecordHistoryCommand({ SearchFilter: { Key: 'provisionedproduct', Value: 'pp-main' } }));
+    expect(history.RecordDetails?.map((r) => r.RecordType)).toEqual(['UPDATE_PROVISIONED_PRODUCT_PROPERTIES', 'PROVISION_PRODUCT']);
+  });
+
+  test('reusing a token with different input is rejected and creates nothing', async () => {
+    const c = client();
+    await update(c, { OWNER: ALICE }, 'token-reused');
+    const err = await failure(update(c, { OWNER: BOB }, 'token-reused'));
+    expect(err.name).toBe('InvalidParametersException');
+    expect(err.message).toContain('token-reused');
+    expect(fake.writeCalls()).toHaveLength(1);
+    expect(fake.callsOf('UpdateProvisionedProductProperties')[1].outcome).toBe('InvalidParametersException');
+  });
+
+  test('the SDK fills in a valid IdempotencyToken when none is given', async () => {
+    const c = client();
+    await update(c, { OWNER: ALICE });
+    const token = fake.callsOf('UpdateProvisionedProductProperties')[0].input.IdempotencyToken;
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('modeled exceptions', () => {
+  test('unknown provisioned product or record -> ResourceNotFoundException naming the id', async () => {
+    const c = client();
+    const errs = [
+      await failure(update(c, { OWNER: ALICE }, undefined, 'pp-nope')),
+      await failure(c.send(new DescribeRecordCommand({ Id: 'rec-nope' }))),
+      await failure(c.send(new DescribeProvisionedProductCommand({ Id: 'pp-gone' }))),
+    ];
+    expect(errs.map((e) => e.name)).toEqual(Array(3).fill('ResourceNotFoundException'));
+    expect(errs.map((e) => e.message)).toEqual([
+      expect.stringContaining('pp-nope'), expect.stringContaining('rec-nope'), expect.stringContaining('pp-gone'),
+    ]);
+    expect(errs[0].$metadata?.httpStatusCode).toBe(400);
+  });
+
+  test('a product that is UNDER_CHANGE or PLAN_IN_PROGRESS -> InvalidStateException naming the status', async () => {
+    const c = client();
+    await update(c, { OWNER: ALICE });
+    const busy = await failure(update(c, { OWNER: BOB }));
+    expect(busy.name).toBe('InvalidStateException');
+    expect(busy.message).toContain('UNDER_CHANGE');
+
+    fake.addProduct({ id: 'pp-plan', status: 'PLAN_IN_PROGRESS' });
+    const planning = await failure(update(c, { OWNER: BOB }, undefined, 'pp-plan'));
+    expect(planning.name).toBe('InvalidStateException');
+    expect(planning.message).toContain('PLAN_IN_PROGRESS');
+    fake.setProductStatus('pp-plan', 'AVAILABLE');
+    await expect(update(c, { OWNER: BOB }, undefined, 'pp-plan')).resolves.toMatchObject({ Status: 'CREATED' });
+    expect(fake.writeCalls()).toHaveLength(2);
+  });
+
+  test('OWNER and LAUNCH_ROLE must be principal ARNs of the right kind and account', async () => {
+    const c = client();
+    const group = await failure(update(c, { OWNER: `arn:aws:iam::${ACCOUNT}:group/admins` }));
+    expect(group.name).toBe('InvalidParametersException');
+    expect(group.message).toContain('OWNER');
+    const userAsRole = await failure(update(c, { LAUNCH_ROLE: ALICE }));
+    expect(userAsRole.name).toBe('InvalidParametersException');
+    expect(userAsRole.message).toContain('LAUNCH_ROLE');
+    const otherAccount = await failure(update(c, { OWNER: 'arn:aws:iam::210987654321:user/eve' }));
+    expect(otherAccount.name).toBe('InvalidParametersException');
+    expect(fake.writeCalls()).toHaveLength(0);
+
+    // Assumed-role sessions and roles are valid owners.
+    fake.addProduct({ id: 'pp-2', recordDurationMs: 0 });
+    await expect(update(c, { OWNER: CALLER.replace('fake-session', 'other-session') }, undefined, 'pp-2')).resolves.toBeDefined();
+    fake.addProduct({ id: 'pp-3', recordDurationMs: 0 });
+    await expect(update(c, { OWNER: LAUNCH_ROLE }, undefined, 'pp-3')).resolves.toBeDefined();
+  });
+
+  test('DescribeProvisionedProduct needs exactly one of Id or Name', async () => {
+    const c = client();
+    expect((await failure(c.send(new DescribeProvisionedProductCommand({})))).name).toBe('InvalidParametersException');
+    expect((await failure(c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main', Name: 'main-product' })))).name)
+      .toBe('InvalidParametersException');
+    const byName = await c.send(new DescribeProvisionedProductCommand({ Name: 'main-product' }));
+    expect(byName.ProvisionedProductDetail?.Id).toBe('pp-main');
+  });
+});
+
+describe('model validation (ValidationException)', () => {
+  test('an id that does not match the whole pattern', async () => {
+    const err = await failure(update(client(), { OWNER: ALICE }, undefined, 'bad!id'));
+    expect(err.name).toBe('ValidationException');
+    expect(err.message).toBe("1 validation error detected: Value 'bad!id' at 'provisionedProductId' failed to satisfy "
+      + 'constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-]*');
+    expect(err.$metadata?.httpStatusCode).toBe(400);
+    expect(fake.calls[0].outcome).toBe('ValidationException');
+  });
+
+  test('a token longer than 128 characters', async () => {
+    const err = await failure(update(client(), { OWNER: ALICE }, 'a'.repeat(129)));
+    expect(err.name).toBe('ValidationException');
+    expect(err.message).toContain("at 'idempotencyToken' failed to satisfy constraint: Member must have length less than or equal to 128");
+  });
+
+  test('an unknown property key', async () => {
+    const err = await failure(update(client(), { COLOR: 'blue' }));
+    expect(err.name).toBe('ValidationException');
+    expect(err.message).toBe("1 validation error detected: Value '{COLOR=blue}' at 'provisionedProductProperties' failed to "
+      + 'satisfy constraint: Map keys must satisfy constraint: [Member must satisfy enum value set: [OWNER, LAUNCH_ROLE]]');
+  });
+
+  test('an empty properties map', async () => {
+    const err = await failure(update(client(), {}));
+    expect(err.name).toBe('ValidationException');
+    expect(err.message).toContain("at 'provisionedProductProperties' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    expect(fake.calls[0].input.ProvisionedProductProperties).toEqual({});
+  });
+
+  test('several violations are reported together; nothing is changed', async () => {
+    const err = await failure(update(client(), { OWNER: 'x'.repeat(1025) }, '-starts-with-dash', ''));
+    expect(err.message).toMatch(/^3 validation errors detected: /);
+    expect(err.message).toContain("Value '' at 'provisionedProductId' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    expect(err.message).toContain('Map value must satisfy constraint: [Member must have length less than or equal to 1024]');
+    expect(err.message).toContain("Value '-starts-with-dash' at 'idempotencyToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9][a-zA-Z0-9_-]*");
+    expect(fake.records('pp-main')).toHaveLength(1); // only the provisioning record
+  });
+
+  test('missing required members and out-of-range integers', async () => {
+    const raw = await rawPost('UpdateProvisionedProductProperties', JSON.stringify({ ProvisionedProductId: 'pp-main', ProvisionedProductProperties: { OWNER: ALICE } }));
+    expect(raw.json.Message).toBe("1 validation error detected: Value null at 'idempotencyToken' failed to satisfy constraint: Member must not be null");
+    const err = await failure(client().send(new DescribeRecordCommand({ Id: 'rec-x', PageSize: 21 })));
+    expect(err.message).toContain("Value 21 at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 20");
+  });
+});
+
+describe('search, scan and record history', () => {
+  beforeEach(() => {
+    fake.addProduct({ id: 'pp-alice', name: 'alice-product', ownerArn: ALICE, launchRoleArn: LAUNCH_ROLE });
+    fake.addProduct({ id: 'pp-session', name: 'session-product', ownerArn: CALLER.replace('fake-session', 'other') });
+  });
+
+  test('SearchProvisionedProducts honours AccessLevelFilter (default User), queries, sorting and paging', async () => {
+    const c = client();
+    const ids = async (input: SearchProvisionedProductsCommandInput) =>
+      (await c.send(new SearchProvisionedProductsCommand(input))).ProvisionedProducts?.map((p) => p.Id);
+    expect(await ids({})).toEqual(['pp-main']); // the caller's own products
+    expect(await ids({ AccessLevelFilter: { Key: 'Role', Value: 'self' } })).toEqual(['pp-main', 'pp-session']);
+    expect(await ids({ AccessLevelFilter: { Key: 'Account', Value: 'self' }, SortBy: 'name', SortOrder: 'DESCENDING' }))
+      .toEqual(['pp-session', 'pp-main', 'pp-alice']);
+    expect(await ids({ AccessLevelFilter: { Key: 'Account' }, Filters: { SearchQuery: ['name:alice-product'] } })).toEqual(['pp-alice']);
+    expect(await ids({ AccessLevelFilter: { Key: 'Account' }, Filters: { SearchQuery: [`userArn:${ALICE}`] } })).toEqual(['pp-alice']);
+
+    const page1 = await c.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: 'Account' }, PageSize: 2 }));
+    expect(page1).toMatchObject({ TotalResultsCount: 3, ProvisionedProducts: [{ Id: 'pp-main' }, { Id: 'pp-alice' }] });
+    const page2 = await c.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: 'Account' }, PageSize: 2, PageToken: page1.NextPageToken }));
+    expect(page2.ProvisionedProducts?.map((p) => p.Id)).toEqual(['pp-session']);
+    expect(page2.NextPageToken).toBeUndefined();
+    expect((await failure(c.send(new SearchProvisionedProductsCommand({ SortBy: 'color' })))).name).toBe('InvalidParametersException');
+  });
+
+  test('ScanProvisionedProducts returns ProvisionedProductDetail pages', async () => {
+    const c = client();
+    const first = await c.send(new ScanProvisionedProductsCommand({ AccessLevelFilter: { Key: 'Account', Value: 'self' }, PageSize: 1 }));
+    expect(first.ProvisionedProducts?.map((p) => p.Id)).toEqual(['pp-main']);
+    const second = await c.send(new ScanProvisionedProductsCommand({ AccessLevelFilter: { Key: 'Account', Value: 'self' }, PageSize: 1, PageToken: first.NextPageToken }));
+    expect(second.ProvisionedProducts?.[0]).toMatchObject({ Id: 'pp-alice', LaunchRoleArn: LAUNCH_ROLE, Status: 'AVAILABLE' });
+    expect(second.ProvisionedProducts?.[0].CreatedTime).toBeInstanceOf(Date);
+  });
+
+  test('ListRecordHistory lists records newest first and filters by provisioned product', async () => {
+    const c = client();
+    const out = await update(c, { OWNER: BOB }, undefined, 'pp-alice');
+    const all = await c.send(new ListRecordHistoryCommand({ AccessLevelFilter: { Key: 'Account', Value: 'self' } }));
+    expect(all.RecordDetails?.[0]).toMatchObject({ RecordId: out.RecordId, ProvisionedProductId: 'pp-alice' });
+    expect(all.RecordDetails).toHaveLength(4);
+    const onlyAlice = await c.send(new ListRecordHistoryCommand({
+      AccessLevelFilter: { Key: 'Account', Value: 'self' }, SearchFilter: { Key: 'provisionedproduct', Value: 'pp-alice' },
+    }));
+    expect(onlyAlice.RecordDetails?.map((r) => r.RecordType)).toEqual(['UPDATE_PROVISIONED_PRODUCT_PROPERTIES', 'PROVISION_PRODUCT']);
+  });
+});
+
+describe('fault injection', () => {
+  test('two throttles are retried transparently by the default retry strategy', async () => {
+    const c = client(); // default maxAttempts: 3
+    fake.injectFaults('DescribeProvisionedProduct', { kind: 'throttle' }, { kind: 'throttle' });
+    const out = await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+    expect(out.ProvisionedProductDetail?.Id).toBe('pp-main');
+    expect(out.$metadata.attempts).toBe(3);
+    expect(fake.callsOf('DescribeProvisionedProduct').map((x) => x.outcome)).toEqual(['throttle', 'throttle', 'ok']);
+    expect(fake.pendingFaults('DescribeProvisionedProduct')).toBe(0);
+  });
+
+  test('throttling beyond maxAttempts surfaces ThrottlingException', async () => {
+    fake.injectFaults('DescribeRecord', { kind: 'throttle' }, { kind: 'throttle' });
+    const err = await failure(client({ maxAttempts: 2 }).send(new DescribeRecordCommand({ Id: fake.product('pp-main')!.lastRecordId })));
+    expect(err.name).toBe('ThrottlingException');
+    expect(err.$metadata?.attempts).toBe(2);
+  });
+
+  test('server-error answers 500 InternalFailure, which the SDK retries', async () => {
+    fake.injectFaults('DescribeProvisionedProduct', { kind: 'server-error' }, { kind: 'server-error' });
+    const err = await failure(client({ maxAttempts: 1 }).send(new DescribeProvisionedProductCommand({ Id: 'pp-main' })));
+    expect(err.name).toBe('InternalFailure');
+    expect(err.$metadata?.httpStatusCode).toBe(500);
+    const out = await client().send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+    expect(out.$metadata.attempts).toBe(2);
+    expect(fake.callsOf('DescribeProvisionedProduct').map((x) => x.outcome)).toEqual(['server-error', 'server-error', 'ok']);
+  });
+
+  test('reset drops the connection; a retried update with the same token creates one record', async () => {
+    fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'reset' });
+    const err = await failure(update(client({ maxAttempts: 1 }), { OWNER: ALICE }, 'token-reset-1'));
+    expect(err.message).toContain('ECONNRESET');
+
+    fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'reset' });
+    const out = await update(client(), { OWNER: ALICE }, 'token-reset-2');
+    expect(out.$metadata.attempts).toBe(2);
+    expect(fake.callsOf('UpdateProvisionedProductProperties').map((x) => x.outcome)).toEqual(['reset', 'reset', 'ok']);
+    expect(fake.writeCalls()).toHaveLength(1);
+  });
+
+  test('delay answers normally, late; the work is done on arrival', async () => {
+    fake.injectFaults('DescribeProvisionedProduct', { kind: 'delay', ms: 250 });
+    const started = Date.now();
+    await client().send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(fake.callsOf('DescribeProvisionedProduct')[0]).toMatchObject({ outcome: 'ok', fault: 'delay' });
+
+    // A client that times out and retries with the same token gets the original record back.
+    fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'delay', ms: 400 });
+    const out = await update(client({ requestHandler: { requestTimeout: 100, throwOnRequestTimeout: true } }), { OWNER: ALICE }, 'token-delay');
+    expect(out.$metadata.attempts).toBe(2);
+    expect(fake.callsOf('UpdateProvisionedProductProperties').map((x) => x.replayed ?? false)).toEqual([false, true]);
+    expect(fake.writeCalls()).toHaveLength(1);
+  });
+
+  test('stop() does not wait for delayed responses', async () => {
+    fake.injectFaults('DescribeProvisionedProduct', { kind: 'delay', ms: 10_000 });
+    const pending = failure(client({ maxAttempts: 1 }).send(new DescribeProvisionedProductCommand({ Id: 'pp-main' })));
+    await sleep(50);
+    const started = Date.now();
+    await fake.stop();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect((await pending).message).toBeTruthy();
+    fake = await ServiceCatalogFake.start(); // afterEach stops it again
+  });
+});

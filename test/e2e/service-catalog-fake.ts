@@ -1,0 +1,14 @@
+/**
+ * A local HTTP fake of AWS Service Catalog for end-to-end tests. The implementation lives in
+ * ./service-catalog-fake/: model-constraints (input constraints copied from the official model),
+ * arns (OWNER / LAUNCH_ROLE rules), state (products, records, time-driven progress),
+ * operations (the six operations) and server (HTTP, call log, fault injection).
+ */
+export { ServiceCatalogFake } from './service-catalog-fake/server';
+export type { CallLogEntry, Fault, FaultKind, ServiceCatalogFakeOptions } from './service-catalog-fake/server';
+export type {
+  ProductInit, ProductState, RecordErrorDetail, RecordOutcome, RecordSnapshot, RecordType, StatusChange,
+} from './service-catalog-fake/state';
+export type {
+  OperationName, PropertyKey, ProvisionedProductStatus, RecordStatus,
+} from './service-catalog-fake/model-constraints';

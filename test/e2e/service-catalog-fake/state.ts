@@ -1,0 +1,319 @@
+/**
+ * The fake's world: provisioned products, their records, and idempotency tokens.
+ *
+ * Record progress is driven by wall-clock time. Each record carries a precomputed timeline
+ * (CREATED -> IN_PROGRESS -> ... -> terminal) and its status is whatever the timeline says at
+ * the moment it is read. `settle()` applies the effect of records whose terminal time has
+ * passed; every read and write calls it first, so state is always consistent with "now".
+ */
+import { randomBytes } from 'crypto';
+import { PropertyKey, ProvisionedProductStatus, RecordStatus } from './model-constraints';
+
+export interface RecordErrorDetail {
+  readonly Code: string;
+  readonly Description: string;
+}
+
+/** How a record created by UpdateProvisionedProductProperties ends. */
+export type RecordOutcome =
+  | { readonly status: 'SUCCEEDED' }
+  | {
+    readonly status: 'FAILED';
+    readonly errors?: readonly RecordErrorDetail[];
+    /** Pass through IN_PROGRESS_IN_ERROR (from half the duration) before FAILED. */
+    readonly inErrorFirst?: boolean;
+    /** The product's status once the record failed; AVAILABLE unless told otherwise. */
+    readonly productStatusAfter?: 'AVAILABLE' | 'TAINTED' | 'ERROR';
+  }
+  /** The record never leaves IN_PROGRESS (until `resolveRecord`). */
+  | { readonly stuck: true };
+
+export type RecordType = 'PROVISION_PRODUCT' | 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES';
+
+export interface StatusChange {
+  readonly status: RecordStatus;
+  /** Epoch milliseconds. */
+  readonly at: number;
+}
+
+export interface ProductInit {
+  readonly id: string;
+  readonly name?: string;
+  readonly status?: ProvisionedProductStatus;
+  /** Defaults to the fake's caller ARN: whoever provisions a product owns it. */
+  readonly ownerArn?: string;
+  readonly launchRoleArn?: string;
+  /** How long records of this product take to reach their terminal status. */
+  readonly recordDurationMs?: number;
+  /** How records of this product end; SUCCEEDED by default. */
+  readonly outcome?: RecordOutcome;
+  readonly productId?: string;
+  readonly productName?: string;
+  readonly provisioningArtifactId?: string;
+}
+
+/** The mutable state of one provisioned product; `product(id)` hands out copies. */
+export interface ProductState {
+  readonly id: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly type: string;
+  readonly createdAt: number;
+  readonly idempotencyToken: string;
+  readonly productId: string;
+  readonly productName: string;
+  readonly provisioningArtifactId: string;
+  readonly pathId: string;
+  readonly physicalId: string;
+  status: ProvisionedProductStatus;
+  statusMessage?: string;
+  ownerArn: string;
+  launchRoleArn?: string;
+  lastRecordId: string;
+  lastProvisioningRecordId: string;
+  lastSuccessfulProvisioningRecordId: string;
+  recordDurationMs: number;
+  outcome: RecordOutcome;
+  /** One-shot outcome (and duration) for the next update only. */
+  nextOutcome?: { outcome: RecordOutcome; recordDurationMs?: number };
+  /** The record that is changing the product, if any. */
+  pendingRecordId?: string;
+}
+
+export interface StoredRecord {
+  readonly id: string;
+  readonly type: RecordType;
+  readonly provisionedProductId: string;
+  readonly provisionedProductName: string;
+  readonly provisionedProductType: string;
+  readonly productId: string;
+  readonly provisioningArtifactId: string;
+  readonly pathId: string;
+  readonly launchRoleArn?: string;
+  /** Who made the record; ListRecordHistory's access filter looks at it. */
+  readonly userArn: string;
+  readonly createdAt: number;
+  timeline: StatusChange[];
+  errors: readonly RecordErrorDetail[];
+  productStatusAfterFailure: ProvisionedProductStatus;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly idempotencyToken?: string;
+}
+
+/** What tests see of a record (`fake.record(id)`). */
+export interface RecordSnapshot {
+  readonly recordId: string;
+  readonly type: RecordType;
+  readonly provisionedProductId: string;
+  readonly status: RecordStatus;
+  /** Epoch ms of creation. */
+  readonly createdAt: number;
+  /** Epoch ms at which the record reaches (or reached) its terminal status; undefined while stuck. */
+  readonly terminalAt?: number;
+  readonly timeline: readonly StatusChange[];
+  /** RecordErrors as DescribeRecord shows them now. */
+  readonly errors: readonly RecordErrorDetail[];
+  readonly properties: Readonly<Record<string, string>>;
+  readonly idempotencyToken?: string;
+}
+
+export interface StateConfig {
+  readonly accountId: string;
+  readonly region: string;
+  readonly callerArn: string;
+  readonly defaultRecordDurationMs: number;
+}
+
+const TERMINAL: readonly RecordStatus[] = ['SUCCEEDED', 'FAILED'];
+/** Share of the duration a record spends in CREATED before IN_PROGRESS. */
+const CREATED_SHARE = 0.1;
+/** Share of the duration after which an inErrorFirst record shows IN_PROGRESS_IN_ERROR. */
+const IN_ERROR_SHARE = 0.5;
+
+export function statusAt(record: StoredRecord, now: number): RecordStatus {
+  let status = record.timeline[0].status;
+  for (const change of record.timeline) if (change.at <= now) status = change.status;
+  return status;
+}
+
+export function updatedAt(record: StoredRecord, now: number): number {
+  let at = record.createdAt;
+  for (const change of record.timeline) if (change.at <= now) at = change.at;
+  return at;
+}
+
+export function terminalAt(record: StoredRecord): number | undefined {
+  const last = record.timeline[record.timeline.length - 1];
+  return TERMINAL.includes(last.status) ? last.at : undefined;
+}
+
+/** Errors show up once the record is in error, as on the real service. */
+export function visibleErrors(record: StoredRecord, now: number): readonly RecordErrorDetail[] {
+  const status = statusAt(record, now);
+  return status === 'FAILED' || status === 'IN_PROGRESS_IN_ERROR' ? record.errors : [];
+}
+
+/** Random id in the service's style: prefix plus 13 lowercase alphanumerics. */
+export function newId(prefix: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(13);
+  return `${prefix}-${Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('')}`;
+}
+
+export class ServiceCatalogState {
+  readonly products = new Map<string, ProductState>();
+  /** Insertion-ordered, so iteration is creation order. */
+  readonly records = new Map<string, StoredRecord>();
+  /** IdempotencyToken -> the request it first came with and the record it created. */
+  readonly tokens = new Map<string, { fingerprint: string; recordId: string }>();
+
+  constructor(readonly config: StateConfig) {}
+
+  addProduct(init: ProductInit, now = Date.now()): ProductState {
+    if (this.products.has(init.id)) throw new Error(`product ${init.id} already exists`);
+    const { accountId, region } = this.config;
+    const name = init.name ?? `sc-product-${init.id}`;
+    const provisioningRecordId = newId('rec');
+    const product: ProductState = {
+      id: init.id,
+      name,
+      arn: `arn:aws:servicecatalog:${region}:${accountId}:stack/${name}/${init.id}`,
+      type: 'CFN_STACK',
+      createdAt: now,
+      idempotencyToken: newId('token'),
+      productId: init.productId ?? newId('prod'),
+      productName: init.productName ?? 'fake-product',
+      provisioningArtifactId: init.provisioningArtifactId ?? newId('pa'),
+      pathId: newId('lpv3'),
+      physicalId: `arn:aws:cloudformation:${region}:${accountId}:stack/SC-${accountId}-${init.id}/${newId('stack')}`,
+      status: init.status ?? 'AVAILABLE',
+      ownerArn: init.ownerArn ?? this.config.callerArn,
+      launchRoleArn: init.launchRoleArn,
+      lastRecordId: provisioningRecordId,
+      lastProvisioningRecordId: provisioningRecordId,
+      lastSuccessfulProvisioningRecordId: provisioningRecordId,
+      recordDurationMs: init.recordDurationMs ?? this.config.defaultRecordDurationMs,
+      outcome: init.outcome ?? { status: 'SUCCEEDED' },
+    };
+    this.products.set(product.id, product);
+    // The product was provisioned before the test started: give it its finished PROVISION_PRODUCT record.
+    this.records.set(provisioningRecordId, {
+      ...recordBase(product, provisioningRecordId, 'PROVISION_PRODUCT', product.ownerArn, now),
+      timeline: [{ status: 'CREATED', at: now }, { status: 'IN_PROGRESS', at: now }, { status: 'SUCCEEDED', at: now }],
+      errors: [],
+      productStatusAfterFailure: 'AVAILABLE',
+      properties: {},
+    });
+    return product;
+  }
+
+  getProduct(id: string): ProductState {
+    const product = this.products.get(id);
+    if (!product) throw new Error(`no product ${id} in the fake`);
+    return product;
+  }
+
+  /** Applies the effect of every record whose terminal time has passed. */
+  settle(now = Date.now()): void {
+    for (const product of this.products.values()) {
+      if (product.pendingRecordId === undefined) continue;
+      const record = this.records.get(product.pendingRecordId)!;
+      const end = terminalAt(record);
+      if (end === undefined || end > now) continue;
+      if (statusAt(record, now) === 'SUCCEEDED') {
+        if ('OWNER' in record.properties) product.ownerArn = record.properties.OWNER;
+        if ('LAUNCH_ROLE' in record.properties) product.launchRoleArn = record.properties.LAUNCH_ROLE;
+        product.status = 'AVAILABLE';
+        product.statusMessage = undefined;
+      } else {
+        product.status = record.productStatusAfterFailure;
+        product.statusMessage = product.status === 'AVAILABLE' ? undefined : record.errors[0]?.Description;
+      }
+      product.pendingRecordId = undefined;
+    }
+  }
+
+  /** Creates the record of an UpdateProvisionedProductProperties call and marks the product UNDER_CHANGE. */
+  startPropertyUpdate(product: ProductState, properties: Record<PropertyKey, string>, token: string, fingerprint: string, now: number): StoredRecord {
+    const planned = product.nextOutcome ?? { outcome: product.outcome, recordDurationMs: undefined };
+    product.nextOutcome = undefined;
+    const duration = planned.recordDurationMs ?? product.recordDurationMs;
+    const id = newId('rec');
+    const record: StoredRecord = {
+      ...recordBase(product, id, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', this.config.callerArn, now),
+      timeline: plannedTimeline(planned.outcome, now, duration),
+      errors: 'status' in planned.outcome && planned.outcome.status === 'FAILED' ? planned.outcome.errors ?? [] : [],
+      productStatusAfterFailure: 'status' in planned.outcome && planned.outcome.status === 'FAILED'
+        ? planned.outcome.productStatusAfter ?? 'AVAILABLE' : 'AVAILABLE',
+      properties: { ...properties },
+      idempotencyToken: token,
+    };
+    this.records.set(id, record);
+    this.tokens.set(token, { fingerprint, recordId: id });
+    product.lastRecordId = id;
+    product.pendingRecordId = id;
+    product.status = 'UNDER_CHANGE';
+    return record;
+  }
+
+  /** Ends a record now with the given outcome (e.g. to release a stuck record). */
+  resolveRecord(recordId: string, outcome: RecordOutcome, now = Date.now()): void {
+    this.settle(now);
+    const record = this.records.get(recordId);
+    if (!record) throw new Error(`no record ${recordId} in the fake`);
+    if (terminalAt(record) !== undefined && terminalAt(record)! <= now) throw new Error(`record ${recordId} already ended`);
+    if ('stuck' in outcome) throw new Error('resolveRecord needs a terminal outcome');
+    const past = record.timeline.filter((c) => c.at <= now);
+    if (outcome.status === 'FAILED') {
+      record.errors = outcome.errors ?? [];
+      record.productStatusAfterFailure = outcome.productStatusAfter ?? 'AVAILABLE';
+    }
+    record.timeline = [...past, { status: outcome.status, at: now }];
+    this.settle(now);
+  }
+
+  snapshot(record: StoredRecord, now: number): RecordSnapshot {
+    return {
+      recordId: record.id,
+      type: record.type,
+      provisionedProductId: record.provisionedProductId,
+      status: statusAt(record, now),
+      createdAt: record.createdAt,
+      terminalAt: terminalAt(record),
+      timeline: [...record.timeline],
+      errors: visibleErrors(record, now),
+      properties: record.properties,
+      idempotencyToken: record.idempotencyToken,
+    };
+  }
+}
+
+function recordBase(product: ProductState, id: string, type: RecordType, userArn: string, now: number) {
+  return {
+    id,
+    type,
+    provisionedProductId: product.id,
+    provisionedProductName: product.name,
+    provisionedProductType: product.type,
+    productId: product.productId,
+    provisioningArtifactId: product.provisioningArtifactId,
+    pathId: product.pathId,
+    launchRoleArn: product.launchRoleArn,
+    userArn,
+    createdAt: now,
+  };
+}
+
+/** The statuses a new record will go through, with the wall-clock time of each. */
+function plannedTimeline(outcome: RecordOutcome, createdAt: number, durationMs: number): StatusChange[] {
+  const timeline: StatusChange[] = [
+    { status: 'CREATED', at: createdAt },
+    { status: 'IN_PROGRESS', at: createdAt + Math.round(durationMs * CREATED_SHARE) },
+  ];
+  if ('stuck' in outcome) return timeline;
+  if (outcome.status === 'FAILED' && outcome.inErrorFirst) {
+    timeline.push({ status: 'IN_PROGRESS_IN_ERROR', at: createdAt + Math.round(durationMs * IN_ERROR_SHARE) });
+  }
+  timeline.push({ status: outcome.status, at: createdAt + durationMs });
+  return timeline;
+}
