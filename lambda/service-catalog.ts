@@ -15,7 +15,9 @@ export function serviceCatalogClient(): ServiceCatalogClient {
   client ??= new ServiceCatalogClient({
     retryMode: 'adaptive',
     maxAttempts: SDK_MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    // A slow response is abandoned and retried, not waited on: without throwOnRequestTimeout the
+    // SDK only logs a warning when requestTimeout passes.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
   });
   return client;
 }

@@ -1,0 +1,59 @@
+/**
+ * Shared setup for end-to-end tests: the local Service Catalog fake, the SDK pointed at it
+ * through AWS_ENDPOINT_URL_SERVICE_CATALOG, and the built asset inside the provider framework,
+ * with the waiter settings of a synthesized stack.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ProvisionedProductProperties } from '../../lib';
+import { HANDLER_ASSET_DIR } from '../../lib/provider';
+import { FrameworkHarness, waiterSettingsFromTemplate } from './framework-harness';
+import { ServiceCatalogFake } from './service-catalog-fake';
+
+export const ACCOUNT = '123456789012';
+export const arn = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
+
+export interface EndToEnd {
+  readonly fake: ServiceCatalogFake;
+  readonly harness: FrameworkHarness;
+  /** Every line the framework and the handler logged, kept out of the test output. */
+  readonly logs: string[];
+}
+
+export async function startEndToEnd(): Promise<EndToEnd> {
+  const fake = await ServiceCatalogFake.start({ accountId: ACCOUNT });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
+  });
+  const stack = new Stack(new App(), 'Waiter', { env: { account: ACCOUNT, region: 'us-east-1' } });
+  new ProvisionedProductProperties(stack, 'P', { provisionedProductId: 'pp-1', owner: arn('role/Owner') });
+  const harness = new FrameworkHarness(HANDLER_ASSET_DIR, waiterSettingsFromTemplate(Template.fromStack(stack)));
+  const logs: string[] = [];
+  for (const level of ['log', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      logs.push(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.stack : JSON.stringify(a))).join(' '));
+    });
+  }
+  return { fake, harness, logs };
+}
+
+/**
+ * The custom resource's properties exactly as the construct synthesizes them, so each test also
+ * checks the contract between the construct and the handler.
+ */
+export function synthesizedProperties(props: { id: string; owner?: string; launchRole?: string; timeout?: Duration }): Record<string, unknown> {
+  const stack = new Stack(new App(), 'Props', { env: { account: ACCOUNT, region: 'us-east-1' } });
+  new ProvisionedProductProperties(stack, 'Ownership', {
+    provisionedProductId: props.id,
+    owner: props.owner,
+    launchRole: props.launchRole ? iam.Role.fromRoleArn(stack, 'Launch', props.launchRole) : undefined,
+    timeout: props.timeout,
+  });
+  const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::ProvisionedProductProperties'));
+  const { ServiceToken: _token, ServiceTimeout: _timeout, ...properties } = resource.Properties;
+  return properties;
+}

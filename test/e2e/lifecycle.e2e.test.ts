@@ -1,0 +1,168 @@
+/**
+ * End to end, no mocks in the path: the built asset, aws-cdk-lib's provider-framework runtime,
+ * the real AWS SDK, and the local Service Catalog fake speaking AWS JSON 1.1.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { EndToEnd, arn, startEndToEnd, synthesizedProperties } from './e2e-setup';
+
+let e2e: EndToEnd;
+beforeAll(async () => { e2e = await startEndToEnd(); });
+afterAll(async () => {
+  await e2e.harness.settle();
+  await e2e.fake.stop();
+});
+
+const OLD_OWNER = arn('user/alice');
+const OWNER = arn('role/PlatformTeam');
+const LAUNCH = arn('role/SCLaunchRole');
+const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
+
+describe('create, update, rollback and delete', () => {
+  const id = 'pp-lifecycle01';
+  const declared = synthesizedProperties({ id, owner: OWNER, launchRole: LAUNCH });
+
+  beforeAll(() => e2e.fake.addProduct({ id, ownerArn: OLD_OWNER, recordDurationMs: 300 }));
+
+  test('Create applies the owner and launch role and answers SUCCESS once the record SUCCEEDED', async () => {
+    const response = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: declared });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+    const record = e2e.fake.record(response.Data!.RecordId)!;
+    expect(response.Data).toMatchObject({ RecordId: record.recordId, RecordStatus: 'SUCCEEDED' });
+    expect(e2e.fake.product(id)).toMatchObject({ ownerArn: OWNER, launchRoleArn: LAUNCH, status: 'AVAILABLE' });
+    expect(e2e.fake.writeCalls().map((c) => c.input.ProvisionedProductProperties)).toEqual([{ OWNER, LAUNCH_ROLE: LAUNCH }]);
+
+    // The 0.3 s record is seen by the first isComplete invocation's own polling: the waiter's
+    // 5 s interval is never paid.
+    expect(e2e.harness.invocationsOf(response.RequestId, 'isComplete')).toHaveLength(1);
+    expect(response.at).toBeGreaterThanOrEqual(record.terminalAt!);
+  });
+
+  test('an Update that changes nothing relevant makes no API call', async () => {
+    const before = e2e.fake.calls.length;
+    const response = await e2e.harness.send({
+      RequestType: 'Update', PhysicalResourceId: id,
+      ResourceProperties: { ...declared, TimeoutSeconds: '600' }, OldResourceProperties: declared,
+    });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id, Data: { RecordId: '', RecordStatus: 'UNCHANGED' } });
+    expect(e2e.fake.calls.length).toBe(before);
+  });
+
+  test('an Update to a new owner applies it, and the rollback Update restores the old one', async () => {
+    const newOwner = arn('role/NewTeam');
+    const changed = synthesizedProperties({ id, owner: newOwner, launchRole: LAUNCH });
+    const update = await e2e.harness.send({ RequestType: 'Update', PhysicalResourceId: id, ResourceProperties: changed, OldResourceProperties: declared });
+    expect(update).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id, Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(e2e.fake.product(id)!.ownerArn).toBe(newOwner);
+
+    const rollback = await e2e.harness.send({ RequestType: 'Update', PhysicalResourceId: id, ResourceProperties: declared, OldResourceProperties: changed });
+    expect(rollback).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(rollback.Data!.RecordId).not.toBe(update.Data!.RecordId);
+    expect(e2e.fake.product(id)).toMatchObject({ ownerArn: OWNER, launchRoleArn: LAUNCH });
+  });
+
+  test('Delete makes no API call and leaves the product as it is', async () => {
+    const before = e2e.fake.calls.length;
+    const response = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: id, ResourceProperties: declared });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+    expect(e2e.fake.calls.length).toBe(before);
+    expect(e2e.fake.product(id)).toMatchObject({ ownerArn: OWNER, launchRoleArn: LAUNCH });
+  });
+});
+
+describe('failures reach CloudFormation as clear, bounded reasons', () => {
+  test('a FAILED record fails the deploy with the product, the record and every error; the Delete that follows succeeds', async () => {
+    const id = 'pp-failing01';
+    e2e.fake.addProduct({ id, ownerArn: OLD_OWNER });
+    e2e.fake.failNextRecord(id, [
+      { Code: 'AccessDenied', Description: 'Launch role cannot be assumed by servicecatalog.amazonaws.com' },
+      { Code: 'ValidationError', Description: 'Owner arn:aws:iam::123456789012:role/PlatformTeam does not exist' },
+    ], { inErrorFirst: true });
+    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER, launchRole: LAUNCH }) });
+    expect(create.Status).toBe('FAILED');
+    expect(create.PhysicalResourceId).toBe(id);
+    const recordId = e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id)[0].recordId;
+    expect(create.Reason).toContain(`Service Catalog record ${recordId} for provisioned product ${id} FAILED: `
+      + 'AccessDenied: Launch role cannot be assumed by servicecatalog.amazonaws.com; '
+      + 'ValidationError: Owner arn:aws:iam::123456789012:role/PlatformTeam does not exist.');
+    expect(e2e.fake.record(recordId!)!.timeline.map((t) => t.status)).toContain('IN_PROGRESS_IN_ERROR');
+    expect(e2e.fake.product(id)!.ownerArn).toBe(OLD_OWNER);
+
+    // CloudFormation rolls back: a Delete with the real physical id, which must succeed, call-free.
+    const before = e2e.fake.calls.length;
+    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: create.PhysicalResourceId, ResourceProperties: {} });
+    expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+    expect(e2e.fake.calls.length).toBe(before);
+  });
+
+  test('an unknown product fails with its id and advice; the Delete after the failed Create succeeds', async () => {
+    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id: 'pp-missing0001', owner: OWNER }) });
+    expect(create.Status).toBe('FAILED');
+    expect(create.Reason).toMatch(/^Provisioned product pp-missing0001 was not found \(ResourceNotFoundException: .*pp-missing0001.*\)\. Check provisionedProductId/);
+    expect(create.PhysicalResourceId).toBe(CREATE_FAILED_MARKER);
+    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: create.PhysicalResourceId, ResourceProperties: {} });
+    expect(del.Status).toBe('SUCCESS');
+  });
+
+  test('a hand-edited template with a bad owner is refused before any call reaches the service', async () => {
+    const before = e2e.fake.calls.length;
+    const bad = { ...synthesizedProperties({ id: 'pp-lifecycle01', owner: OWNER }), Owner: arn('group/Admins') };
+    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: bad });
+    expect(create.Status).toBe('FAILED');
+    expect(create.Reason).toContain(`Invalid Owner "${arn('group/Admins')}": expected an IAM user, IAM role or STS assumed-role ARN`);
+    expect(e2e.fake.calls.length).toBe(before);
+  });
+
+  test('huge RecordErrors still give a response under CloudFormation\'s 4 KB limit, cut with a marker', async () => {
+    const id = 'pp-hugeerrors';
+    e2e.fake.addProduct({ id });
+    e2e.fake.failNextRecord(id, Array.from({ length: 200 }, (_, i) => ({ Code: `Error${i}`, Description: `${'"détail" '.repeat(20)}` })));
+    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    expect(create.Status).toBe('FAILED');
+    expect(create.bytes).toBeLessThan(4096);
+    expect(create.Reason).toMatch(new RegExp(`^Service Catalog record rec-\\S+ for provisioned product ${id} FAILED: Error0: `));
+    expect(create.Reason).toContain('…[truncated ');
+  });
+
+  test('a stuck record fails when the resource\'s timeout runs out, naming the record and its last status', async () => {
+    const id = 'pp-stuck00001';
+    e2e.fake.addProduct({ id, outcome: { stuck: true } });
+    const started = Date.now();
+    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER, timeout: Duration.seconds(2) }) });
+    expect(create.Status).toBe('FAILED');
+    const [write] = e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id);
+    expect(create.Reason).toMatch(new RegExp(`^Timed out after 2 s waiting for Service Catalog record ${write.recordId} of provisioned product ${id}; its last status was IN_PROGRESS\\.`));
+    expect(create.at - started).toBeLessThan(30_000);
+  });
+});
+
+describe('delivery', () => {
+  test('the same request delivered twice (same RequestId) makes exactly one change', async () => {
+    const id = 'pp-redelivered';
+    e2e.fake.addProduct({ id, ownerArn: OLD_OWNER });
+    const request = { RequestType: 'Create' as const, RequestId: 'f1e2d3c4-0000-4000-8000-000000000001', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) };
+    const first = await e2e.harness.send(request);
+    const second = await e2e.harness.send(request);
+    expect(first.Status).toBe('SUCCESS');
+    expect(second.Status).toBe('SUCCESS');
+    expect(second.Data!.RecordId).toBe(first.Data!.RecordId);
+    expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(2);
+    expect(e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(1);
+  });
+
+  test('a record slower than the fast-poll window is handed to the framework waiter and still completes', async () => {
+    const id = 'pp-slow000001';
+    e2e.fake.addProduct({ id, recordDurationMs: 16_000 });
+    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    expect(create).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(e2e.harness.invocationsOf(create.RequestId, 'isComplete').length).toBeGreaterThanOrEqual(2);
+    expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+  });
+
+  test('no log line, the framework\'s or the handler\'s, contains the presigned ResponseURL', () => {
+    const logs = e2e.logs.join('\n');
+    expect(logs).toContain('[provider-framework]');
+    expect(logs).toContain('onEvent request');
+    expect(logs).not.toContain('X-Amz-Signature');
+    expect(logs).not.toContain('presigned-secret');
+  });
+});
