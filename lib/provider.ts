@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +17,22 @@ export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler')
  */
 export const WAITER_TOTAL_TIMEOUT = Duration.seconds(MAX_TIMEOUT_SECONDS + 300);
 export const WAITER_QUERY_INTERVAL = Duration.seconds(5);
+
+/**
+ * iam:PassRole is granted through customer managed policies of at most 6,144 characters each
+ * (IAM's limit), so that hundreds of distinct launch roles never hit the 10,240-character limit
+ * of a role's inline policies. This budget leaves room for the statement around the ARNs.
+ */
+export const PASS_ROLE_POLICY_BUDGET = 5_600;
+/** A role ARN made by CloudFormation: arn:<partition>:iam::<account>:role/<name of at most 64>. */
+export const ESTIMATED_TOKEN_ROLE_ARN_LENGTH = 100;
+/** IAM's default quota of managed policies attached to one role. */
+export const MAX_MANAGED_POLICIES_PER_ROLE = 10;
+
+interface PassRolePolicy {
+  readonly statement: iam.PolicyStatement;
+  charactersUsed: number;
+}
 
 /**
  * The one custom resource provider of a stack, shared by every `ProvisionedProductProperties` in
@@ -38,7 +54,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   /** The log group of the handlers and of the provider framework. */
   public readonly logGroup: logs.LogGroup;
 
-  private passRoleStatement?: iam.PolicyStatement;
+  private readonly passRolePolicies: PassRolePolicy[] = [];
   private readonly passableRoleArns = new Set<string>();
 
   private constructor(scope: Construct, id: string) {
@@ -88,22 +104,41 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   }
 
   /**
-   * Lets the handlers pass `role` to Service Catalog as a launch role. All launch roles share one
-   * statement, so the policy grows by one ARN per distinct role, never by a statement per instance.
+   * Lets the handlers pass `role` to Service Catalog as a launch role, and only with
+   * `iam:PassedToService = servicecatalog.amazonaws.com`. Each distinct role is listed once, in
+   * one statement per managed policy: a new policy starts only when the last one is full (about
+   * 50 roles), never per instance. A role's ManagedPolicyArns make the handlers wait for them.
    */
   public allowPassRole(role: iam.IRole): void {
-    if (this.passableRoleArns.has(role.roleArn)) {
+    const arn = role.roleArn;
+    if (this.passableRoleArns.has(arn)) {
       return;
     }
-    this.passableRoleArns.add(role.roleArn);
-    if (!this.passRoleStatement) {
-      this.passRoleStatement = new iam.PolicyStatement({
-        sid: 'PassLaunchRolesToServiceCatalog',
-        actions: ['iam:PassRole'],
-        conditions: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } },
-      });
-      this.handlerRole.addToPrincipalPolicy(this.passRoleStatement);
+    this.passableRoleArns.add(arn);
+    const characters = (Token.isUnresolved(arn) ? ESTIMATED_TOKEN_ROLE_ARN_LENGTH : arn.length) + 3; // quotes and comma
+    let policy = this.passRolePolicies[this.passRolePolicies.length - 1];
+    if (!policy || policy.charactersUsed + characters > PASS_ROLE_POLICY_BUDGET) {
+      if (this.passRolePolicies.length === MAX_MANAGED_POLICIES_PER_ROLE) {
+        throw new Error(`cdk-provisioned-product-properties: the launch roles of stack ${Stack.of(this).stackName} no longer `
+          + `fit in ${MAX_MANAGED_POLICIES_PER_ROLE} managed policies of the handler role (IAM's default quota), at `
+          + `${this.passableRoleArns.size} distinct roles. Share launch roles between products, or split the products across stacks.`);
+      }
+      policy = { statement: this.newPassRoleStatement(), charactersUsed: 0 };
+      this.passRolePolicies.push(policy);
+      this.handlerRole.addManagedPolicy(new iam.ManagedPolicy(this, `PassLaunchRoles${this.passRolePolicies.length}`, {
+        description: 'Lets the provisioned-product-properties handler pass the declared launch roles to Service Catalog',
+        statements: [policy.statement],
+      }));
     }
-    this.passRoleStatement.addResources(role.roleArn);
+    policy.statement.addResources(arn);
+    policy.charactersUsed += characters;
+  }
+
+  private newPassRoleStatement(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'PassLaunchRolesToServiceCatalog',
+      actions: ['iam:PassRole'],
+      conditions: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } },
+    });
   }
 }

@@ -5,27 +5,30 @@ import { ProvisionedProductProperties } from '../../lib';
 
 const ACCOUNT = '123456789012';
 const OWNER = `arn:aws:iam::${ACCOUNT}:role/PlatformTeam`;
-
-function handlerPolicy(stack: Stack): any[] {
-  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-  const [id] = Object.keys(policies).filter((k) => k.includes('HandlerRoleDefaultPolicy'));
-  return policies[id].Properties.PolicyDocument.Statement;
-}
+const PASS_ROLE_CONDITION = { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } };
 
 function newStack() {
   return new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: 'us-east-1' } });
 }
 
+function handlerInlineStatements(template: Template): any[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const [id] = Object.keys(policies).filter((k) => k.includes('HandlerRoleDefaultPolicy'));
+  return policies[id].Properties.PolicyDocument.Statement;
+}
+
+function passRolePolicies(template: Template): Record<string, any> {
+  return template.findResources('AWS::IAM::ManagedPolicy');
+}
+
+/** A realistic CloudFormation-generated role name: stack, logical id and a 12-character suffix. */
+const launchRoleArn = (i: number) => `arn:aws:iam::${ACCOUNT}:role/ProvisionedProductsStack-LaunchRole${String(i).padStart(3, '0')}A1B2C3D4-Xy7Zk9Qw3Rt5`;
+
 describe('the handler role', () => {
-  test('has exactly: log writing, the two Service Catalog actions on *, and PassRole on the declared launch roles', () => {
+  test('inline: log writing and the two Service Catalog actions on *, nothing else', () => {
     const stack = newStack();
-    const a = iam.Role.fromRoleArn(stack, 'A', `arn:aws:iam::${ACCOUNT}:role/LaunchA`);
-    const b = iam.Role.fromRoleArn(stack, 'B', `arn:aws:iam::${ACCOUNT}:role/LaunchB`);
-    new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER, launchRole: a });
-    new ProvisionedProductProperties(stack, 'P2', { provisionedProductId: 'pp-2', launchRole: b });
-    new ProvisionedProductProperties(stack, 'P3', { provisionedProductId: 'pp-3', launchRole: a });
-    new ProvisionedProductProperties(stack, 'P4', { provisionedProductId: 'pp-4', owner: OWNER });
-    expect(handlerPolicy(stack)).toEqual([
+    new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });
+    expect(handlerInlineStatements(Template.fromStack(stack))).toEqual([
       {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Effect: 'Allow',
@@ -37,34 +40,69 @@ describe('the handler role', () => {
         Effect: 'Allow',
         Resource: '*',
       },
-      {
-        Sid: 'PassLaunchRolesToServiceCatalog',
-        Action: 'iam:PassRole',
-        Condition: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } },
-        Effect: 'Allow',
-        Resource: [`arn:aws:iam::${ACCOUNT}:role/LaunchA`, `arn:aws:iam::${ACCOUNT}:role/LaunchB`],
-      },
     ]);
   });
 
-  test('without any launch role there is no PassRole statement at all', () => {
+  test('without any launch role there is no PassRole anywhere', () => {
     const stack = newStack();
     new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });
-    expect(handlerPolicy(stack).map((s) => s.Action)).not.toContainEqual('iam:PassRole');
-    expect(JSON.stringify(handlerPolicy(stack))).not.toContain('PassRole');
+    const template = Template.fromStack(stack);
+    expect(passRolePolicies(template)).toEqual({});
+    expect(JSON.stringify(template.toJSON())).not.toContain('iam:PassRole');
   });
 
-  test('100 instances with 100 launch roles still have one PassRole statement, listing each role once', () => {
+  test('PassRole: one statement, scoped to the declared launch roles (each once) and to Service Catalog', () => {
     const stack = newStack();
-    for (let i = 0; i < 100; i++) {
-      const role = iam.Role.fromRoleArn(stack, `R${i}`, `arn:aws:iam::${ACCOUNT}:role/Launch${i}`);
-      new ProvisionedProductProperties(stack, `P${i}`, { provisionedProductId: `pp-${i}`, launchRole: role });
+    const a = iam.Role.fromRoleArn(stack, 'A', `arn:aws:iam::${ACCOUNT}:role/LaunchA`);
+    const b = iam.Role.fromRoleArn(stack, 'B', `arn:aws:iam::${ACCOUNT}:role/LaunchB`);
+    new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER, launchRole: a });
+    new ProvisionedProductProperties(stack, 'P2', { provisionedProductId: 'pp-2', launchRole: b });
+    new ProvisionedProductProperties(stack, 'P3', { provisionedProductId: 'pp-3', launchRole: a });
+    new ProvisionedProductProperties(stack, 'P4', { provisionedProductId: 'pp-4', owner: OWNER });
+    const template = Template.fromStack(stack);
+    const policies = Object.values(passRolePolicies(template));
+    expect(policies).toHaveLength(1);
+    expect(policies[0].Properties.PolicyDocument.Statement).toEqual([{
+      Sid: 'PassLaunchRolesToServiceCatalog',
+      Action: 'iam:PassRole',
+      Condition: PASS_ROLE_CONDITION,
+      Effect: 'Allow',
+      Resource: [`arn:aws:iam::${ACCOUNT}:role/LaunchA`, `arn:aws:iam::${ACCOUNT}:role/LaunchB`],
+    }]);
+    // Attached through the role's ManagedPolicyArns, so the handlers are created after it.
+    const [roleId] = Object.keys(template.findResources('AWS::IAM::Role')).filter((k) => k.includes('HandlerRole'));
+    expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toEqual([{ Ref: Object.keys(passRolePolicies(template))[0] }]);
+  });
+
+  test('400 distinct launch roles fit IAM\'s limits: every managed policy under 6,144 characters, at most 10', () => {
+    const stack = newStack();
+    for (let i = 0; i < 400; i++) {
+      new ProvisionedProductProperties(stack, `P${i}`, { provisionedProductId: `pp-${i}`, launchRole: iam.Role.fromRoleArn(stack, `R${i}`, launchRoleArn(i)) });
     }
-    const statements = handlerPolicy(stack);
-    expect(statements).toHaveLength(3);
-    const passRole = statements.find((s) => s.Action === 'iam:PassRole');
-    expect(passRole.Resource).toHaveLength(100);
-    expect(new Set(passRole.Resource).size).toBe(100);
+    const template = Template.fromStack(stack);
+    const policies = Object.values(passRolePolicies(template));
+    expect(policies.length).toBeGreaterThan(1);
+    expect(policies.length).toBeLessThanOrEqual(10);
+    const listed: string[] = [];
+    for (const policy of policies) {
+      const document = policy.Properties.PolicyDocument;
+      expect(JSON.stringify(document).length).toBeLessThanOrEqual(6144);
+      expect(document.Statement).toHaveLength(1);
+      expect(document.Statement[0].Condition).toEqual(PASS_ROLE_CONDITION);
+      listed.push(...document.Statement[0].Resource);
+    }
+    expect(listed.sort()).toEqual(Array.from({ length: 400 }, (_, i) => launchRoleArn(i)).sort());
+    const inline = JSON.stringify(handlerInlineStatements(template));
+    expect(inline.length).toBeLessThan(1000);
+  });
+
+  test('more launch roles than 10 managed policies hold fail at synth with what to do', () => {
+    const stack = newStack();
+    expect(() => {
+      for (let i = 0; i < 1000; i++) {
+        new ProvisionedProductProperties(stack, `P${i}`, { provisionedProductId: `pp-${i}`, launchRole: iam.Role.fromRoleArn(stack, `R${i}`, launchRoleArn(i)) });
+      }
+    }).toThrow(/the launch roles of stack Stack no longer fit in 10 managed policies of the handler role .* Share launch roles between products, or split the products across stacks\./);
   });
 
   test('both handler functions use the one handler role', () => {

@@ -96,12 +96,13 @@ describe('the stack-singleton provider', () => {
     return counts;
   }
 
-  test('N instances add N custom resources and no further functions, roles, policies or state machines', () => {
+  test('N instances sharing a launch role add N custom resources and no further functions, roles, policies or state machines', () => {
     const one = newStack();
     new ProvisionedProductProperties(one, 'P0', { provisionedProductId: 'pp-0', owner: OWNER, launchRole: launchRole(one) });
     const hundred = newStack();
+    const shared = launchRole(hundred);
     for (let i = 0; i < 100; i++) {
-      new ProvisionedProductProperties(hundred, `P${i}`, { provisionedProductId: `pp-${i}`, owner: OWNER, launchRole: launchRole(hundred, `Role${i}`) });
+      new ProvisionedProductProperties(hundred, `P${i}`, { provisionedProductId: `pp-${i}`, owner: OWNER, launchRole: shared });
     }
     const a = countByType(Template.fromStack(one));
     const b = countByType(Template.fromStack(hundred));
