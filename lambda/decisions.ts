@@ -16,25 +16,89 @@ export type UpdatePlan =
 /** What the previous template declared, read leniently: it was validated when it was deployed. */
 export interface PreviousProperties {
   readonly provisionedProductId?: unknown;
+  readonly provisionedProductName?: unknown;
   readonly owner?: unknown;
   readonly launchRoleArn?: unknown;
+  readonly restoreOnDelete?: unknown;
+}
+
+/** The owner and launch role a provisioned product has now, as Service Catalog reports them. */
+export interface LiveProperties {
+  readonly owner?: string;
+  readonly launchRoleArn?: string;
 }
 
 /**
  * Sends every declared key, so each change re-asserts the whole declaration. An Update is skipped
- * when the id is the same and every declared value equals the previous one: nothing to apply.
- * (A key that is no longer declared is simply no longer enforced.)
+ * when the product is the same and every declared value equals the previous one: nothing to
+ * apply. (A key that is no longer declared is simply no longer enforced.) Turning restoreOnDelete
+ * on is not skipped: the values to restore must be captured.
  */
 export function planPropertiesUpdate(desired: DesiredProperties, previous?: PreviousProperties): UpdatePlan {
-  const properties: PropertyMap = {
-    ...(desired.owner !== undefined ? { OWNER: desired.owner } : {}),
-    ...(desired.launchRoleArn !== undefined ? { LAUNCH_ROLE: desired.launchRoleArn } : {}),
-  };
+  const properties = declaredProperties(desired);
   const unchanged = previous !== undefined
     && previous.provisionedProductId === desired.provisionedProductId
+    && previous.provisionedProductName === desired.provisionedProductName
     && (desired.owner === undefined || previous.owner === desired.owner)
-    && (desired.launchRoleArn === undefined || previous.launchRoleArn === desired.launchRoleArn);
+    && (desired.launchRoleArn === undefined || previous.launchRoleArn === desired.launchRoleArn)
+    && (!desired.restoreOnDelete || previous.restoreOnDelete === 'true');
   return unchanged ? { kind: 'skip' } : { kind: 'apply', properties };
+}
+
+/** OWNER and LAUNCH_ROLE as declared, leaving out what is not declared. */
+export function declaredProperties(declared: { owner?: string; launchRoleArn?: string }): PropertyMap {
+  return {
+    ...(declared.owner !== undefined ? { OWNER: declared.owner } : {}),
+    ...(declared.launchRoleArn !== undefined ? { LAUNCH_ROLE: declared.launchRoleArn } : {}),
+  };
+}
+
+/** The declared keys whose live value differs: empty when the product already matches. */
+export function driftedProperties(properties: PropertyMap, live: LiveProperties): PropertyMap {
+  return {
+    ...(properties.OWNER !== undefined && properties.OWNER !== live.owner ? { OWNER: properties.OWNER } : {}),
+    ...(properties.LAUNCH_ROLE !== undefined && properties.LAUNCH_ROLE !== live.launchRoleArn ? { LAUNCH_ROLE: properties.LAUNCH_ROLE } : {}),
+  };
+}
+
+/**
+ * The physical id is the provisioned product id. With restoreOnDelete, it also carries the
+ * original owner and launch role: CloudFormation keeps the physical id across Lambda restarts and
+ * Updates, and sends it back on Delete, so no other store is needed.
+ */
+const RESTORE_MARKER = '/restore:';
+/** CloudFormation's limit for a physical resource id. */
+export const MAX_PHYSICAL_ID_LENGTH = 1024;
+
+export function encodePhysicalId(provisionedProductId: string, originals?: PropertyMap): string {
+  if (!originals) {
+    return provisionedProductId;
+  }
+  return provisionedProductId + RESTORE_MARKER + Buffer.from(JSON.stringify(originals), 'utf8').toString('base64url');
+}
+
+export function decodePhysicalId(physicalId: string | undefined): { provisionedProductId?: string; originals?: PropertyMap } {
+  if (!physicalId) {
+    return {};
+  }
+  const at = physicalId.indexOf(RESTORE_MARKER);
+  if (at < 0) {
+    return { provisionedProductId: physicalId };
+  }
+  try {
+    const originals = JSON.parse(Buffer.from(physicalId.slice(at + RESTORE_MARKER.length), 'base64url').toString('utf8'));
+    return { provisionedProductId: physicalId.slice(0, at), originals: declaredProperties({ owner: originals.OWNER, launchRoleArn: originals.LAUNCH_ROLE }) };
+  } catch {
+    return { provisionedProductId: physicalId.slice(0, at) };
+  }
+}
+
+/** The originals to keep: the live values of the declared keys, where the product has one. */
+export function originalsToKeep(properties: PropertyMap, live: LiveProperties): PropertyMap {
+  return declaredProperties({
+    owner: properties.OWNER !== undefined ? live.owner : undefined,
+    launchRoleArn: properties.LAUNCH_ROLE !== undefined ? live.launchRoleArn : undefined,
+  });
 }
 
 /**

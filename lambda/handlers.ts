@@ -3,69 +3,123 @@
  * hands its record id and start time to isComplete through `Data`: the two run as separate Lambda
  * functions with no shared memory, and isComplete receives the same event on every poll.
  */
-import {
-  DescribeRecordCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
-} from '@aws-sdk/client-service-catalog';
+import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
 import { PropertyValidationError } from '../lib/shared/validation';
 import { DataKey, DesiredProperties, UNCHANGED_STATUS, parseWireProperties } from '../lib/shared/wire-contract';
 import {
-  PollObservation, accountOfStack, idempotencyToken, judgePoll, nextPoll, planPropertiesUpdate,
+  LiveProperties, MAX_PHYSICAL_ID_LENGTH, PropertyMap, accountOfStack, decodePhysicalId, driftedProperties,
+  encodePhysicalId, idempotencyToken, originalsToKeep, planPropertiesUpdate,
 } from './decisions';
-import { invalidPropertiesMessage, pollFailedMessage, updateRejectedMessage } from './messages';
-import { describeError, isRetryableLater, serviceCatalogClient } from './service-catalog';
+import { readLiveProperties, resolveProductId } from './live-state';
+import { invalidPropertiesMessage, updateRejectedMessage } from './messages';
+import { followRecord } from './record-poller';
+import { DeployFailure, HandlerDeps } from './runtime';
+import { describeError } from './service-catalog';
 import { CustomResourceEvent, IsCompleteResult, OnEventResult } from './types';
 
-/** A failure to report to CloudFormation as it is: the message is written for the operator. */
-export class DeployFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeployFailure';
-  }
-}
-
-/** What the handlers use from the outside world; tests replace the clock and the sleep. */
-export interface HandlerDeps {
-  readonly client: ServiceCatalogClient;
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly log: (message: string, details?: Record<string, unknown>) => void;
-}
-
-export function runtimeDeps(): HandlerDeps {
-  return {
-    client: serviceCatalogClient(),
-    now: Date.now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    log: (message, details) => console.log(JSON.stringify({ message, ...details })),
-  };
-}
+export { DeployFailure, runtimeDeps } from './runtime';
+export type { HandlerDeps } from './runtime';
 
 export async function onEvent(event: CustomResourceEvent, deps: HandlerDeps): Promise<OnEventResult> {
   if (event.RequestType === 'Delete') {
-    // Never fails and never calls the service: removing the declaration leaves the product as it is.
-    deps.log('delete: nothing to do', { physicalResourceId: event.PhysicalResourceId });
-    return event.PhysicalResourceId ? { PhysicalResourceId: event.PhysicalResourceId } : {};
+    return onDelete(event, deps);
   }
   const waitStartedAt = deps.now();
   const desired = validate(event);
-  const previous = event.RequestType === 'Update' ? {
-    provisionedProductId: event.OldResourceProperties?.ProvisionedProductId,
-    owner: event.OldResourceProperties?.Owner,
-    launchRoleArn: event.OldResourceProperties?.LaunchRoleArn,
-  } : undefined;
-  const plan = planPropertiesUpdate(desired, previous);
+  const old = event.OldResourceProperties;
+  const plan = planPropertiesUpdate(desired, event.RequestType === 'Update' ? {
+    provisionedProductId: old?.ProvisionedProductId, provisionedProductName: old?.ProvisionedProductName,
+    owner: old?.Owner, launchRoleArn: old?.LaunchRoleArn, restoreOnDelete: old?.RestoreOnDelete,
+  } : undefined);
   if (plan.kind === 'skip') {
-    deps.log('update: owner, launch role and id are unchanged; no call made', { provisionedProductId: desired.provisionedProductId });
-    return {
-      PhysicalResourceId: desired.provisionedProductId,
-      Data: { [DataKey.RECORD_ID]: '', [DataKey.RECORD_STATUS]: UNCHANGED_STATUS, [DataKey.WAIT_STARTED_AT]: String(waitStartedAt) },
-    };
+    deps.log('update: the declaration is unchanged; no call made', { physicalResourceId: event.PhysicalResourceId });
+    return unchanged(event.PhysicalResourceId!, decodePhysicalId(event.PhysicalResourceId).provisionedProductId!, waitStartedAt);
   }
+  const productId = await resolveProductId(deps.client, desired, desired.acceptLanguage);
+  const live = await readLive(deps, productId, plan.properties, desired);
+  const physicalId = encodePhysicalId(productId, desired.restoreOnDelete ? originals(event, productId, plan.properties, live) : undefined);
+  if (physicalId.length > MAX_PHYSICAL_ID_LENGTH) {
+    throw new DeployFailure(`The original owner and launch role of provisioned product ${productId} are too long to keep in `
+      + `the resource's physical id (${physicalId.length} of at most ${MAX_PHYSICAL_ID_LENGTH} characters). Turn restoreOnDelete off.`);
+  }
+  if (live && Object.keys(driftedProperties(plan.properties, live)).length === 0) {
+    deps.log('the product already has the declared properties; no change made', { productId, live });
+    return unchanged(physicalId, productId, waitStartedAt);
+  }
+  const record = await updateProperties(deps, event, productId, plan.properties, desired.acceptLanguage);
+  return {
+    PhysicalResourceId: physicalId,
+    Data: { ...record, [DataKey.PROVISIONED_PRODUCT_ID]: productId, [DataKey.CHANGED]: 'true', [DataKey.WAIT_STARTED_AT]: String(waitStartedAt) },
+  };
+}
+
+export async function isComplete(event: CustomResourceEvent, deps: HandlerDeps): Promise<IsCompleteResult> {
+  const recordId = event.Data?.[DataKey.RECORD_ID];
+  if (!recordId) {
+    return { IsComplete: true };
+  }
+  const isDelete = event.RequestType === 'Delete';
+  const timeoutSeconds = isDelete ? Number(event.ResourceProperties?.TimeoutSeconds) || 1800 : validate(event).timeoutSeconds;
+  const outcome = await followRecord(deps, {
+    provisionedProductId: event.Data?.[DataKey.PROVISIONED_PRODUCT_ID] ?? '(unknown)',
+    recordId,
+    acceptLanguage: event.ResourceProperties?.AcceptLanguage as string | undefined,
+    waitStartedAt: Number(event.Data?.[DataKey.WAIT_STARTED_AT]) || deps.now(),
+    timeoutSeconds,
+    lastStatus: event.Data?.[DataKey.RECORD_STATUS] ?? 'CREATED',
+  }, { handBack: true });
+  switch (outcome.kind) {
+    case 'complete':
+      return { IsComplete: true, Data: { [DataKey.RECORD_STATUS]: outcome.status } };
+    case 'hand-back':
+      return { IsComplete: false };
+    case 'pending': // followRecord with handBack never ends pending; kept for exhaustiveness
+      return { IsComplete: false };
+    case 'fail':
+      if (isDelete) {
+        // A Delete never fails: the restore is best effort, and the log says what went wrong.
+        deps.log('restore on delete did not complete; the stack deletion goes on', { recordId, reason: outcome.message });
+        return { IsComplete: true };
+      }
+      throw new DeployFailure(outcome.message);
+  }
+}
+
+/** Never fails and makes no call, unless restoreOnDelete asks to put the original values back. */
+async function onDelete(event: CustomResourceEvent, deps: HandlerDeps): Promise<OnEventResult> {
+  const keep: OnEventResult = event.PhysicalResourceId ? { PhysicalResourceId: event.PhysicalResourceId } : {};
+  const { provisionedProductId, originals } = decodePhysicalId(event.PhysicalResourceId);
+  if (event.ResourceProperties?.RestoreOnDelete !== 'true' || !provisionedProductId || !originals || Object.keys(originals).length === 0) {
+    deps.log('delete: nothing to do', { physicalResourceId: event.PhysicalResourceId });
+    return keep;
+  }
+  const acceptLanguage = event.ResourceProperties?.AcceptLanguage as string | undefined;
+  try {
+    const waitStartedAt = deps.now();
+    const live = await readLiveProperties(deps.client, provisionedProductId, originals, acceptLanguage);
+    const restore = driftedProperties(originals, live);
+    if (Object.keys(restore).length === 0) {
+      deps.log('delete: the original owner and launch role are in place; nothing to restore', { provisionedProductId });
+      return keep;
+    }
+    deps.log('delete: restoring the original owner and launch role', { provisionedProductId, restore });
+    const record = await updateProperties(deps, event, provisionedProductId, restore, acceptLanguage);
+    return { ...keep, Data: { ...record, [DataKey.PROVISIONED_PRODUCT_ID]: provisionedProductId, [DataKey.WAIT_STARTED_AT]: String(waitStartedAt) } };
+  } catch (error) {
+    deps.log('delete: could not restore the original owner and launch role; the stack deletion goes on', {
+      provisionedProductId, originals, error: error instanceof Error ? error.message : String(error),
+    });
+    return keep;
+  }
+}
+
+async function updateProperties(deps: HandlerDeps, event: CustomResourceEvent, productId: string, properties: PropertyMap,
+  acceptLanguage?: string): Promise<Record<string, string>> {
   const input = {
-    ProvisionedProductId: desired.provisionedProductId,
-    ProvisionedProductProperties: plan.properties,
+    ProvisionedProductId: productId,
+    ProvisionedProductProperties: properties,
     IdempotencyToken: idempotencyToken(event),
-    AcceptLanguage: desired.acceptLanguage,
+    AcceptLanguage: acceptLanguage,
   };
   deps.log('calling UpdateProvisionedProductProperties', { input });
   let output;
@@ -73,67 +127,53 @@ export async function onEvent(event: CustomResourceEvent, deps: HandlerDeps): Pr
     output = await deps.client.send(new UpdateProvisionedProductPropertiesCommand(input));
   } catch (error) {
     const { name, message } = describeError(error);
-    throw new DeployFailure(updateRejectedMessage(desired.provisionedProductId, name, message));
+    throw new DeployFailure(updateRejectedMessage(productId, name, message));
   }
   if (!output.RecordId) {
-    throw new DeployFailure(`UpdateProvisionedProductProperties for provisioned product ${desired.provisionedProductId} `
-      + 'returned no RecordId, so the change cannot be followed. Check the product in the Service Catalog console.');
+    throw new DeployFailure(`UpdateProvisionedProductProperties for provisioned product ${productId} returned no RecordId, `
+      + 'so the change cannot be followed. Check the product in the Service Catalog console.');
   }
   deps.log('record started', { recordId: output.RecordId, status: output.Status });
-  return {
-    PhysicalResourceId: desired.provisionedProductId,
-    Data: {
-      [DataKey.RECORD_ID]: output.RecordId,
-      [DataKey.RECORD_STATUS]: output.Status ?? 'CREATED',
-      [DataKey.WAIT_STARTED_AT]: String(waitStartedAt),
-    },
-  };
+  return { [DataKey.RECORD_ID]: output.RecordId, [DataKey.RECORD_STATUS]: output.Status ?? 'CREATED' };
 }
 
-export async function isComplete(event: CustomResourceEvent, deps: HandlerDeps): Promise<IsCompleteResult> {
-  const recordId = event.Data?.[DataKey.RECORD_ID];
-  if (event.RequestType === 'Delete' || !recordId) {
-    return { IsComplete: true };
-  }
-  const desired = validate(event);
-  const waitStartedAt = Number(event.Data?.[DataKey.WAIT_STARTED_AT]) || deps.now();
-  const deadline = waitStartedAt + desired.timeoutSeconds * 1000;
-  let lastStatus = String(event.Data?.[DataKey.RECORD_STATUS] ?? 'CREATED');
-  for (let polls = 1; ; polls++) {
-    const observation = await describeRecord(deps, recordId, desired);
-    const decision = judgePoll({
-      provisionedProductId: desired.provisionedProductId, recordId, timeoutSeconds: desired.timeoutSeconds,
-      deadline, now: deps.now(), lastStatus,
-    }, observation);
-    if (decision.kind === 'complete') {
-      deps.log('record succeeded', { recordId, polls });
-      return { IsComplete: true, Data: { [DataKey.RECORD_STATUS]: decision.status } };
-    }
-    if (decision.kind === 'fail') {
-      throw new DeployFailure(decision.message);
-    }
-    lastStatus = decision.lastStatus;
-    const next = nextPoll({ pollsSoFar: polls, now: deps.now(), waitStartedAt, deadline });
-    if (next.kind === 'hand-back') {
-      deps.log('record still pending; handing back to the waiter', { recordId, lastStatus, polls });
-      return { IsComplete: false };
-    }
-    await deps.sleep(next.ms);
-  }
-}
-
-async function describeRecord(deps: HandlerDeps, recordId: string, desired: DesiredProperties): Promise<PollObservation> {
+/**
+ * The live values, to skip a change that is already in place and to capture the originals for
+ * restoreOnDelete. Reading is an optimisation, so a failed read only means the update is made
+ * anyway; but restoreOnDelete cannot keep a promise it could not capture, so there it fails.
+ */
+async function readLive(deps: HandlerDeps, productId: string, properties: PropertyMap, desired: DesiredProperties): Promise<LiveProperties | undefined> {
   try {
-    const output = await deps.client.send(new DescribeRecordCommand({ Id: recordId, AcceptLanguage: desired.acceptLanguage }));
-    return { kind: 'record', status: output.RecordDetail?.Status, errors: output.RecordDetail?.RecordErrors ?? [] };
+    return await readLiveProperties(deps.client, productId, properties, desired.acceptLanguage);
   } catch (error) {
     const { name, message } = describeError(error);
-    if (isRetryableLater(error)) {
-      deps.log('DescribeRecord failed transiently; will poll again', { recordId, error: `${name}: ${message}` });
-      return { kind: 'transient-error', error: `${name}: ${message}` };
+    if (desired.restoreOnDelete) {
+      throw new DeployFailure(`Could not read the current owner and launch role of provisioned product ${productId} to keep for `
+        + `restoreOnDelete (${name}: ${message}). Check the handler role's servicecatalog:SearchProvisionedProducts and `
+        + 'servicecatalog:DescribeProvisionedProduct permissions, then redeploy.');
     }
-    throw new DeployFailure(pollFailedMessage(desired.provisionedProductId, recordId, name, message));
+    deps.log('could not read the current properties; updating anyway', { productId, error: `${name}: ${message}` });
+    return undefined;
   }
+}
+
+/** The originals kept since the first change to this product, or the live values now. */
+function originals(event: CustomResourceEvent, productId: string, properties: PropertyMap, live: LiveProperties | undefined): PropertyMap {
+  const kept = decodePhysicalId(event.PhysicalResourceId);
+  if (event.RequestType === 'Update' && kept.provisionedProductId === productId && kept.originals) {
+    return kept.originals;
+  }
+  return originalsToKeep(properties, live ?? {});
+}
+
+function unchanged(physicalId: string, productId: string, waitStartedAt: number): OnEventResult {
+  return {
+    PhysicalResourceId: physicalId,
+    Data: {
+      [DataKey.PROVISIONED_PRODUCT_ID]: productId, [DataKey.RECORD_ID]: '', [DataKey.RECORD_STATUS]: UNCHANGED_STATUS,
+      [DataKey.CHANGED]: 'false', [DataKey.WAIT_STARTED_AT]: String(waitStartedAt),
+    },
+  };
 }
 
 /** The same rules as the construct, applied before any API call: a hand-edited template stops here. */

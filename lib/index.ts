@@ -1,2 +1,3 @@
 export * from './accept-language';
+export * from './enforce-provisioned-product-properties';
 export * from './provisioned-product-properties';

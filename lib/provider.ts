@@ -1,11 +1,13 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { DriftCorrectionSchedule, DriftDeclaration } from './drift-correction';
 import { MAX_TIMEOUT_SECONDS } from './shared/validation';
 
 /** The esbuild bundle of `lambda/`, built by `npm run build` and shipped in the package. */
@@ -54,6 +56,8 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   /** The log group of the handlers and of the provider framework. */
   public readonly logGroup: logs.LogGroup;
 
+  private readonly code: lambda.Code;
+  private driftCorrection?: DriftCorrectionSchedule;
   private readonly passRolePolicies: PassRolePolicy[] = [];
   private readonly passableRoleArns = new Set<string>();
 
@@ -72,12 +76,16 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     this.logGroup.grantWrite(this.handlerRole);
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'UpdateAndFollowProvisionedProductProperties',
-      // Service Catalog has no resource-level permissions for these actions.
-      actions: ['servicecatalog:UpdateProvisionedProductProperties', 'servicecatalog:DescribeRecord'],
+      // Service Catalog has no resource-level permissions for these actions. The two reads find
+      // a product by name and skip a change that is already in place.
+      actions: [
+        'servicecatalog:UpdateProvisionedProductProperties', 'servicecatalog:DescribeRecord',
+        'servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts',
+      ],
       resources: ['*'],
     }));
 
-    const code = lambda.Code.fromAsset(HANDLER_ASSET_DIR);
+    const code = this.code = lambda.Code.fromAsset(HANDLER_ASSET_DIR);
     const handler = (name: 'onEvent' | 'isComplete', timeout: Duration, description: string) =>
       new lambda.Function(this, name === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
         runtime: lambda.Runtime.NODEJS_22_X,
@@ -101,6 +109,22 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       logGroup: this.logGroup,
     });
     this.serviceToken = provider.serviceToken;
+  }
+
+  /**
+   * Adds a declaration to the stack's one drift-correction schedule, created on first use. All
+   * declarations of a stack share the schedule, so they must agree on it.
+   */
+  public addDriftCorrection(schedule: events.Schedule, declaration: DriftDeclaration): void {
+    this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', {
+      schedule, role: this.handlerRole, code: this.code, logGroup: this.logGroup,
+    });
+    if (this.driftCorrection.expression !== schedule.expressionString) {
+      throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, `
+        + `${this.driftCorrection.expression}, and another declaration asks for ${schedule.expressionString}. Use the same driftCorrection `
+        + 'schedule for every declaration of the stack.');
+    }
+    this.driftCorrection.add(declaration);
   }
 
   /**

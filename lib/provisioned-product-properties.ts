@@ -1,11 +1,15 @@
-import { Arn, ArnFormat, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CustomResource, Duration, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
+import { recordDeclaration } from './declarations';
 import { AcceptLanguage } from './accept-language';
 import { ProvisionedProductPropertiesProvider } from './provider';
 import {
-  PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage,
-  validateProvisionedProductId, validateSameAccount, validateSomethingDeclared, validateTimeoutSeconds,
+  PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
+  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSomethingDeclared,
+  validateTimeoutSeconds,
 } from './shared/validation';
 import { DataKey, RESOURCE_TYPE, WireProperties } from './shared/wire-contract';
 
@@ -15,12 +19,24 @@ import { DataKey, RESOURCE_TYPE, WireProperties } from './shared/wire-contract';
 export interface ProvisionedProductPropertiesProps {
   /**
    * The id of the provisioned product, such as `pp-abc123def4567`, or a token such as
-   * `CfnCloudFormationProvisionedProduct.attrProvisionedProductId`.
+   * `CfnCloudFormationProvisionedProduct.attrProvisionedProductId`. Give exactly one of
+   * `provisionedProductId` and `provisionedProductName`.
    *
    * Changing it replaces the resource: the new product gets the declared properties, and the
-   * old one is left as it is.
+   * old one is left as it is (or restored, with `restoreOnDelete`).
+   *
+   * @default - the product is found by `provisionedProductName`
    */
-  readonly provisionedProductId: string;
+  readonly provisionedProductId?: string;
+
+  /**
+   * The name of the provisioned product, for products created outside the stack. The handler
+   * resolves it with `DescribeProvisionedProduct` on every deploy, and fails with a clear
+   * message when no product has that name.
+   *
+   * @default - the product is given by `provisionedProductId`
+   */
+  readonly provisionedProductName?: string;
 
   /**
    * The owner of the provisioned product (the OWNER property): the ARN of an IAM user, an IAM
@@ -56,6 +72,31 @@ export interface ProvisionedProductPropertiesProps {
    * @default Duration.minutes(30)
    */
   readonly timeout?: Duration;
+
+  /**
+   * Put back, when this resource is removed or its stack deleted, the owner and launch role that
+   * were in place before this resource first changed them.
+   *
+   * After an OWNER change, the principal that provisioned the product (often the role that
+   * deploys the stack) can no longer update or terminate it. Restoring the original owner before
+   * the product is terminated keeps a stack deletion working. The original values travel in the
+   * resource's physical id, so they survive Lambda restarts and later Updates with no other
+   * store. Turning it on for an existing resource keeps the values in place at that time.
+   *
+   * @default false
+   */
+  readonly restoreOnDelete?: boolean;
+
+  /**
+   * Check on this schedule that the product still has the declared owner and launch role, and
+   * re-apply them where they drifted (for example after a change in the console). The stack gets
+   * one EventBridge rule and one function for all its declarations, however many; they must all
+   * use the same schedule. Each check logs one line per product with the drift found and the
+   * action taken, with CloudWatch metrics (namespace `ProvisionedProductProperties`) to alarm on.
+   *
+   * @default - no drift correction between deploys
+   */
+  readonly driftCorrection?: events.Schedule;
 }
 
 /** The default wait for a record. */
@@ -84,9 +125,15 @@ const SERVICE_TIMEOUT_MARGIN_SECONDS = 120;
  */
 export class ProvisionedProductProperties extends Construct {
   /**
-   * The id of the provisioned product (the resource's physical id).
+   * The id of the provisioned product, resolved from its name where it was given by name.
    */
   public readonly provisionedProductId: string;
+
+  /**
+   * `true` when the last deploy changed the product's owner or launch role, `false` when they
+   * already had the declared values (or nothing relevant changed), as a string.
+   */
+  public readonly changed: string;
 
   /**
    * The id of the Service Catalog record of the change the last deploy made. Empty when the
@@ -110,14 +157,22 @@ export class ProvisionedProductProperties extends Construct {
     if (props.launchRole) {
       provider.allowPassRole(props.launchRole);
     }
+    if (props.driftCorrection) {
+      provider.addDriftCorrection(props.driftCorrection, {
+        provisionedProductId: props.provisionedProductId, provisionedProductName: props.provisionedProductName,
+        owner: props.owner, launchRoleArn, acceptLanguage: props.acceptLanguage,
+      });
+    }
 
     const timeoutSeconds = timeout.toSeconds();
     const properties: WireProperties = {
       ProvisionedProductId: props.provisionedProductId,
+      ProvisionedProductName: props.provisionedProductName,
       Owner: props.owner,
       LaunchRoleArn: launchRoleArn,
       AcceptLanguage: props.acceptLanguage,
       TimeoutSeconds: Token.isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : String(timeoutSeconds),
+      RestoreOnDelete: props.restoreOnDelete ? 'true' : undefined,
     };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -130,9 +185,11 @@ export class ProvisionedProductProperties extends Construct {
         : Duration.seconds(Math.min(3600, timeoutSeconds + SERVICE_TIMEOUT_MARGIN_SECONDS)),
     });
 
-    this.provisionedProductId = resource.ref;
+    this.provisionedProductId = resource.getAttString(DataKey.PROVISIONED_PRODUCT_ID);
     this.recordId = resource.getAttString(DataKey.RECORD_ID);
     this.recordStatus = resource.getAttString(DataKey.RECORD_STATUS);
+    this.changed = resource.getAttString(DataKey.CHANGED);
+    recordDeclaration(this, { product: targetProduct(props.provisionedProductId), name: props.provisionedProductName });
   }
 
   /** Applies the shared validation rules to every value known at synth time. */
@@ -143,9 +200,13 @@ export class ProvisionedProductProperties extends Construct {
         : error;
     };
     try {
+      validateOneTarget(props.provisionedProductId, props.provisionedProductName, 'provisionedProductId and provisionedProductName');
       validateSomethingDeclared(props.owner, props.launchRole, 'owner and launchRole');
-      if (!Token.isUnresolved(props.provisionedProductId)) {
+      if (props.provisionedProductId !== undefined && !Token.isUnresolved(props.provisionedProductId)) {
         validateProvisionedProductId(props.provisionedProductId, 'provisionedProductId');
+      }
+      if (props.provisionedProductName !== undefined && !Token.isUnresolved(props.provisionedProductName)) {
+        validateProvisionedProductName(props.provisionedProductName, 'provisionedProductName');
       }
       if (props.owner !== undefined) {
         this.validatePrincipal(props.owner, 'owner', parseOwnerArn, stack);
@@ -194,4 +255,15 @@ export class ProvisionedProductProperties extends Construct {
       validateSameAccount(parts.account!, arn, field, stackAccount);
     }
   }
+}
+
+/** The product a token id points to, such as `CfnCloudFormationProvisionedProduct.attrProvisionedProductId`. */
+function targetProduct(provisionedProductId: string | undefined): servicecatalog.CfnCloudFormationProvisionedProduct | undefined {
+  if (provisionedProductId === undefined || !Token.isUnresolved(provisionedProductId)) {
+    return undefined;
+  }
+  const reference = Tokenization.reverseString(provisionedProductId).firstToken;
+  return reference instanceof Reference && reference.target instanceof servicecatalog.CfnCloudFormationProvisionedProduct
+    ? reference.target
+    : undefined;
 }

@@ -8,6 +8,8 @@ import { AcceptLanguage } from '../accept-language';
 
 /** Service Catalog `Id` shape: 1-100 characters of `[a-zA-Z0-9_-]`. */
 const PROVISIONED_PRODUCT_ID = /^[a-zA-Z0-9_-]{1,100}$/;
+/** Service Catalog `ProvisionedProductName` shape. */
+const PROVISIONED_PRODUCT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/;
 /** Service Catalog `IdempotencyToken` shape. */
 export const IDEMPOTENCY_TOKEN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,127}$/;
 /** Service Catalog `PropertyValue` shape: at most 1024 characters. */
@@ -59,6 +61,23 @@ export function validateProvisionedProductId(value: unknown, field: string): str
       'expected a provisioned product id of 1-100 letters, digits, "_" or "-", such as "pp-abc123def4567".');
   }
   return value;
+}
+
+/** The provisioned product name must match the Service Catalog `ProvisionedProductName` shape. */
+export function validateProvisionedProductName(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !PROVISIONED_PRODUCT_NAME.test(value)) {
+    throw new PropertyValidationError(field, value,
+      'expected a provisioned product name of 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit.');
+  }
+  return value;
+}
+
+/** The product is named by exactly one of its id and its name. */
+export function validateOneTarget(id: unknown, name: unknown, fields: string): void {
+  if ((id === undefined) === (name === undefined)) {
+    throw new PropertyValidationError(fields, id ?? name,
+      'give exactly one of them: the id of the provisioned product, or its name.');
+  }
 }
 
 /** OWNER: an IAM user, IAM role or STS assumed-role ARN. */

@@ -6,46 +6,56 @@
  */
 import { AcceptLanguage } from '../accept-language';
 import {
-  PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage,
-  validateProvisionedProductId, validateSameAccount, validateSomethingDeclared, validateTimeoutSeconds,
+  PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
+  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSomethingDeclared,
+  validateTimeoutSeconds,
 } from './validation';
 
 export const RESOURCE_TYPE = 'Custom::ProvisionedProductProperties';
 
 /** The custom resource's properties, as they appear in the template. */
 export interface WireProperties {
-  readonly ProvisionedProductId: string;
+  readonly ProvisionedProductId?: string;
+  readonly ProvisionedProductName?: string;
   readonly Owner?: string;
   readonly LaunchRoleArn?: string;
   readonly AcceptLanguage?: string;
   readonly TimeoutSeconds: string;
+  /** 'true' to put the captured original owner and launch role back on Delete. */
+  readonly RestoreOnDelete?: string;
 }
 
-const PROPERTY_KEYS: ReadonlyArray<keyof WireProperties> =
-  ['ProvisionedProductId', 'Owner', 'LaunchRoleArn', 'AcceptLanguage', 'TimeoutSeconds'];
+const PROPERTY_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
+  'LaunchRoleArn', 'AcceptLanguage', 'TimeoutSeconds', 'RestoreOnDelete'];
 /** Added to every custom resource by CloudFormation and the provider framework. */
 const FRAMEWORK_KEYS = ['ServiceToken'];
 
 /** Keys of the `Data` the handler returns; they become the resource's attributes. */
 export const DataKey = {
+  /** The id of the provisioned product, resolved from its name where it was given by name. */
+  PROVISIONED_PRODUCT_ID: 'ProvisionedProductId',
   /** The id of the record of the change this deploy made, or '' when nothing changed. */
   RECORD_ID: 'RecordId',
   /** SUCCEEDED when the record completed, or UNCHANGED when no change was needed. */
   RECORD_STATUS: 'RecordStatus',
+  /** 'true' when this deploy changed the product's properties, 'false' when they already matched. */
+  CHANGED: 'Changed',
   /** Epoch milliseconds at which onEvent started; isComplete measures its deadline from it. */
   WAIT_STARTED_AT: 'WaitStartedAt',
 } as const;
 
-/** The record status reported when an Update needed no change. */
+/** The record status reported when no change was needed. */
 export const UNCHANGED_STATUS = 'UNCHANGED';
 
-/** The desired state of one provisioned product, validated. */
+/** The desired state of one provisioned product, validated. Exactly one of id and name is set. */
 export interface DesiredProperties {
-  readonly provisionedProductId: string;
+  readonly provisionedProductId?: string;
+  readonly provisionedProductName?: string;
   readonly owner?: string;
   readonly launchRoleArn?: string;
   readonly acceptLanguage?: AcceptLanguage;
   readonly timeoutSeconds: number;
+  readonly restoreOnDelete: boolean;
 }
 
 /**
@@ -60,21 +70,35 @@ export function parseWireProperties(raw: Record<string, unknown> | undefined, st
         `unknown property; expected only ${PROPERTY_KEYS.join(', ')}.`);
     }
   }
-  const provisionedProductId = validateProvisionedProductId(props.ProvisionedProductId, 'ProvisionedProductId');
-  validateSomethingDeclared(props.Owner, props.LaunchRoleArn, 'Owner and LaunchRoleArn');
-  if (props.Owner !== undefined) {
-    const owner = parseOwnerArn(props.Owner, 'Owner');
-    if (stackAccount) validateSameAccount(owner.account, props.Owner as string, 'Owner', stackAccount);
-  }
-  if (props.LaunchRoleArn !== undefined) {
-    const role = parseLaunchRoleArn(props.LaunchRoleArn, 'LaunchRoleArn');
-    if (stackAccount) validateSameAccount(role.account, props.LaunchRoleArn as string, 'LaunchRoleArn', stackAccount);
+  validateOneTarget(props.ProvisionedProductId, props.ProvisionedProductName, 'ProvisionedProductId and ProvisionedProductName');
+  const target = props.ProvisionedProductId !== undefined
+    ? { provisionedProductId: validateProvisionedProductId(props.ProvisionedProductId, 'ProvisionedProductId') }
+    : { provisionedProductName: validateProvisionedProductName(props.ProvisionedProductName, 'ProvisionedProductName') };
+  const principals = parsePrincipals({ owner: props.Owner, launchRoleArn: props.LaunchRoleArn }, stackAccount,
+    { owner: 'Owner', launchRoleArn: 'LaunchRoleArn' });
+  if (props.RestoreOnDelete !== undefined && props.RestoreOnDelete !== 'true' && props.RestoreOnDelete !== 'false') {
+    throw new PropertyValidationError('RestoreOnDelete', props.RestoreOnDelete, 'expected "true" or "false".');
   }
   return {
-    provisionedProductId,
-    owner: props.Owner as string | undefined,
-    launchRoleArn: props.LaunchRoleArn as string | undefined,
+    ...target,
+    ...principals,
     acceptLanguage: props.AcceptLanguage === undefined ? undefined : validateAcceptLanguage(props.AcceptLanguage, 'AcceptLanguage'),
     timeoutSeconds: validateTimeoutSeconds(props.TimeoutSeconds, 'TimeoutSeconds'),
+    restoreOnDelete: props.RestoreOnDelete === 'true',
   };
+}
+
+/** OWNER and LAUNCH_ROLE: at least one declared, each of the right kind and of the stack's account. */
+export function parsePrincipals(values: { owner?: unknown; launchRoleArn?: unknown }, stackAccount: string | undefined,
+  fields: { owner: string; launchRoleArn: string }): { owner?: string; launchRoleArn?: string } {
+  validateSomethingDeclared(values.owner, values.launchRoleArn, `${fields.owner} and ${fields.launchRoleArn}`);
+  if (values.owner !== undefined) {
+    const owner = parseOwnerArn(values.owner, fields.owner);
+    if (stackAccount) validateSameAccount(owner.account, values.owner as string, fields.owner, stackAccount);
+  }
+  if (values.launchRoleArn !== undefined) {
+    const role = parseLaunchRoleArn(values.launchRoleArn, fields.launchRoleArn);
+    if (stackAccount) validateSameAccount(role.account, values.launchRoleArn as string, fields.launchRoleArn, stackAccount);
+  }
+  return { owner: values.owner as string | undefined, launchRoleArn: values.launchRoleArn as string | undefined };
 }

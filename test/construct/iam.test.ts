@@ -25,7 +25,7 @@ function passRolePolicies(template: Template): Record<string, any> {
 const launchRoleArn = (i: number) => `arn:aws:iam::${ACCOUNT}:role/ProvisionedProductsStack-LaunchRole${String(i).padStart(3, '0')}A1B2C3D4-Xy7Zk9Qw3Rt5`;
 
 describe('the handler role', () => {
-  test('inline: log writing and the two Service Catalog actions on *, nothing else', () => {
+  test('inline: log writing and the four Service Catalog actions the handler calls, on *, nothing else', () => {
     const stack = newStack();
     new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });
     expect(handlerInlineStatements(Template.fromStack(stack))).toEqual([
@@ -36,7 +36,10 @@ describe('the handler role', () => {
       },
       {
         Sid: 'UpdateAndFollowProvisionedProductProperties',
-        Action: ['servicecatalog:UpdateProvisionedProductProperties', 'servicecatalog:DescribeRecord'],
+        Action: [
+          'servicecatalog:UpdateProvisionedProductProperties', 'servicecatalog:DescribeRecord',
+          'servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts',
+        ],
         Effect: 'Allow',
         Resource: '*',
       },

@@ -83,7 +83,8 @@ describe('ProvisionedProductProperties resource', () => {
     const logicalId = Object.keys(customResources(Template.fromStack(stack)))[0];
     expect(stack.resolve(ownership.recordId)).toEqual({ 'Fn::GetAtt': [logicalId, 'RecordId'] });
     expect(stack.resolve(ownership.recordStatus)).toEqual({ 'Fn::GetAtt': [logicalId, 'RecordStatus'] });
-    expect(stack.resolve(ownership.provisionedProductId)).toEqual({ Ref: logicalId });
+    expect(stack.resolve(ownership.provisionedProductId)).toEqual({ 'Fn::GetAtt': [logicalId, 'ProvisionedProductId'] });
+    expect(stack.resolve(ownership.changed)).toEqual({ 'Fn::GetAtt': [logicalId, 'Changed'] });
   });
 });
 

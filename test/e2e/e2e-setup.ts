@@ -42,13 +42,31 @@ export async function startEndToEnd(): Promise<EndToEnd> {
 }
 
 /**
+ * Starts the fake and the harness before the file's tests and stops them after; the returned
+ * object is filled in by then.
+ */
+export function useEndToEnd(): EndToEnd {
+  const e2e = {} as { -readonly [K in keyof EndToEnd]: EndToEnd[K] };
+  beforeAll(async () => { Object.assign(e2e, await startEndToEnd()); });
+  afterAll(async () => {
+    await e2e.harness.settle();
+    await e2e.fake.stop();
+  });
+  return e2e;
+}
+
+/**
  * The custom resource's properties exactly as the construct synthesizes them, so each test also
  * checks the contract between the construct and the handler.
  */
-export function synthesizedProperties(props: { id: string; owner?: string; launchRole?: string; timeout?: Duration }): Record<string, unknown> {
+export function synthesizedProperties(props: {
+  id?: string; name?: string; owner?: string; launchRole?: string; timeout?: Duration; restoreOnDelete?: boolean;
+}): Record<string, unknown> {
   const stack = new Stack(new App(), 'Props', { env: { account: ACCOUNT, region: 'us-east-1' } });
   new ProvisionedProductProperties(stack, 'Ownership', {
     provisionedProductId: props.id,
+    provisionedProductName: props.name,
+    restoreOnDelete: props.restoreOnDelete,
     owner: props.owner,
     launchRole: props.launchRole ? iam.Role.fromRoleArn(stack, 'Launch', props.launchRole) : undefined,
     timeout: props.timeout,

@@ -78,7 +78,8 @@ export class FrameworkHarness {
   public readonly invocations: Invocation[] = [];
   private readonly handlers: Record<string, Handler>;
   private readonly waiters: Promise<void>[] = [];
-  private readonly pending = new Map<string, (response: CapturedResponse) => void>();
+  /** Waiting senders per RequestId, first come first served: a request may be delivered twice. */
+  private readonly pending = new Map<string, Array<(response: CapturedResponse) => void>>();
 
   constructor(assetDir: string, private readonly waiter: WaiterSettings) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -110,7 +111,9 @@ export class FrameworkHarness {
     };
     const response = new Promise<CapturedResponse>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no response to ${requestId} within ${timeoutMs} ms`)), timeoutMs);
-      this.pending.set(requestId, (r) => { clearTimeout(timer); resolve(r); });
+      const waiting = this.pending.get(requestId) ?? [];
+      waiting.push((r) => { clearTimeout(timer); resolve(r); });
+      this.pending.set(requestId, waiting);
     });
     await framework.onEvent(request);
     return response;
@@ -164,8 +167,7 @@ export class FrameworkHarness {
 
   private async capture(body: string): Promise<void> {
     const parsed = JSON.parse(body);
-    const resolve = this.pending.get(parsed.RequestId);
-    this.pending.delete(parsed.RequestId);
+    const resolve = this.pending.get(parsed.RequestId)?.shift();
     resolve?.({ ...parsed, bytes: Buffer.byteLength(body, 'utf8'), at: Date.now() });
   }
 }

@@ -3,14 +3,9 @@
  * the real AWS SDK, and the local Service Catalog fake speaking AWS JSON 1.1.
  */
 import { Duration } from 'aws-cdk-lib';
-import { EndToEnd, arn, startEndToEnd, synthesizedProperties } from './e2e-setup';
+import { arn, synthesizedProperties, useEndToEnd } from './e2e-setup';
 
-let e2e: EndToEnd;
-beforeAll(async () => { e2e = await startEndToEnd(); });
-afterAll(async () => {
-  await e2e.harness.settle();
-  await e2e.fake.stop();
-});
+const e2e = useEndToEnd();
 
 const OLD_OWNER = arn('user/alice');
 const OWNER = arn('role/PlatformTeam');
@@ -136,16 +131,25 @@ describe('failures reach CloudFormation as clear, bounded reasons', () => {
 });
 
 describe('delivery', () => {
-  test('the same request delivered twice (same RequestId) makes exactly one change', async () => {
+  test('the same request delivered twice at once (same RequestId) makes exactly one change', async () => {
     const id = 'pp-redelivered';
-    e2e.fake.addProduct({ id, ownerArn: OLD_OWNER });
+    e2e.fake.addProduct({ id, ownerArn: OLD_OWNER, recordDurationMs: 1000 });
     const request = { RequestType: 'Create' as const, RequestId: 'f1e2d3c4-0000-4000-8000-000000000001', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) };
-    const first = await e2e.harness.send(request);
-    const second = await e2e.harness.send(request);
-    expect(first.Status).toBe('SUCCESS');
-    expect(second.Status).toBe('SUCCESS');
-    expect(second.Data!.RecordId).toBe(first.Data!.RecordId);
-    expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(2);
+    const [first, second] = await Promise.all([e2e.harness.send(request), e2e.harness.send(request)]);
+    expect(first).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true', RecordStatus: 'SUCCEEDED' } });
+    expect(second).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true', RecordStatus: 'SUCCEEDED', RecordId: first.Data!.RecordId } });
+    // Both deliveries called the service with the same token; it answered the second with the first record.
+    const updates = e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id);
+    expect(updates).toHaveLength(2);
+    expect(updates[1].input.IdempotencyToken).toBe(updates[0].input.IdempotencyToken);
+    expect(e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(1);
+  });
+
+  test('delivered again after it completed, the request finds the change in place and makes none', async () => {
+    const id = 'pp-redelivered';
+    const request = { RequestType: 'Create' as const, RequestId: 'f1e2d3c4-0000-4000-8000-000000000001', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) };
+    const again = await e2e.harness.send(request);
+    expect(again).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'false', RecordStatus: 'UNCHANGED' } });
     expect(e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(1);
   });
 

@@ -1,10 +1,11 @@
 import {
-  FAST_POLL, PollContext, accountOfStack, classifyRecordStatus, idempotencyToken, judgePoll, nextPoll, planPropertiesUpdate, pollDelayMs,
+  FAST_POLL, PollContext, accountOfStack, classifyRecordStatus, decodePhysicalId, driftedProperties, encodePhysicalId, idempotencyToken,
+  judgePoll, nextPoll, originalsToKeep, planPropertiesUpdate, pollDelayMs,
 } from '../../lambda/decisions';
 
 const OWNER = 'arn:aws:iam::123456789012:role/Owner';
 const LAUNCH = 'arn:aws:iam::123456789012:role/Launch';
-const desired = { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: LAUNCH, timeoutSeconds: 60 };
+const desired = { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: LAUNCH, timeoutSeconds: 60, restoreOnDelete: false };
 
 describe('planPropertiesUpdate', () => {
   test('Create applies every declared key', () => {
@@ -122,5 +123,34 @@ describe('judgePoll', () => {
   });
   test('a terminal status seen exactly at the deadline still counts', () => {
     expect(judgePoll({ ...ctx, now: 90_000 }, { kind: 'record', status: 'SUCCEEDED', errors: [] }).kind).toBe('complete');
+  });
+});
+
+describe('governance decisions', () => {
+  test('driftedProperties lists only the declared keys whose live value differs', () => {
+    expect(driftedProperties({ OWNER, LAUNCH_ROLE: LAUNCH }, { owner: OWNER, launchRoleArn: LAUNCH })).toEqual({});
+    expect(driftedProperties({ OWNER, LAUNCH_ROLE: LAUNCH }, { owner: 'x', launchRoleArn: LAUNCH })).toEqual({ OWNER });
+    expect(driftedProperties({ LAUNCH_ROLE: LAUNCH }, { owner: 'x' })).toEqual({ LAUNCH_ROLE: LAUNCH });
+  });
+
+  test('the physical id is the product id, with the originals appended only for restoreOnDelete', () => {
+    expect(encodePhysicalId('pp-1')).toBe('pp-1');
+    expect(decodePhysicalId('pp-1')).toEqual({ provisionedProductId: 'pp-1' });
+    const encoded = encodePhysicalId('pp-1', { OWNER: 'arn:aws:iam::123456789012:user/a', LAUNCH_ROLE: LAUNCH });
+    expect(encoded).toMatch(/^pp-1\/restore:[A-Za-z0-9_-]+$/);
+    expect(decodePhysicalId(encoded)).toEqual({ provisionedProductId: 'pp-1', originals: { OWNER: 'arn:aws:iam::123456789012:user/a', LAUNCH_ROLE: LAUNCH } });
+    expect(decodePhysicalId('pp-1/restore:%%%')).toEqual({ provisionedProductId: 'pp-1' });
+    expect(decodePhysicalId(undefined)).toEqual({});
+  });
+
+  test('originalsToKeep keeps the live value of each declared key that has one', () => {
+    expect(originalsToKeep({ OWNER, LAUNCH_ROLE: LAUNCH }, { owner: 'arn:o', launchRoleArn: undefined })).toEqual({ OWNER: 'arn:o' });
+    expect(originalsToKeep({ LAUNCH_ROLE: LAUNCH }, { owner: 'arn:o', launchRoleArn: 'arn:l' })).toEqual({ LAUNCH_ROLE: 'arn:l' });
+  });
+
+  test('turning restoreOnDelete on is a change: the originals must be captured', () => {
+    const previous = { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: LAUNCH };
+    expect(planPropertiesUpdate({ ...desired, restoreOnDelete: true }, previous).kind).toBe('apply');
+    expect(planPropertiesUpdate({ ...desired, restoreOnDelete: true }, { ...previous, restoreOnDelete: 'true' }).kind).toBe('skip');
   });
 });

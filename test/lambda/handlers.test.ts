@@ -1,46 +1,25 @@
 import {
-  DescribeRecordCommand, ServiceCatalogClient, ServiceCatalogServiceException, UpdateProvisionedProductPropertiesCommand,
+  DescribeProvisionedProductCommand, DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
+  UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DeployFailure, HandlerDeps, isComplete, onEvent } from '../../lambda/handlers';
+import { DeployFailure, isComplete, onEvent } from '../../lambda/handlers';
 import { CustomResourceEvent } from '../../lambda/types';
+import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, fakeDeps, serviceError } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
-const ACCOUNT = '123456789012';
-const OWNER = `arn:aws:iam::${ACCOUNT}:role/PlatformTeam`;
-const LAUNCH = `arn:aws:iam::${ACCOUNT}:role/Launch`;
-const START = 1_800_000_000_000;
+const event = (overrides: Partial<CustomResourceEvent> = {}) => cfnEvent(overrides);
 
-function fakeDeps() {
-  let now = START;
-  const sleeps: number[] = [];
-  const deps: HandlerDeps & { sleeps: number[]; advance(ms: number): void } = {
-    client: new ServiceCatalogClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
-    now: () => now,
-    sleep: async (ms) => { sleeps.push(ms); now += ms; },
-    log: () => undefined,
-    sleeps,
-    advance: (ms) => { now += ms; },
-  };
-  return deps;
+/** The product's live state, as SearchProvisionedProducts and DescribeProvisionedProduct report it. */
+function liveState(owner: string | undefined, launchRoleArn: string | undefined, id = 'pp-1') {
+  sc.on(SearchProvisionedProductsCommand).resolves({ ProvisionedProducts: owner ? [{ Id: id, UserArn: owner }] : [] });
+  sc.on(DescribeProvisionedProductCommand).resolves({ ProvisionedProductDetail: { Id: id, LaunchRoleArn: launchRoleArn } });
 }
 
-function event(overrides: Partial<CustomResourceEvent> = {}): CustomResourceEvent {
-  return {
-    RequestType: 'Create',
-    StackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/S/guid`,
-    RequestId: 'req-1',
-    LogicalResourceId: 'Ownership',
-    ResourceProperties: { ServiceToken: 'arn:x', ProvisionedProductId: 'pp-1', Owner: OWNER, LaunchRoleArn: LAUNCH, TimeoutSeconds: '60' },
-    ...overrides,
-  };
-}
-
-function serviceError(name: string, fault: 'client' | 'server' = 'client', statusCode = 400) {
-  return new ServiceCatalogServiceException({ name, $fault: fault, $metadata: { httpStatusCode: statusCode }, message: `${name} happened` });
-}
-
-beforeEach(() => sc.reset());
+beforeEach(() => {
+  sc.reset();
+  liveState(`arn:aws:iam::${ACCOUNT}:user/previous-owner`, undefined);
+});
 
 describe('onEvent', () => {
   test('Create calls UpdateProvisionedProductProperties with the declared keys and a valid deterministic token', async () => {
@@ -48,7 +27,7 @@ describe('onEvent', () => {
     const result = await onEvent(event(), fakeDeps());
     expect(result).toEqual({
       PhysicalResourceId: 'pp-1',
-      Data: { RecordId: 'rec-1', RecordStatus: 'CREATED', WaitStartedAt: String(START) },
+      Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', Changed: 'true', WaitStartedAt: String(START) },
     });
     const calls = sc.commandCalls(UpdateProvisionedProductPropertiesCommand);
     expect(calls).toHaveLength(1);
@@ -79,7 +58,9 @@ describe('onEvent', () => {
       OldResourceProperties: { ...props, TimeoutSeconds: '1800', AcceptLanguage: 'en' },
     }), fakeDeps());
     expect(sc.calls()).toHaveLength(0);
-    expect(result).toEqual({ PhysicalResourceId: 'pp-1', Data: { RecordId: '', RecordStatus: 'UNCHANGED', WaitStartedAt: String(START) } });
+    expect(result).toEqual({ PhysicalResourceId: 'pp-1', Data: {
+      ProvisionedProductId: 'pp-1', RecordId: '', RecordStatus: 'UNCHANGED', Changed: 'false', WaitStartedAt: String(START),
+    } });
   });
 
   test.each([
@@ -130,7 +111,7 @@ describe('onEvent', () => {
 describe('isComplete', () => {
   const started = (data: Record<string, string> = {}) => event({
     PhysicalResourceId: 'pp-1',
-    Data: { RecordId: 'rec-1', RecordStatus: 'CREATED', WaitStartedAt: String(START), ...data },
+    Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', WaitStartedAt: String(START), ...data },
   });
 
   test('polls with a short growing backoff and completes on SUCCEEDED', async () => {

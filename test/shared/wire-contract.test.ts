@@ -8,13 +8,17 @@ describe('parseWireProperties (the Lambda side of the shared rules)', () => {
   test('returns the typed desired state', () => {
     expect(parseWireProperties({ ...valid, AcceptLanguage: 'jp' }, ACCOUNT)).toEqual({
       provisionedProductId: 'pp-1', owner: valid.Owner, launchRoleArn: valid.LaunchRoleArn, acceptLanguage: 'jp', timeoutSeconds: 1800,
+      restoreOnDelete: false,
     });
   });
 
   test.each([
-    ['an unknown property key', { Owners: 'x' }, 'Invalid property Owners "x": unknown property; expected only ProvisionedProductId, Owner, LaunchRoleArn, AcceptLanguage, TimeoutSeconds.'],
+    ['an unknown property key', { Owners: 'x' }, 'Invalid property Owners "x": unknown property; expected only ProvisionedProductId, ProvisionedProductName, Owner, LaunchRoleArn, AcceptLanguage, TimeoutSeconds, RestoreOnDelete.'],
     ['an id with illegal characters', { ProvisionedProductId: 'pp-1;drop' }, 'Invalid ProvisionedProductId "pp-1;drop"'],
-    ['a missing id', { ProvisionedProductId: undefined }, 'Invalid ProvisionedProductId (not set)'],
+    ['neither id nor name', { ProvisionedProductId: undefined }, 'Invalid ProvisionedProductId and ProvisionedProductName (not set): give exactly one of them'],
+    ['both id and name', { ProvisionedProductName: 'my-product' }, 'Invalid ProvisionedProductId and ProvisionedProductName "pp-1": give exactly one of them'],
+    ['a name with illegal characters', { ProvisionedProductId: undefined, ProvisionedProductName: '-starts-with-dash' }, 'Invalid ProvisionedProductName "-starts-with-dash"'],
+    ['a RestoreOnDelete that is not a boolean', { RestoreOnDelete: 'yes' }, 'Invalid RestoreOnDelete "yes": expected "true" or "false".'],
     ['an owner that is a group', { Owner: `arn:aws:iam::${ACCOUNT}:group/G` }, `Invalid Owner "arn:aws:iam::${ACCOUNT}:group/G"`],
     ['a launch role that is a user', { LaunchRoleArn: `arn:aws:iam::${ACCOUNT}:user/u` }, `Invalid LaunchRoleArn "arn:aws:iam::${ACCOUNT}:user/u": expected an IAM role ARN`],
     ['an owner in another account', { Owner: 'arn:aws:iam::111111111111:user/u' }, 'the principal is in account 111111111111, but the stack deploys to account 123456789012'],
@@ -29,6 +33,12 @@ describe('parseWireProperties (the Lambda side of the shared rules)', () => {
     const props: Record<string, unknown> = { ...valid, ...change };
     for (const key of Object.keys(props)) if (props[key] === undefined) delete props[key];
     expect(() => parseWireProperties(props, ACCOUNT)).toThrow(message);
+  });
+
+  test('accepts a name instead of an id, and RestoreOnDelete', () => {
+    const { ProvisionedProductId: _id, ...byName } = valid;
+    expect(parseWireProperties({ ...byName, ProvisionedProductName: 'team.app-1', RestoreOnDelete: 'true' }, ACCOUNT))
+      .toMatchObject({ provisionedProductName: 'team.app-1', restoreOnDelete: true });
   });
 
   test('skips the account check when the stack account is unknown', () => {

@@ -1,0 +1,100 @@
+/**
+ * Drift correction: on a schedule, compare each declared product's live owner and launch role
+ * with the declaration, re-apply where they drifted, and wait for the record as on deploy.
+ * One product's failure never stops the others; each product gets one log line with metrics.
+ */
+import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
+import { DriftCorrectionEvent, DriftTarget, decodeDriftEvent } from '../lib/shared/drift-payload';
+import { declaredProperties, driftedProperties, idempotencyToken } from './decisions';
+import { readLiveProperties, resolveProductId } from './live-state';
+import { updateRejectedMessage } from './messages';
+import { DriftReport, driftLogLine } from './metrics';
+import { followRecord } from './record-poller';
+import { HandlerDeps } from './runtime';
+import { describeError } from './service-catalog';
+
+/** How long one correction may wait for its record, within the function's 15 minutes. */
+export const DRIFT_RECORD_TIMEOUT_SECONDS = 120;
+
+export interface ScheduledEvent {
+  /** EventBridge's id of this delivery: the same on a retried delivery. */
+  readonly id?: string;
+  readonly detail?: unknown;
+}
+
+export interface DriftSummary {
+  readonly checked: number;
+  readonly drifted: number;
+  readonly corrected: number;
+  readonly failed: number;
+  readonly invalid: number;
+}
+
+export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent, deps: HandlerDeps & { emit: (line: string) => void }): Promise<DriftSummary> {
+  const { targets, invalid } = decodeDriftEvent(event, undefined);
+  for (const entry of invalid) {
+    deps.log('drift correction: an entry of the schedule is invalid and was skipped', { ...entry });
+  }
+  const reports: DriftReport[] = [];
+  for (const target of targets) {
+    const report = await checkOne(deps, event, target);
+    deps.emit(driftLogLine(report, deps.now()));
+    reports.push(report);
+  }
+  return {
+    checked: reports.length,
+    drifted: reports.filter((r) => Object.keys(r.drift).length > 0).length,
+    corrected: reports.filter((r) => r.action === 'corrected').length,
+    failed: reports.filter((r) => r.action === 'correction-failed' || r.action === 'check-failed').length,
+    invalid: invalid.length,
+  };
+}
+
+async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, target: DriftTarget): Promise<DriftReport> {
+  const base = { stackName: event.stackName, provisionedProductId: target.provisionedProductId, provisionedProductName: target.provisionedProductName };
+  try {
+    const productId = await resolveProductId(deps.client, target, target.acceptLanguage);
+    const live = await readLiveProperties(deps.client, productId, declaredProperties(target), target.acceptLanguage);
+    const drifted = driftedProperties(declaredProperties(target), live);
+    const drift = Object.fromEntries(Object.entries(drifted).map(([key, declared]) =>
+      [key, { declared: declared!, live: (key === 'OWNER' ? live.owner : live.launchRoleArn) ?? null }]));
+    if (Object.keys(drifted).length === 0) {
+      return { ...base, provisionedProductId: productId, drift, action: 'none' };
+    }
+    return { ...base, provisionedProductId: productId, drift, ...await reapply(deps, event, productId, target) };
+  } catch (error) {
+    return { ...base, drift: {}, action: 'check-failed', reason: describeError(error).message };
+  }
+}
+
+/** Re-applies every declared key, then waits for the record as a deploy would. */
+async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, productId: string, target: DriftTarget):
+Promise<Pick<DriftReport, 'action' | 'recordId' | 'reason'>> {
+  const waitStartedAt = deps.now();
+  let recordId: string | undefined;
+  try {
+    const output = await deps.client.send(new UpdateProvisionedProductPropertiesCommand({
+      ProvisionedProductId: productId,
+      ProvisionedProductProperties: declaredProperties(target),
+      // A retried delivery of the same scheduled event makes no second change.
+      IdempotencyToken: idempotencyToken({ StackId: event.stackName, LogicalResourceId: productId, RequestId: event.id ?? String(waitStartedAt) }),
+      AcceptLanguage: target.acceptLanguage,
+    }));
+    recordId = output.RecordId;
+  } catch (error) {
+    const { name, message } = describeError(error);
+    return { action: 'correction-failed', reason: updateRejectedMessage(productId, name, message) };
+  }
+  if (!recordId) {
+    return { action: 'correction-failed', reason: 'UpdateProvisionedProductProperties returned no RecordId' };
+  }
+  const outcome = await followRecord(deps, {
+    provisionedProductId: productId, recordId, acceptLanguage: target.acceptLanguage, waitStartedAt,
+    timeoutSeconds: DRIFT_RECORD_TIMEOUT_SECONDS, lastStatus: 'CREATED',
+  }, { handBack: false });
+  switch (outcome.kind) {
+    case 'complete': return { action: 'corrected', recordId };
+    case 'fail': return { action: outcome.message.startsWith('Timed out') ? 'correction-pending' : 'correction-failed', recordId, reason: outcome.message };
+    default: return { action: 'correction-pending', recordId };
+  }
+}

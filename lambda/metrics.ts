@@ -1,0 +1,43 @@
+/**
+ * One log line per product checked for drift: the drift found and the action taken, in
+ * CloudWatch embedded metric format, so that the line is also a metric an operator can alarm on.
+ */
+export const METRIC_NAMESPACE = 'ProvisionedProductProperties';
+
+export type DriftAction = 'none' | 'corrected' | 'correction-failed' | 'correction-pending' | 'check-failed';
+
+export interface DriftReport {
+  readonly stackName: string;
+  readonly provisionedProductId?: string;
+  readonly provisionedProductName?: string;
+  /** Declared and live value of each drifted key. */
+  readonly drift: Record<string, { declared: string; live: string | null }>;
+  readonly action: DriftAction;
+  readonly recordId?: string;
+  readonly reason?: string;
+}
+
+/** The metrics are per stack (one dimension), so their cost does not grow with the products. */
+export function driftLogLine(report: DriftReport, timestamp: number): string {
+  const drifted = Object.keys(report.drift).length > 0;
+  return JSON.stringify({
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{
+        Namespace: METRIC_NAMESPACE,
+        Dimensions: [['StackName']],
+        Metrics: [
+          { Name: 'DriftDetected', Unit: 'Count' },
+          { Name: 'DriftCorrected', Unit: 'Count' },
+          { Name: 'DriftCorrectionFailed', Unit: 'Count' },
+        ],
+      }],
+    },
+    message: 'drift check',
+    StackName: report.stackName,
+    DriftDetected: drifted ? 1 : 0,
+    DriftCorrected: report.action === 'corrected' ? 1 : 0,
+    DriftCorrectionFailed: report.action === 'correction-failed' || report.action === 'check-failed' ? 1 : 0,
+    ...report,
+  });
+}

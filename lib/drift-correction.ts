@@ -1,0 +1,116 @@
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DRIFT_EVENT_KIND, DriftCorrectionEvent, DriftProductEntry } from './shared/drift-payload';
+
+/** EventBridge caps a target's input at 8,192 characters; this leaves room for the envelope. */
+export const MAX_TARGET_INPUT_CHARACTERS = 8_000;
+/** EventBridge allows 5 targets per rule. */
+export const MAX_TARGETS_PER_RULE = 5;
+/** Estimates for values only known at deploy time: a `pp-` id and a CloudFormation role ARN. */
+const ESTIMATED_TOKEN_ID_LENGTH = 20;
+const ESTIMATED_TOKEN_ARN_LENGTH = 100;
+
+/** The declared state of one instance, as the schedule sends it. */
+export interface DriftDeclaration {
+  readonly provisionedProductId?: string;
+  readonly provisionedProductName?: string;
+  readonly owner?: string;
+  readonly launchRoleArn?: string;
+  readonly acceptLanguage?: string;
+}
+
+interface Chunk {
+  readonly event: DriftCorrectionEvent;
+  characters: number;
+}
+
+/**
+ * The one schedule of a stack that re-checks every opted-in declaration: one EventBridge rule
+ * invoking one function. Declarations are packed into the rule's targets (at most 5, each input
+ * at most 8,192 characters, principals listed once per target), so the per-stack cost stays
+ * constant; past that, synth fails with the bound.
+ */
+export class DriftCorrectionSchedule extends Construct {
+  /** The schedule's expression, so that a second, different schedule in the stack is refused. */
+  public readonly expression: string;
+  private readonly handler: lambda.IFunction;
+  private readonly rule: events.Rule;
+  private readonly chunks: Chunk[] = [];
+
+  constructor(scope: Construct, id: string, props: { schedule: events.Schedule; role: iam.IRole; code: lambda.Code; logGroup: logs.ILogGroup }) {
+    super(scope, id);
+    this.expression = props.schedule.expressionString;
+    this.handler = new lambda.Function(this, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      code: props.code,
+      handler: 'index.correctDrift',
+      role: props.role,
+      memorySize: 256,
+      timeout: Duration.minutes(15),
+      logGroup: props.logGroup,
+      description: 'Re-applies declared provisioned product owners and launch roles that drifted',
+    });
+    this.rule = new events.Rule(this, 'Rule', {
+      schedule: props.schedule,
+      description: 'Checks provisioned products for drift from their declared owner and launch role',
+    });
+  }
+
+  public add(declaration: DriftDeclaration): void {
+    const entryCharacters = estimate(declaration.provisionedProductId ?? declaration.provisionedProductName, ESTIMATED_TOKEN_ID_LENGTH) + 16;
+    let chunk = this.chunks[this.chunks.length - 1];
+    const extra = (c: Chunk | undefined) => entryCharacters
+      + (declaration.owner && !c?.event.owners.includes(declaration.owner) ? estimate(declaration.owner, ESTIMATED_TOKEN_ARN_LENGTH) : 0)
+      + (declaration.launchRoleArn && !c?.event.launchRoles.includes(declaration.launchRoleArn) ? estimate(declaration.launchRoleArn, ESTIMATED_TOKEN_ARN_LENGTH) : 0);
+    if (!chunk || chunk.characters + extra(chunk) > MAX_TARGET_INPUT_CHARACTERS) {
+      if (this.chunks.length === MAX_TARGETS_PER_RULE) {
+        throw new Error(`cdk-provisioned-product-properties: the drift-correction schedule of stack ${Stack.of(this).stackName} holds `
+          + `at most ${MAX_TARGETS_PER_RULE} EventBridge targets of ${MAX_TARGET_INPUT_CHARACTERS} characters, which these `
+          + 'declarations exceed. Turn driftCorrection off for some of them, or split them across stacks.');
+      }
+      chunk = this.newChunk();
+    }
+    chunk.characters += extra(chunk);
+    chunk.event.products.push(this.entry(chunk.event, declaration));
+  }
+
+  private newChunk(): Chunk {
+    const chunk: Chunk = {
+      event: { kind: DRIFT_EVENT_KIND, stackName: Stack.of(this).stackName, owners: [], launchRoles: [], products: [] },
+      characters: 200,
+    };
+    this.chunks.push(chunk);
+    this.rule.addTarget(new targets.LambdaFunction(this.handler, {
+      event: events.RuleTargetInput.fromObject(Lazy.any({ produce: () => chunk.event })),
+      retryAttempts: 2,
+    }));
+    return chunk;
+  }
+
+  private entry(event: DriftCorrectionEvent, declaration: DriftDeclaration): DriftProductEntry {
+    const indexOf = (list: string[], value: string | undefined) => {
+      if (value === undefined) return -1;
+      if (!list.includes(value)) list.push(value);
+      return list.indexOf(value);
+    };
+    const byName = declaration.provisionedProductId === undefined;
+    return [
+      byName ? declaration.provisionedProductName! : declaration.provisionedProductId!,
+      byName ? 1 : 0,
+      indexOf(event.owners, declaration.owner),
+      indexOf(event.launchRoles, declaration.launchRoleArn),
+      declaration.acceptLanguage ?? '',
+    ];
+  }
+}
+
+function estimate(value: string | undefined, tokenLength: number): number {
+  if (value === undefined) return 0;
+  return (Token.isUnresolved(value) ? tokenLength : value.length) + 3;
+}
