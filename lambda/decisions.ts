@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { DesiredProperties } from '../lib/shared/wire-contract';
-import { RecordErrorEntry, recordFailedMessage, recordTimedOutMessage } from './messages';
+import { RecordErrorEntry, productBusyTimedOutMessage, productNotUpdatableMessage, recordFailedMessage, recordTimedOutMessage } from './messages';
 
 /** The properties sent to UpdateProvisionedProductProperties. */
 export type PropertyMap = Partial<Record<'OWNER' | 'LAUNCH_ROLE', string>>;
@@ -193,4 +193,26 @@ export function judgePoll(ctx: PollContext, observation: PollObservation): PollD
     return { kind: 'fail', message: recordTimedOutMessage(ctx.provisionedProductId, ctx.recordId, status, ctx.timeoutSeconds, lastError) };
   }
   return { kind: 'pending', lastStatus: status };
+}
+
+/** Product statuses that end by themselves: an update refused as busy is worth retrying. */
+const TRANSIENT_PRODUCT_STATUSES = ['UNDER_CHANGE', 'PLAN_IN_PROGRESS'];
+
+export type BusyDecision = { readonly kind: 'wait' } | { readonly kind: 'fail'; readonly message: string };
+
+/**
+ * After Service Catalog refused an update with InvalidStateException: wait while the product is
+ * busy with another operation (UNDER_CHANGE, PLAN_IN_PROGRESS, or a status not read), until the
+ * deadline. TAINTED and ERROR do not pass by themselves, so waiting for them would only delay
+ * the failure.
+ */
+export function judgeBusyProduct(ctx: { provisionedProductId: string; status: string | undefined; cause: string;
+  now: number; deadline: number; timeoutSeconds: number; }): BusyDecision {
+  if (ctx.status !== undefined && !TRANSIENT_PRODUCT_STATUSES.includes(ctx.status) && ctx.status !== 'AVAILABLE') {
+    return { kind: 'fail', message: productNotUpdatableMessage(ctx.provisionedProductId, ctx.status, ctx.cause) };
+  }
+  if (ctx.now >= ctx.deadline) {
+    return { kind: 'fail', message: productBusyTimedOutMessage(ctx.provisionedProductId, ctx.status ?? 'unknown', ctx.timeoutSeconds, ctx.cause) };
+  }
+  return { kind: 'wait' };
 }

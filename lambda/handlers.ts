@@ -3,15 +3,15 @@
  * hands its record id and start time to isComplete through `Data`: the two run as separate Lambda
  * functions with no shared memory, and isComplete receives the same event on every poll.
  */
-import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
 import { PropertyValidationError } from '../lib/shared/validation';
-import { DataKey, DesiredProperties, UNCHANGED_STATUS, parseWireProperties } from '../lib/shared/wire-contract';
+import { DataKey, DesiredProperties, UNCHANGED_STATUS, WAITING_FOR_PRODUCT, parseWireProperties } from '../lib/shared/wire-contract';
+import { startChange, startWhenAvailable } from './change-starter';
 import {
-  LiveProperties, MAX_PHYSICAL_ID_LENGTH, PropertyMap, accountOfStack, decodePhysicalId, driftedProperties,
-  encodePhysicalId, idempotencyToken, originalsToKeep, planPropertiesUpdate,
+  LiveProperties, MAX_PHYSICAL_ID_LENGTH, PropertyMap, accountOfStack, declaredProperties, decodePhysicalId, driftedProperties,
+  encodePhysicalId, originalsToKeep, planPropertiesUpdate,
 } from './decisions';
 import { readLiveProperties, resolveProductId } from './live-state';
-import { invalidPropertiesMessage, updateRejectedMessage } from './messages';
+import { invalidPropertiesMessage } from './messages';
 import { followRecord } from './record-poller';
 import { DeployFailure, HandlerDeps } from './runtime';
 import { describeError } from './service-catalog';
@@ -46,33 +46,43 @@ export async function onEvent(event: CustomResourceEvent, deps: HandlerDeps): Pr
     deps.log('the product already has the declared properties; no change made', { productId, live });
     return unchanged(physicalId, productId, waitStartedAt);
   }
-  const record = await updateProperties(deps, event, productId, plan.properties, desired.acceptLanguage);
+  const started = await startChange(deps, { event, provisionedProductId: productId, properties: plan.properties, acceptLanguage: desired.acceptLanguage });
+  const common = { [DataKey.PROVISIONED_PRODUCT_ID]: productId, [DataKey.CHANGED]: 'true', [DataKey.WAIT_STARTED_AT]: String(waitStartedAt) };
   return {
     PhysicalResourceId: physicalId,
-    Data: { ...record, [DataKey.PROVISIONED_PRODUCT_ID]: productId, [DataKey.CHANGED]: 'true', [DataKey.WAIT_STARTED_AT]: String(waitStartedAt) },
+    Data: started.kind === 'started'
+      ? { ...common, [DataKey.RECORD_ID]: started.recordId, [DataKey.RECORD_STATUS]: started.status }
+      // isComplete starts the change once the product is free.
+      : { ...common, [DataKey.RECORD_ID]: '', [DataKey.RECORD_STATUS]: WAITING_FOR_PRODUCT, [DataKey.WAITING_FOR_PRODUCT]: 'true' },
   };
 }
 
 export async function isComplete(event: CustomResourceEvent, deps: HandlerDeps): Promise<IsCompleteResult> {
-  const recordId = event.Data?.[DataKey.RECORD_ID];
-  if (!recordId) {
+  const isDelete = event.RequestType === 'Delete';
+  const waitingForProduct = !isDelete && event.Data?.[DataKey.WAITING_FOR_PRODUCT] === 'true';
+  let recordId = event.Data?.[DataKey.RECORD_ID];
+  if (!recordId && !waitingForProduct) {
     return { IsComplete: true };
   }
-  const isDelete = event.RequestType === 'Delete';
   const timeoutSeconds = isDelete ? Number(event.ResourceProperties?.TimeoutSeconds) || 1800 : validate(event).timeoutSeconds;
-  const outcome = await followRecord(deps, {
-    provisionedProductId: event.Data?.[DataKey.PROVISIONED_PRODUCT_ID] ?? '(unknown)',
-    recordId,
-    acceptLanguage: event.ResourceProperties?.AcceptLanguage as string | undefined,
-    waitStartedAt: Number(event.Data?.[DataKey.WAIT_STARTED_AT]) || deps.now(),
-    timeoutSeconds,
-    lastStatus: event.Data?.[DataKey.RECORD_STATUS] ?? 'CREATED',
-  }, { handBack: true });
+  const provisionedProductId = event.Data?.[DataKey.PROVISIONED_PRODUCT_ID] ?? '(unknown)';
+  const acceptLanguage = event.ResourceProperties?.AcceptLanguage as string | undefined;
+  const waitStartedAt = Number(event.Data?.[DataKey.WAIT_STARTED_AT]) || deps.now();
+  let lastStatus = event.Data?.[DataKey.RECORD_STATUS] ?? 'CREATED';
+  if (waitingForProduct) {
+    const started = await startWhenAvailable(deps,
+      { event, provisionedProductId, properties: declaredProperties(validate(event)), acceptLanguage }, { waitStartedAt, timeoutSeconds });
+    if (started.kind === 'fail') throw new DeployFailure(started.message);
+    if (started.kind === 'hand-back') return { IsComplete: false };
+    recordId = started.recordId;
+    lastStatus = started.status;
+  }
+  const outcome = await followRecord(deps, { provisionedProductId, recordId: recordId!, acceptLanguage, waitStartedAt, timeoutSeconds, lastStatus },
+    { handBack: true });
   switch (outcome.kind) {
     case 'complete':
-      return { IsComplete: true, Data: { [DataKey.RECORD_STATUS]: outcome.status } };
+      return { IsComplete: true, Data: { [DataKey.RECORD_ID]: recordId!, [DataKey.RECORD_STATUS]: outcome.status } };
     case 'hand-back':
-      return { IsComplete: false };
     case 'pending': // followRecord with handBack never ends pending; kept for exhaustiveness
       return { IsComplete: false };
     case 'fail':
@@ -103,38 +113,21 @@ async function onDelete(event: CustomResourceEvent, deps: HandlerDeps): Promise<
       return keep;
     }
     deps.log('delete: restoring the original owner and launch role', { provisionedProductId, restore });
-    const record = await updateProperties(deps, event, provisionedProductId, restore, acceptLanguage);
-    return { ...keep, Data: { ...record, [DataKey.PROVISIONED_PRODUCT_ID]: provisionedProductId, [DataKey.WAIT_STARTED_AT]: String(waitStartedAt) } };
+    const started = await startChange(deps, { event, provisionedProductId, properties: restore, acceptLanguage });
+    if (started.kind === 'busy') {
+      deps.log('delete: the product is busy, so the original owner and launch role were not restored', { provisionedProductId, originals });
+      return keep;
+    }
+    return { ...keep, Data: {
+      [DataKey.RECORD_ID]: started.recordId, [DataKey.RECORD_STATUS]: started.status,
+      [DataKey.PROVISIONED_PRODUCT_ID]: provisionedProductId, [DataKey.WAIT_STARTED_AT]: String(waitStartedAt),
+    } };
   } catch (error) {
     deps.log('delete: could not restore the original owner and launch role; the stack deletion goes on', {
       provisionedProductId, originals, error: error instanceof Error ? error.message : String(error),
     });
     return keep;
   }
-}
-
-async function updateProperties(deps: HandlerDeps, event: CustomResourceEvent, productId: string, properties: PropertyMap,
-  acceptLanguage?: string): Promise<Record<string, string>> {
-  const input = {
-    ProvisionedProductId: productId,
-    ProvisionedProductProperties: properties,
-    IdempotencyToken: idempotencyToken(event),
-    AcceptLanguage: acceptLanguage,
-  };
-  deps.log('calling UpdateProvisionedProductProperties', { input });
-  let output;
-  try {
-    output = await deps.client.send(new UpdateProvisionedProductPropertiesCommand(input));
-  } catch (error) {
-    const { name, message } = describeError(error);
-    throw new DeployFailure(updateRejectedMessage(productId, name, message));
-  }
-  if (!output.RecordId) {
-    throw new DeployFailure(`UpdateProvisionedProductProperties for provisioned product ${productId} returned no RecordId, `
-      + 'so the change cannot be followed. Check the product in the Service Catalog console.');
-  }
-  deps.log('record started', { recordId: output.RecordId, status: output.Status });
-  return { [DataKey.RECORD_ID]: output.RecordId, [DataKey.RECORD_STATUS]: output.Status ?? 'CREATED' };
 }
 
 /**

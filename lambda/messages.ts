@@ -57,6 +57,18 @@ export function updateRejectedMessage(provisionedProductId: string, errorName: s
   }
 }
 
+export function productBusyTimedOutMessage(provisionedProductId: string, status: string, timeoutSeconds: number, cause: string): string {
+  return `Provisioned product ${provisionedProductId} was still busy with another operation after ${timeoutSeconds} s `
+    + `(status ${status}; ${cause}), so its owner and launch role were not changed. Wait until its status is AVAILABLE `
+    + `("aws servicecatalog describe-provisioned-product --id ${provisionedProductId}"), then redeploy, or raise the construct's timeout.`;
+}
+
+export function productNotUpdatableMessage(provisionedProductId: string, status: string, cause: string): string {
+  return `Provisioned product ${provisionedProductId} is ${status} and Service Catalog refused to change its properties `
+    + `(${cause}). This status does not change by itself: fix the product (update it to a working version, or terminate `
+    + 'it), then redeploy.';
+}
+
 export function invalidPropertiesMessage(validationMessage: string): string {
   return `${validationMessage} No call was made to Service Catalog. Fix the construct's props (or the template's `
     + 'properties), then redeploy.';

@@ -225,9 +225,16 @@ export class ProvisionedProductProperties extends Construct {
     }
   }
 
+  /** The error quotes the Duration as written (such as "61 minutes"), not as seconds. */
   private validateTimeout(timeout: Duration): void {
     const seconds = timeout.toSeconds({ integral: false });
-    validateTimeoutSeconds(Number.isInteger(seconds) ? seconds : timeout.toHumanString(), 'timeout');
+    try {
+      validateTimeoutSeconds(seconds, 'timeout');
+    } catch (error) {
+      throw error instanceof PropertyValidationError
+        ? new PropertyValidationError('timeout', timeout.toHumanString(), error.message.slice(error.message.indexOf(': ') + 2))
+        : error;
+    }
   }
 
   /**

@@ -42,7 +42,12 @@ export const DataKey = {
   CHANGED: 'Changed',
   /** Epoch milliseconds at which onEvent started; isComplete measures its deadline from it. */
   WAIT_STARTED_AT: 'WaitStartedAt',
+  /** 'true' when the product was busy at onEvent, so isComplete starts the change once it is free. */
+  WAITING_FOR_PRODUCT: 'WaitingForProduct',
 } as const;
+
+/** The record status reported while a busy product delays the start of the change. */
+export const WAITING_FOR_PRODUCT = 'WAITING_FOR_PRODUCT';
 
 /** The record status reported when no change was needed. */
 export const UNCHANGED_STATUS = 'UNCHANGED';

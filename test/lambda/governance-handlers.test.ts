@@ -123,7 +123,7 @@ describe('restoreOnDelete', () => {
 
     sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
     await expect(isComplete(restoring({ RequestType: 'Delete', PhysicalResourceId: physicalId, Data: result.Data }), deps()))
-      .resolves.toEqual({ IsComplete: true, Data: { RecordStatus: 'SUCCEEDED' } });
+      .resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-1', RecordStatus: 'SUCCEEDED' } });
   });
 
   test('a failed restore never fails the Delete', async () => {

@@ -1,6 +1,6 @@
 import {
-  DescribeProvisionedProductCommand, DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
-  UpdateProvisionedProductPropertiesCommand,
+  DescribeProvisionedProductCommand, DescribeRecordCommand, ProvisionedProductStatus, SearchProvisionedProductsCommand,
+  ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DeployFailure, isComplete, onEvent } from '../../lambda/handlers';
@@ -85,7 +85,6 @@ describe('onEvent', () => {
 
   test.each([
     ['ResourceNotFoundException', /Provisioned product pp-1 was not found \(ResourceNotFoundException: ResourceNotFoundException happened\)\. Check provisionedProductId/],
-    ['InvalidStateException', /Provisioned product pp-1 is busy with another operation .* Wait until its status is AVAILABLE/],
     ['InvalidParametersException', /Service Catalog rejected the owner or launch role for provisioned product pp-1 \(InvalidParametersException/],
     ['AccessDeniedException', /UpdateProvisionedProductProperties for provisioned product pp-1 failed \(AccessDeniedException: .*\)\. Check the handler role/],
   ])('%s fails with a message that says what to do', async (name, message) => {
@@ -108,6 +107,63 @@ describe('onEvent', () => {
   });
 });
 
+test('a busy product (InvalidStateException) does not fail onEvent: isComplete starts the change once it is free', async () => {
+  sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError('InvalidStateException'));
+  const result = await onEvent(event(), fakeDeps());
+  expect(result).toEqual({ PhysicalResourceId: 'pp-1', Data: {
+    ProvisionedProductId: 'pp-1', Changed: 'true', RecordId: '', RecordStatus: 'WAITING_FOR_PRODUCT', WaitingForProduct: 'true', WaitStartedAt: String(START),
+  } });
+});
+
+describe('isComplete for a product that was busy', () => {
+  const waiting = (data: Record<string, string> = {}) => event({
+    PhysicalResourceId: 'pp-1',
+    Data: { ProvisionedProductId: 'pp-1', RecordId: '', RecordStatus: 'WAITING_FOR_PRODUCT', WaitingForProduct: 'true', WaitStartedAt: String(START), ...data },
+  });
+  const productStatus = (...statuses: ProvisionedProductStatus[]) => {
+    let chain = sc.on(DescribeProvisionedProductCommand);
+    for (const status of statuses) chain = chain.resolvesOnce({ ProvisionedProductDetail: { Id: 'pp-1', Status: status } });
+    chain.resolves({ ProvisionedProductDetail: { Id: 'pp-1', Status: statuses[statuses.length - 1] } });
+  };
+
+  test('retries the change with the same token while the product is UNDER_CHANGE, then follows the record', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand)
+      .rejectsOnce(serviceError('InvalidStateException')).rejectsOnce(serviceError('InvalidStateException'))
+      .resolves({ RecordId: 'rec-7', Status: 'CREATED' });
+    productStatus('UNDER_CHANGE');
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    const deps = fakeDeps();
+    await expect(isComplete(waiting(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-7', RecordStatus: 'SUCCEEDED' } });
+    const tokens = sc.commandCalls(UpdateProvisionedProductPropertiesCommand).map((c) => c.args[0].input.IdempotencyToken);
+    expect(tokens).toHaveLength(3);
+    expect(new Set(tokens).size).toBe(1);
+    expect(deps.sleeps).toEqual([200, 300]);
+  });
+
+  test('busy past the timeout fails saying the product was busy, its status, and what to do', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError('InvalidStateException'));
+    productStatus('PLAN_IN_PROGRESS');
+    const deps = fakeDeps();
+    deps.advance(60_000);
+    await expect(isComplete(waiting(), deps)).rejects.toThrow(
+      /^Provisioned product pp-1 was still busy with another operation after 60 s \(status PLAN_IN_PROGRESS; InvalidStateException: .*\), so its owner and launch role were not changed\. Wait until its status is AVAILABLE/);
+  });
+
+  test('still busy at the end of the window hands back to the waiter', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError('InvalidStateException'));
+    productStatus('UNDER_CHANGE');
+    await expect(isComplete(waiting(), fakeDeps())).resolves.toEqual({ IsComplete: false });
+  });
+
+  test.each(['TAINTED', 'ERROR'] as const)('a %s product that Service Catalog refuses fails at once: the status does not pass by itself', async (status) => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError('InvalidStateException'));
+    productStatus(status);
+    const deps = fakeDeps();
+    await expect(isComplete(waiting(), deps)).rejects.toThrow(new RegExp(`^Provisioned product pp-1 is ${status} and Service Catalog refused to change its properties`));
+    expect(deps.sleeps).toEqual([]);
+  });
+});
+
 describe('isComplete', () => {
   const started = (data: Record<string, string> = {}) => event({
     PhysicalResourceId: 'pp-1',
@@ -121,7 +177,7 @@ describe('isComplete', () => {
       .resolvesOnce({ RecordDetail: { Status: 'IN_PROGRESS_IN_ERROR' } })
       .resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
     const deps = fakeDeps();
-    await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordStatus: 'SUCCEEDED' } });
+    await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-1', RecordStatus: 'SUCCEEDED' } });
     expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(4);
     expect(sc.commandCalls(DescribeRecordCommand)[0].args[0].input).toEqual({ Id: 'rec-1', AcceptLanguage: undefined });
     expect(deps.sleeps).toEqual([200, 300, 450]);
@@ -179,7 +235,7 @@ describe('isComplete', () => {
     ['a connection reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
   ])('%s while polling is not a failure: polling goes on', async (_title, error) => {
     sc.on(DescribeRecordCommand).rejectsOnce(error).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
-    await expect(isComplete(started(), fakeDeps())).resolves.toEqual({ IsComplete: true, Data: { RecordStatus: 'SUCCEEDED' } });
+    await expect(isComplete(started(), fakeDeps())).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-1', RecordStatus: 'SUCCEEDED' } });
   });
 
   test('transient errors until the window ends hand back instead of throwing', async () => {

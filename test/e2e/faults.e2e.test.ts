@@ -1,0 +1,113 @@
+/**
+ * Faults a deploy meets, end to end: the built asset in the provider framework, the real SDK
+ * (with its configured adaptive retry strategy), and faults injected by the Service Catalog fake.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { arn, synthesizedProperties, useEndToEnd } from './e2e-setup';
+
+const e2e = useEndToEnd();
+const OWNER = arn('role/PlatformTeam');
+const writesTo = (id: string) => e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id);
+
+async function create(id: string, timeout?: Duration) {
+  return e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER, timeout }) });
+}
+
+describe('transient service faults never fail a deploy that would succeed a few seconds later', () => {
+  test('four ThrottlingExceptions in a row on the update', async () => {
+    e2e.fake.addProduct({ id: 'pp-throttled01' });
+    e2e.fake.injectFaults('UpdateProvisionedProductProperties', ...Array(4).fill({ kind: 'throttle' }));
+    const response = await create('pp-throttled01');
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').slice(-5).map((c) => c.outcome))
+      .toEqual(['throttle', 'throttle', 'throttle', 'throttle', 'ok']);
+    expect(writesTo('pp-throttled01')).toHaveLength(1);
+  });
+
+  test('three HTTP 500s while polling the record', async () => {
+    e2e.fake.addProduct({ id: 'pp-servererr01' });
+    e2e.fake.injectFaults('DescribeRecord', ...Array(3).fill({ kind: 'server-error' }));
+    const response = await create('pp-servererr01');
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(e2e.fake.callsOf('DescribeRecord').map((c) => c.outcome)).toEqual(expect.arrayContaining(['server-error', 'server-error', 'server-error']));
+  });
+
+  test('a connection reset on the update: retried, and still exactly one change', async () => {
+    e2e.fake.addProduct({ id: 'pp-reset000001' });
+    e2e.fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'reset' });
+    const response = await create('pp-reset000001');
+    expect(response).toMatchObject({ Status: 'SUCCESS' });
+    expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').slice(-2).map((c) => c.outcome)).toEqual(['reset', 'ok']);
+    expect(writesTo('pp-reset000001')).toHaveLength(1);
+  });
+
+  test('a slow response (2 s) on the update and on a poll', async () => {
+    e2e.fake.addProduct({ id: 'pp-slowreply01' });
+    e2e.fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'delay', ms: 2000 });
+    e2e.fake.injectFaults('DescribeRecord', { kind: 'delay', ms: 2000 });
+    const response = await create('pp-slowreply01');
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(writesTo('pp-slowreply01')).toHaveLength(1);
+  });
+});
+
+describe('a busy product', () => {
+  test('UNDER_CHANGE for a while: the change waits with backoff and goes through once it is AVAILABLE', async () => {
+    const id = 'pp-busy0000001';
+    e2e.fake.addProduct({ id, status: 'UNDER_CHANGE' });
+    setTimeout(() => e2e.fake.setProductStatus(id, 'AVAILABLE'), 1500);
+    const response = await create(id);
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED', Changed: 'true' } });
+    expect(response.Data!.RecordId).toMatch(/^rec-/);
+    const attempts = e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id);
+    expect(attempts.map((c) => c.outcome)).toContain('InvalidStateException');
+    expect(attempts.at(-1)!.outcome).toBe('ok');
+    expect(new Set(attempts.map((c) => c.input.IdempotencyToken)).size).toBe(1);
+    expect(writesTo(id)).toHaveLength(1);
+    expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+  });
+
+  test('busy past the timeout: fails saying so, with the status and what to do, and the Delete after it succeeds', async () => {
+    const id = 'pp-busy0000002';
+    e2e.fake.addProduct({ id, status: 'PLAN_IN_PROGRESS' });
+    const response = await create(id, Duration.seconds(2));
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(new RegExp(`^Provisioned product ${id} was still busy with another operation after 2 s \\(status PLAN_IN_PROGRESS; InvalidStateException: `));
+    expect(response.Reason).toContain('Wait until its status is AVAILABLE');
+    expect(writesTo(id)).toHaveLength(0);
+    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: response.PhysicalResourceId, ResourceProperties: {} });
+    expect(del.Status).toBe('SUCCESS');
+  });
+
+  test('TAINTED: the handler does not refuse; the service decides, and here it accepts the change', async () => {
+    const id = 'pp-tainted0001';
+    e2e.fake.addProduct({ id, status: 'TAINTED' });
+    const response = await create(id);
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+  });
+});
+
+describe('deletes always succeed', () => {
+  test('after a failed isComplete (record FAILED), with the real physical id', async () => {
+    const id = 'pp-delfailed01';
+    e2e.fake.addProduct({ id });
+    e2e.fake.failNextRecord(id, [{ Code: 'E', Description: 'nope' }]);
+    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: id });
+    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: id, ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+  });
+
+  test('after a timed-out isComplete, and when the product no longer exists', async () => {
+    const id = 'pp-delstuck001';
+    e2e.fake.addProduct({ id, outcome: { stuck: true } });
+    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER, timeout: Duration.seconds(1) }) });
+    expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: id });
+    e2e.fake.removeProduct(id);
+    const before = e2e.fake.calls.length;
+    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: id, ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+    expect(e2e.fake.calls.length).toBe(before);
+  });
+});
