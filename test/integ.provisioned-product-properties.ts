@@ -1,14 +1,15 @@
 /**
  * The example app (`npx cdk synth` runs it; see cdk.json): a portfolio with a product whose
- * launch role is set by a launch-role constraint, a provisioned product of it, and the construct
- * declaring that product's owner and launch role. It synthesizes offline, with no credentials.
+ * launch role is set by a launch-role constraint, two provisioned products of it, the construct
+ * declaring the first one's owner and launch role, and the enforcement Aspect (ENFORCE mode)
+ * declaring them for the second. It synthesizes offline, with no credentials.
  */
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ProvisionedProductProperties } from '../lib';
+import { EnforceProvisionedProductProperties, ProvisionedProductProperties } from '../lib';
 
 /** What the product provisions: one SSM parameter, enough to show the mechanics. */
 class ParameterProduct extends servicecatalog.ProductStack {
@@ -19,6 +20,12 @@ class ParameterProduct extends servicecatalog.ProductStack {
 }
 
 export class ExampleStack extends Stack {
+  public readonly portfolio: servicecatalog.Portfolio;
+  public readonly provisioned: servicecatalog.CfnCloudFormationProvisionedProduct;
+  public readonly launchRole: iam.Role;
+  public readonly platformTeam: iam.Role;
+  public readonly ownership: ProvisionedProductProperties;
+
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
@@ -61,14 +68,35 @@ export class ExampleStack extends Stack {
       description: 'Owns the provisioned products of the platform team',
     });
 
-    new ProvisionedProductProperties(this, 'Ownership', {
+    const ownership = new ProvisionedProductProperties(this, 'Ownership', {
       provisionedProductId: provisioned.attrProvisionedProductId,
       owner: platformTeam.roleArn,
       launchRole,
     });
+
+    // A second product that declares nothing itself: the Aspect, in ENFORCE mode, declares the
+    // platform team's owner and launch role for it (and for any other such product in the stack).
+    const undeclared = new servicecatalog.CfnCloudFormationProvisionedProduct(this, 'ProvisionedWithDefaults', {
+      productId: product.productId,
+      provisioningArtifactName: 'v1',
+      provisionedProductName: 'example-parameter-defaults',
+    });
+    undeclared.node.addDependency(portfolio);
+    Aspects.of(this).add(new EnforceProvisionedProductProperties({ owner: platformTeam.roleArn, launchRole }),
+      { priority: AspectPriority.MUTATING });
+
+    // For the integration test (test/integ/), which deploys this stack and checks the result.
+    this.portfolio = portfolio;
+    this.provisioned = provisioned;
+    this.launchRole = launchRole;
+    this.platformTeam = platformTeam;
+    this.ownership = ownership;
   }
 }
 
-const app = new App();
-new ExampleStack(app, 'ProvisionedProductPropertiesExample');
-app.synth();
+// Only when run as the app (`npx cdk synth`), not when the integration test imports ExampleStack.
+if (require.main === module) {
+  const app = new App();
+  new ExampleStack(app, 'ProvisionedProductPropertiesExample');
+  app.synth();
+}
