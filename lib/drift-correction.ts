@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HANDLER_RUNTIME } from './provider';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent, DriftProductEntry } from './shared/drift-payload';
 
 /** EventBridge caps a target's input at 8,192 characters; this leaves room for the envelope. */
@@ -46,7 +47,7 @@ export class DriftCorrectionSchedule extends Construct {
     super(scope, id);
     this.expression = props.schedule.expressionString;
     this.handler = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: HANDLER_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       code: props.code,
       handler: 'index.correctDrift',

@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,9 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DriftCorrectionSchedule, DriftDeclaration } from './drift-correction';
 import { MAX_TIMEOUT_SECONDS } from './shared/validation';
+
+/** The latest Node.js runtime (cdk-nag AwsSolutions-L1); the bundle also runs on Node.js 20 and 22. */
+export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** The esbuild bundle of `lambda/`, built by `npm run build` and shipped in the package. */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
@@ -74,6 +77,12 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       description: 'Sets and follows Service Catalog provisioned product properties (OWNER, LAUNCH_ROLE)',
     });
     this.logGroup.grantWrite(this.handlerRole);
+    Validations.of(this.handlerRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Service Catalog defines no resource types for UpdateProvisionedProductProperties, DescribeRecord, '
+        + 'DescribeProvisionedProduct and SearchProvisionedProducts (Service Authorization Reference), so they can only be '
+        + 'granted on "*". iam:PassRole is not on "*": it lists the declared launch roles.',
+    });
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'UpdateAndFollowProvisionedProductProperties',
       // Service Catalog has no resource-level permissions for these actions. The two reads find
@@ -88,7 +97,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     const code = this.code = lambda.Code.fromAsset(HANDLER_ASSET_DIR);
     const handler = (name: 'onEvent' | 'isComplete', timeout: Duration, description: string) =>
       new lambda.Function(this, name === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
-        runtime: lambda.Runtime.NODEJS_22_X,
+        runtime: HANDLER_RUNTIME,
         architecture: lambda.Architecture.ARM_64,
         code,
         handler: `index.${name}`,
@@ -99,16 +108,63 @@ export class ProvisionedProductPropertiesProvider extends Construct {
         description,
       });
 
+    const onEvent = handler('onEvent', Duration.minutes(5), 'Calls UpdateProvisionedProductProperties');
+    const isComplete = handler('isComplete', Duration.minutes(2), 'Polls DescribeRecord until SUCCEEDED or FAILED');
     const provider = new cr.Provider(this, 'Provider', {
       // Long enough for the SDK's retries of a throttled UpdateProvisionedProductProperties.
-      onEventHandler: handler('onEvent', Duration.minutes(5), 'Calls UpdateProvisionedProductProperties'),
+      onEventHandler: onEvent,
       // The 15 s in-Lambda poll window plus a DescribeRecord call with its retries.
-      isCompleteHandler: handler('isComplete', Duration.minutes(2), 'Polls DescribeRecord until SUCCEEDED or FAILED'),
+      isCompleteHandler: isComplete,
       queryInterval: WAITER_QUERY_INTERVAL,
       totalTimeout: WAITER_TOTAL_TIMEOUT,
       logGroup: this.logGroup,
+      // Roles of our own for the framework's functions: log writing on the log group only,
+      // instead of the AWS managed AWSLambdaBasicExecutionRole (cdk-nag AwsSolutions-IAM4).
+      frameworkOnEventRole: this.frameworkRole('FrameworkOnEventRole', [onEvent, isComplete]),
+      frameworkCompleteAndTimeoutRole: this.frameworkRole('FrameworkWaiterRole', [onEvent, isComplete]),
     });
     this.serviceToken = provider.serviceToken;
+    this.acknowledgeFrameworkFindings(provider);
+  }
+
+  /** A role for framework functions, which the framework lets invoke the handler functions. */
+  private frameworkRole(id: string, handlers: lambda.Function[]): iam.Role {
+    const role = new iam.Role(this, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs a function of the custom resource provider framework (aws-cdk-lib custom_resources.Provider)',
+    });
+    this.logGroup.grantWrite(role);
+    Validations.of(role).acknowledge(...handlers.map((fn) => ({
+      id: versionsFinding(fn),
+      reason: 'The provider framework grants lambda:InvokeFunction on each handler function and its versions '
+        + '(<arn>:*); the wildcard only covers versions and aliases of that one function.',
+    })));
+    return role;
+  }
+
+  /**
+   * What cdk-nag finds in aws-cdk-lib's provider framework, which this construct cannot change,
+   * acknowledged on the framework's own constructs with the reason.
+   */
+  private acknowledgeFrameworkFindings(provider: cr.Provider): void {
+    Validations.of(provider).acknowledge(
+      ...['framework-isComplete', 'framework-onTimeout'].map((id) => ({
+        id: versionsFinding(provider.node.findChild(id) as lambda.Function),
+        reason: 'The framework\'s waiter state machine may invoke the framework\'s isComplete and onTimeout functions '
+          + 'and their versions (<arn>:*); the wildcard only covers versions and aliases of those functions.',
+      })),
+      {
+        id: 'AwsSolutions-SF1',
+        reason: 'The waiter state machine only re-invokes isComplete every 5 s. Every poll and decision is logged by the '
+          + 'handler and the framework functions in the provider\'s log group; state machine logging would add '
+          + 'logs:*LogDelivery permissions on "*" and no information.',
+      },
+      {
+        id: 'AwsSolutions-SF2',
+        reason: 'aws-cdk-lib\'s Provider offers no X-Ray setting for its waiter state machine, a retry loop of a single '
+          + 'task; the handler log has the timings.',
+      },
+    );
   }
 
   /**
@@ -165,4 +221,9 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       conditions: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } },
     });
   }
+}
+
+/** cdk-nag's finding for a grant on a function's versions (`<arn>:*`). */
+function versionsFinding(fn: lambda.Function): string {
+  return `AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`;
 }

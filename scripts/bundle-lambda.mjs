@@ -18,7 +18,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  // The Lambda runs on Node.js 22; tests run the same file on Node.js 20.
+  // The Lambda runs on Node.js 24; tests run the same file on Node.js 20.
   target: 'node20',
   // ES module builds of the SDK tree-shake better than its CommonJS builds.
   mainFields: ['module', 'main'],

@@ -4,7 +4,7 @@
  * declaring the first one's owner and launch role, and the enforcement Aspect (ENFORCE mode)
  * declaring them for the second. It synthesizes offline, with no credentials.
  */
-import { App, AspectPriority, Aspects, Stack, StackProps } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -52,6 +52,18 @@ export class ExampleStack extends Stack {
         'ssm:RemoveTagsFromResource', 'cloudformation:*'],
       resources: ['*'],
     }));
+    Validations.of(launchRole).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Service Catalog names the product\'s stack (SC-<account>-pp-<id>) and the stack names the parameter when '
+          + 'it provisions the product, so the example launch role cannot list them in advance.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::cloudformation:*]',
+        reason: 'A launch role creates, updates and deletes the product\'s CloudFormation stack on the user\'s behalf; '
+          + 'this example keeps the list short rather than enumerate every stack operation.',
+      },
+    );
     portfolio.setLaunchRole(product, launchRole);
 
     // The principal that deploys this stack also needs access to the portfolio to provision it

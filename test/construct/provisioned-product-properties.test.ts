@@ -117,7 +117,7 @@ describe('the stack-singleton provider', () => {
     expect(providerA['AWS::Logs::LogGroup']).toBe(1);
   });
 
-  test('the handlers run on Node.js 22 (arm64) from the bundled asset, and all logs go to one log group with retention', () => {
+  test('the handlers run on Node.js 24, the latest (arm64) from the bundled asset, and all logs go to one log group with retention', () => {
     const stack = newStack();
     new ProvisionedProductProperties(stack, 'P', { provisionedProductId: 'pp-1', owner: OWNER });
     const template = Template.fromStack(stack);
@@ -131,7 +131,7 @@ describe('the stack-singleton provider', () => {
     const handlers = functions.filter((fn) => /^index\.(onEvent|isComplete)$/.test(fn.Properties.Handler));
     expect(handlers).toHaveLength(2);
     for (const fn of handlers) {
-      expect(fn.Properties.Runtime).toBe(lambda.Runtime.NODEJS_22_X.name);
+      expect(fn.Properties.Runtime).toBe(lambda.Runtime.NODEJS_24_X.name);
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
     }
