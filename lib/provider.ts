@@ -186,8 +186,9 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   /**
    * Lets the handlers pass `role` to Service Catalog as a launch role, and only with
    * `iam:PassedToService = servicecatalog.amazonaws.com`. Each distinct role is listed once, in
-   * one statement per managed policy: a new policy starts only when the last one is full (about
-   * 50 roles), never per instance. A role's ManagedPolicyArns make the handlers wait for them.
+   * one statement per managed policy: a new policy starts only when the last one is full (50 to
+   * 60 roles, by their ARNs' length), never per instance. The role's ManagedPolicyArns make the
+   * handlers wait for them.
    */
   public allowPassRole(role: iam.IRole): void {
     const arn = role.roleArn;
