@@ -137,12 +137,12 @@ export class ProvisionedProductProperties extends Construct {
 
   /**
    * The id of the Service Catalog record of the change the last deploy made. Empty when the
-   * last Update changed nothing, because the declared values were already the deployed ones.
+   * last deploy made no change, because the product already had the declared values.
    */
   public readonly recordId: string;
 
   /**
-   * The status of that record: `SUCCEEDED`, or `UNCHANGED` when the last Update made no change.
+   * The status of that record: `SUCCEEDED`, or `UNCHANGED` when the last deploy made no change.
    */
   public readonly recordStatus: string;
 
@@ -194,11 +194,6 @@ export class ProvisionedProductProperties extends Construct {
 
   /** Applies the shared validation rules to every value known at synth time. */
   private validate(props: ProvisionedProductPropertiesProps, timeout: Duration, launchRoleArn: string | undefined, stack: Stack) {
-    const fail = (error: unknown): never => {
-      throw error instanceof PropertyValidationError
-        ? new Error(`ProvisionedProductProperties at '${this.node.path}': ${error.message}`)
-        : error;
-    };
     try {
       validateOneTarget(props.provisionedProductId, props.provisionedProductName, 'provisionedProductId and provisionedProductName');
       validateSomethingDeclared(props.owner, props.launchRole, 'owner and launchRole');
@@ -217,22 +212,14 @@ export class ProvisionedProductProperties extends Construct {
       if (props.acceptLanguage !== undefined) {
         validateAcceptLanguage(props.acceptLanguage, 'acceptLanguage');
       }
-      if (!Token.isUnresolved(timeout.toSeconds({ integral: false }))) {
-        this.validateTimeout(timeout);
+      const seconds = timeout.toSeconds({ integral: false });
+      if (!Token.isUnresolved(seconds)) {
+        // The error quotes the Duration as written (such as "1 hour 1 minute"), not as seconds.
+        validateTimeoutSeconds(seconds, 'timeout', timeout.toHumanString());
       }
     } catch (error) {
-      fail(error);
-    }
-  }
-
-  /** The error quotes the Duration as written (such as "61 minutes"), not as seconds. */
-  private validateTimeout(timeout: Duration): void {
-    const seconds = timeout.toSeconds({ integral: false });
-    try {
-      validateTimeoutSeconds(seconds, 'timeout');
-    } catch (error) {
       throw error instanceof PropertyValidationError
-        ? new PropertyValidationError('timeout', timeout.toHumanString(), error.message.slice(error.message.indexOf(': ') + 2))
+        ? new Error(`ProvisionedProductProperties at '${this.node.path}': ${error.message}`)
         : error;
     }
   }

@@ -123,12 +123,12 @@ export function validateAcceptLanguage(value: unknown, field: string): AcceptLan
   return value as AcceptLanguage;
 }
 
-/** The wait for the record: whole seconds, at most CloudFormation's one hour. */
-export function validateTimeoutSeconds(value: unknown, field: string): number {
+/** The wait for the record: whole seconds, at most CloudFormation's one hour. `shown` quotes it as written. */
+export function validateTimeoutSeconds(value: unknown, field: string, shown: unknown = value): number {
   const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof seconds !== 'number' || !Number.isInteger(seconds)
     || seconds < MIN_TIMEOUT_SECONDS || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new PropertyValidationError(field, value,
+    throw new PropertyValidationError(field, shown,
       `expected whole seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS} (1 hour, CloudFormation's limit).`);
   }
   return seconds;
