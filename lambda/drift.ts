@@ -13,8 +13,13 @@ import { followRecord } from './record-poller';
 import { HandlerDeps } from './runtime';
 import { describeError } from './service-catalog';
 
-/** How long one correction may wait for its record, within the function's 15 minutes. */
+/** How long one correction may wait for its record. */
 export const DRIFT_RECORD_TIMEOUT_SECONDS = 120;
+/**
+ * How long a run may spend waiting for records in all, within the function's 15 minutes. Past
+ * it, corrections are still started, and reported as pending: the next run sees their result.
+ */
+export const DRIFT_WAIT_BUDGET_MS = 12 * 60_000;
 
 export interface ScheduledEvent {
   /** EventBridge's id of this delivery: the same on a retried delivery. */
@@ -36,8 +41,9 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
     deps.log('drift correction: an entry of the schedule is invalid and was skipped', { ...entry });
   }
   const reports: DriftReport[] = [];
+  const waitBudgetEndsAt = deps.now() + DRIFT_WAIT_BUDGET_MS;
   for (const target of targets) {
-    const report = await checkOne(deps, event, target);
+    const report = await checkOne(deps, event, target, waitBudgetEndsAt);
     deps.emit(driftLogLine(report, deps.now()));
     reports.push(report);
   }
@@ -50,7 +56,8 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
   };
 }
 
-async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, target: DriftTarget): Promise<DriftReport> {
+async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, target: DriftTarget,
+  waitBudgetEndsAt: number): Promise<DriftReport> {
   const base = { stackName: event.stackName, provisionedProductId: target.provisionedProductId, provisionedProductName: target.provisionedProductName };
   try {
     const productId = await resolveProductId(deps.client, target, target.acceptLanguage);
@@ -61,15 +68,15 @@ async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & Schedul
     if (Object.keys(drifted).length === 0) {
       return { ...base, provisionedProductId: productId, drift, action: 'none' };
     }
-    return { ...base, provisionedProductId: productId, drift, ...await reapply(deps, event, productId, target) };
+    return { ...base, provisionedProductId: productId, drift, ...await reapply(deps, event, productId, target, waitBudgetEndsAt) };
   } catch (error) {
     return { ...base, drift: {}, action: 'check-failed', reason: describeError(error).message };
   }
 }
 
 /** Re-applies every declared key, then waits for the record as a deploy would. */
-async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, productId: string, target: DriftTarget):
-Promise<Pick<DriftReport, 'action' | 'recordId' | 'reason'>> {
+async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, productId: string, target: DriftTarget,
+  waitBudgetEndsAt: number): Promise<Pick<DriftReport, 'action' | 'recordId' | 'reason'>> {
   const waitStartedAt = deps.now();
   let recordId: string | undefined;
   try {
@@ -90,7 +97,8 @@ Promise<Pick<DriftReport, 'action' | 'recordId' | 'reason'>> {
   }
   const outcome = await followRecord(deps, {
     provisionedProductId: productId, recordId, acceptLanguage: target.acceptLanguage, waitStartedAt,
-    timeoutSeconds: DRIFT_RECORD_TIMEOUT_SECONDS, lastStatus: 'CREATED',
+    timeoutSeconds: Math.max(0, Math.min(DRIFT_RECORD_TIMEOUT_SECONDS, Math.floor((waitBudgetEndsAt - waitStartedAt) / 1000))),
+    lastStatus: 'CREATED',
   }, { handBack: false });
   switch (outcome.kind) {
     case 'complete': return { action: 'corrected', recordId };

@@ -70,6 +70,20 @@ test('a product that cannot be read is a failed check, not a crash', async () =>
   expect(JSON.parse(d.lines[0])).toMatchObject({ action: 'check-failed', provisionedProductName: 'team-app', reason: expect.stringContaining('No provisioned product is named team-app') });
 });
 
+test('past the run\'s wait budget, corrections are still started but reported as pending', async () => {
+  sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
+  let now = 1_800_000_000_000;
+  const d = { ...deps(), now: () => now, sleep: async (ms: number) => { now += ms; } };
+  const ids = Array.from({ length: 8 }, (_, i) => `pp-${i}`);
+  const summary = await correctDrift(event(ids.map((id) => [id, 0, 0, -1, ''])), d);
+  // Eight corrections that never finish would wait 8 x 120 s; the run stops waiting at 12 minutes.
+  expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(8);
+  expect(d.lines.map((l) => JSON.parse(l).action)).toEqual(Array(8).fill('correction-pending'));
+  expect(summary).toMatchObject({ checked: 8, drifted: 8, corrected: 0, failed: 0 });
+  expect(now - 1_800_000_000_000).toBeGreaterThanOrEqual(12 * 60_000);
+  expect(now - 1_800_000_000_000).toBeLessThanOrEqual(12 * 60_000 + 2_000);
+});
+
 test('invalid entries are skipped and counted, the rest is checked', async () => {
   const summary = await correctDrift(event([['bad id!', 0, 0, -1, ''], ['pp-steady', 0, 0, -1, '']]), deps());
   expect(summary).toMatchObject({ checked: 1, invalid: 1 });
