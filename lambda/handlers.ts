@@ -64,14 +64,16 @@ export async function isComplete(event: CustomResourceEvent, deps: HandlerDeps):
   if (!recordId && !waitingForProduct) {
     return { IsComplete: true };
   }
-  const timeoutSeconds = isDelete ? Number(event.ResourceProperties?.TimeoutSeconds) || 1800 : validate(event).timeoutSeconds;
+  // A Delete's properties are read leniently: a Delete never fails on them.
+  const desired = isDelete ? undefined : validate(event);
+  const timeoutSeconds = desired?.timeoutSeconds ?? (Number(event.ResourceProperties?.TimeoutSeconds) || 1800);
   const provisionedProductId = event.Data?.[DataKey.PROVISIONED_PRODUCT_ID] ?? '(unknown)';
   const acceptLanguage = event.ResourceProperties?.AcceptLanguage as string | undefined;
   const waitStartedAt = Number(event.Data?.[DataKey.WAIT_STARTED_AT]) || deps.now();
   let lastStatus = event.Data?.[DataKey.RECORD_STATUS] ?? 'CREATED';
   if (waitingForProduct) {
     const started = await startWhenAvailable(deps,
-      { event, provisionedProductId, properties: declaredProperties(validate(event)), acceptLanguage }, { waitStartedAt, timeoutSeconds });
+      { event, provisionedProductId, properties: declaredProperties(desired!), acceptLanguage }, { waitStartedAt, timeoutSeconds });
     if (started.kind === 'fail') throw new DeployFailure(started.message);
     if (started.kind === 'hand-back') return { IsComplete: false };
     recordId = started.recordId;
