@@ -6,18 +6,18 @@
  * change: that is also how a later isComplete invocation finds the record again.
  */
 import { DescribeProvisionedProductCommand, UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
-import { PropertyMap, idempotencyToken, judgeBusyProduct, nextPoll } from './decisions';
+import { PropertyMap, judgeBusyProduct, nextPoll } from './decisions';
 import { updateRejectedMessage } from './messages';
 import { DeployFailure, HandlerDeps } from './runtime';
 import { describeError } from './service-catalog';
-import { CustomResourceEvent } from './types';
 
 export type StartOutcome =
   | { readonly kind: 'started'; readonly recordId: string; readonly status: string }
-  | { readonly kind: 'busy'; readonly cause: string };
+  | { readonly kind: 'busy'; readonly cause: string; readonly message: string };
 
 export interface ChangeToStart {
-  readonly event: CustomResourceEvent;
+  /** The same for every attempt of one change: a retry after acceptance gets the same record. */
+  readonly idempotencyToken: string;
   readonly provisionedProductId: string;
   readonly properties: PropertyMap;
   readonly acceptLanguage?: string;
@@ -28,7 +28,7 @@ export async function startChange(deps: HandlerDeps, change: ChangeToStart): Pro
   const input = {
     ProvisionedProductId: change.provisionedProductId,
     ProvisionedProductProperties: change.properties,
-    IdempotencyToken: idempotencyToken(change.event),
+    IdempotencyToken: change.idempotencyToken,
     AcceptLanguage: change.acceptLanguage,
   };
   deps.log('calling UpdateProvisionedProductProperties', { input });
@@ -39,7 +39,7 @@ export async function startChange(deps: HandlerDeps, change: ChangeToStart): Pro
     const { name, message } = describeError(error);
     if (name === 'InvalidStateException') {
       deps.log('the product is busy; the change will be retried', { productId: change.provisionedProductId, error: message });
-      return { kind: 'busy', cause: `${name}: ${message}` };
+      return { kind: 'busy', cause: `${name}: ${message}`, message: updateRejectedMessage(change.provisionedProductId, name, message) };
     }
     throw new DeployFailure(updateRejectedMessage(change.provisionedProductId, name, message));
   }

@@ -3,11 +3,10 @@
  * with the declaration, re-apply where they drifted, and wait for the record as on deploy.
  * One product's failure never stops the others; each product gets one log line with metrics.
  */
-import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
 import { DriftCorrectionEvent, DriftTarget, decodeDriftEvent } from '../lib/shared/drift-payload';
+import { startChange } from './change-starter';
 import { declaredProperties, driftedProperties, idempotencyToken } from './decisions';
 import { readLiveProperties, resolveProductId } from './live-state';
-import { updateRejectedMessage } from './messages';
 import { DriftReport, driftLogLine } from './metrics';
 import { followRecord } from './record-poller';
 import { HandlerDeps } from './runtime';
@@ -78,23 +77,22 @@ async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & Schedul
 async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, productId: string, target: DriftTarget,
   waitBudgetEndsAt: number): Promise<Pick<DriftReport, 'action' | 'recordId' | 'reason'>> {
   const waitStartedAt = deps.now();
-  let recordId: string | undefined;
+  let started;
   try {
-    const output = await deps.client.send(new UpdateProvisionedProductPropertiesCommand({
-      ProvisionedProductId: productId,
-      ProvisionedProductProperties: declaredProperties(target),
+    started = await startChange(deps, {
       // A retried delivery of the same scheduled event makes no second change.
-      IdempotencyToken: idempotencyToken({ StackId: event.stackName, LogicalResourceId: productId, RequestId: event.id ?? String(waitStartedAt) }),
-      AcceptLanguage: target.acceptLanguage,
-    }));
-    recordId = output.RecordId;
+      idempotencyToken: idempotencyToken({ StackId: event.stackName, LogicalResourceId: productId, RequestId: event.id ?? String(waitStartedAt) }),
+      provisionedProductId: productId,
+      properties: declaredProperties(target),
+      acceptLanguage: target.acceptLanguage,
+    });
   } catch (error) {
-    const { name, message } = describeError(error);
-    return { action: 'correction-failed', reason: updateRejectedMessage(productId, name, message) };
+    return { action: 'correction-failed', reason: describeError(error).message };
   }
-  if (!recordId) {
-    return { action: 'correction-failed', reason: 'UpdateProvisionedProductProperties returned no RecordId' };
+  if (started.kind === 'busy') {
+    return { action: 'correction-failed', reason: started.message };
   }
+  const recordId = started.recordId;
   const outcome = await followRecord(deps, {
     provisionedProductId: productId, recordId, acceptLanguage: target.acceptLanguage, waitStartedAt,
     timeoutSeconds: Math.max(0, Math.min(DRIFT_RECORD_TIMEOUT_SECONDS, Math.floor((waitBudgetEndsAt - waitStartedAt) / 1000))),

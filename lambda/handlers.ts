@@ -8,7 +8,7 @@ import { DataKey, DesiredProperties, UNCHANGED_STATUS, WAITING_FOR_PRODUCT, pars
 import { startChange, startWhenAvailable } from './change-starter';
 import {
   LiveProperties, MAX_PHYSICAL_ID_LENGTH, PropertyMap, accountOfStack, declaredProperties, decodePhysicalId, driftedProperties,
-  encodePhysicalId, originalsToKeep, planPropertiesUpdate,
+  encodePhysicalId, idempotencyToken, originalsToKeep, planPropertiesUpdate,
 } from './decisions';
 import { readLiveProperties, resolveProductId } from './live-state';
 import { invalidPropertiesMessage } from './messages';
@@ -46,7 +46,7 @@ export async function onEvent(event: CustomResourceEvent, deps: HandlerDeps): Pr
     deps.log('the product already has the declared properties; no change made', { productId, live });
     return unchanged(physicalId, productId, waitStartedAt);
   }
-  const started = await startChange(deps, { event, provisionedProductId: productId, properties: plan.properties, acceptLanguage: desired.acceptLanguage });
+  const started = await startChange(deps, { idempotencyToken: idempotencyToken(event), provisionedProductId: productId, properties: plan.properties, acceptLanguage: desired.acceptLanguage });
   const common = { [DataKey.PROVISIONED_PRODUCT_ID]: productId, [DataKey.CHANGED]: 'true', [DataKey.WAIT_STARTED_AT]: String(waitStartedAt) };
   return {
     PhysicalResourceId: physicalId,
@@ -73,7 +73,7 @@ export async function isComplete(event: CustomResourceEvent, deps: HandlerDeps):
   let lastStatus = event.Data?.[DataKey.RECORD_STATUS] ?? 'CREATED';
   if (waitingForProduct) {
     const started = await startWhenAvailable(deps,
-      { event, provisionedProductId, properties: declaredProperties(desired!), acceptLanguage }, { waitStartedAt, timeoutSeconds });
+      { idempotencyToken: idempotencyToken(event), provisionedProductId, properties: declaredProperties(desired!), acceptLanguage }, { waitStartedAt, timeoutSeconds });
     if (started.kind === 'fail') throw new DeployFailure(started.message);
     if (started.kind === 'hand-back') return { IsComplete: false };
     recordId = started.recordId;
@@ -115,7 +115,7 @@ async function onDelete(event: CustomResourceEvent, deps: HandlerDeps): Promise<
       return keep;
     }
     deps.log('delete: restoring the original owner and launch role', { provisionedProductId, restore });
-    const started = await startChange(deps, { event, provisionedProductId, properties: restore, acceptLanguage });
+    const started = await startChange(deps, { idempotencyToken: idempotencyToken(event), provisionedProductId, properties: restore, acceptLanguage });
     if (started.kind === 'busy') {
       deps.log('delete: the product is busy, so the original owner and launch role were not restored', { provisionedProductId, originals });
       return keep;

@@ -1,5 +1,5 @@
 /**
- * The Lambda entry points (`index.onEvent`, `index.isComplete`), bundled by esbuild into the
+ * The Lambda entry points (`index.onEvent`, `index.isComplete`, `index.correctDrift`), bundled by esbuild into the
  * package's asset. They log without the presigned ResponseURL and shape every error for the
  * provider framework, which sends the message and stack to CloudFormation as the Reason.
  */
