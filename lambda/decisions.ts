@@ -146,9 +146,12 @@ export function pollDelayMs(pollsSoFar: number): number {
 
 export type NextPoll = { readonly kind: 'sleep'; readonly ms: number } | { readonly kind: 'hand-back' };
 
-/** After an inconclusive poll: sleep and poll again inside the window, or hand back to the waiter. */
-export function nextPoll(args: { pollsSoFar: number; now: number; waitStartedAt: number; deadline: number }): NextPoll {
-  const windowEnd = args.waitStartedAt + FAST_POLL.windowMs;
+/**
+ * After an inconclusive poll: sleep and poll again inside the window, or hand back to the waiter.
+ * `windowMs: Infinity` (drift correction, which has no waiter) always sleeps, never past the deadline.
+ */
+export function nextPoll(args: { pollsSoFar: number; now: number; waitStartedAt: number; deadline: number; windowMs?: number }): NextPoll {
+  const windowEnd = args.waitStartedAt + (args.windowMs ?? FAST_POLL.windowMs);
   const wakeAt = Math.min(args.now + pollDelayMs(args.pollsSoFar), args.deadline);
   return wakeAt > windowEnd ? { kind: 'hand-back' } : { kind: 'sleep', ms: Math.max(0, wakeAt - args.now) };
 }

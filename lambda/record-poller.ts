@@ -4,7 +4,7 @@
  * waiter. Returns a decision instead of throwing, so each caller chooses what a failure means.
  */
 import { DescribeRecordCommand } from '@aws-sdk/client-service-catalog';
-import { PollDecision, PollObservation, judgePoll, nextPoll, pollDelayMs } from './decisions';
+import { FAST_POLL, PollDecision, PollObservation, judgePoll, nextPoll } from './decisions';
 import { pollFailedMessage } from './messages';
 import { HandlerDeps } from './runtime';
 import { describeError, isRetryableLater } from './service-catalog';
@@ -38,13 +38,15 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, op
       return decision;
     }
     lastStatus = decision.lastStatus;
-    const now = deps.now();
-    const next = nextPoll({ pollsSoFar: polls, now, waitStartedAt: record.waitStartedAt, deadline });
-    if (next.kind === 'hand-back' && options.handBack) {
+    const next = nextPoll({
+      pollsSoFar: polls, now: deps.now(), waitStartedAt: record.waitStartedAt, deadline,
+      windowMs: options.handBack ? FAST_POLL.windowMs : Infinity,
+    });
+    if (next.kind === 'hand-back') {
       deps.log('record still pending; handing back to the waiter', { recordId: record.recordId, lastStatus, polls });
       return { kind: 'hand-back', lastStatus };
     }
-    await deps.sleep(next.kind === 'sleep' ? next.ms : Math.max(0, Math.min(pollDelayMs(polls), deadline - now)));
+    await deps.sleep(next.ms);
   }
 }
 

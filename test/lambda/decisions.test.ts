@@ -154,3 +154,8 @@ describe('governance decisions', () => {
     expect(planPropertiesUpdate({ ...desired, restoreOnDelete: true }, { ...previous, restoreOnDelete: 'true' }).kind).toBe('skip');
   });
 });
+
+test('without a waiter to hand back to (windowMs Infinity), polling sleeps 2 s at most, up to the deadline', () => {
+  expect(nextPoll({ pollsSoFar: 20, now: 60_000, waitStartedAt: 0, deadline: 120_000, windowMs: Infinity })).toEqual({ kind: 'sleep', ms: 2000 });
+  expect(nextPoll({ pollsSoFar: 20, now: 119_500, waitStartedAt: 0, deadline: 120_000, windowMs: Infinity })).toEqual({ kind: 'sleep', ms: 500 });
+});
