@@ -4,7 +4,7 @@
  * functions with no shared memory, and isComplete receives the same event on every poll.
  */
 import { PropertyValidationError } from '../lib/shared/validation';
-import { DataKey, DesiredProperties, UNCHANGED_STATUS, WAITING_FOR_PRODUCT, parseWireProperties } from '../lib/shared/wire-contract';
+import { DataKey, DesiredProperties, UNCHANGED_STATUS, WAITING_FOR_PRODUCT, parseWireProperties, unusedPropertyKeys } from '../lib/shared/wire-contract';
 import { startChange, startWhenAvailable } from './change-starter';
 import {
   LiveProperties, MAX_PHYSICAL_ID_LENGTH, PropertyMap, accountOfStack, declaredProperties, decodePhysicalId, driftedProperties,
@@ -26,6 +26,10 @@ export async function onEvent(event: CustomResourceEvent, deps: HandlerDeps): Pr
   }
   const waitStartedAt = deps.now();
   const desired = validate(event);
+  const unused = unusedPropertyKeys(event.ResourceProperties);
+  if (unused.length > 0) {
+    deps.log('warning: the request has properties the handler does not use; they are ignored', { unusedKeys: unused });
+  }
   const old = event.OldResourceProperties;
   const plan = planPropertiesUpdate(desired, event.RequestType === 'Update' ? {
     provisionedProductId: old?.ProvisionedProductId, provisionedProductName: old?.ProvisionedProductName,

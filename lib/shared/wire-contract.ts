@@ -27,8 +27,12 @@ export interface WireProperties {
 
 const PROPERTY_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
   'LaunchRoleArn', 'AcceptLanguage', 'TimeoutSeconds', 'RestoreOnDelete'];
-/** Added to every custom resource by CloudFormation and the provider framework. */
-const FRAMEWORK_KEYS = ['ServiceToken'];
+/**
+ * Keys that CloudFormation copies into ResourceProperties from the template: `ServiceToken`
+ * always, `ServiceTimeout` where the template sets it (CloudFormation User Guide, "Custom
+ * resource request objects"; `@types/aws-lambda` `ResourcePropertiesCommon`).
+ */
+const CLOUDFORMATION_KEYS = ['ServiceToken', 'ServiceTimeout'];
 
 /** Keys of the `Data` the handler returns; they become the resource's attributes. */
 export const DataKey = {
@@ -69,12 +73,6 @@ export interface DesiredProperties {
  */
 export function parseWireProperties(raw: Record<string, unknown> | undefined, stackAccount: string | undefined): DesiredProperties {
   const props = raw ?? {};
-  for (const key of Object.keys(props)) {
-    if (!(PROPERTY_KEYS as string[]).includes(key) && !FRAMEWORK_KEYS.includes(key)) {
-      throw new PropertyValidationError(`property ${key}`, props[key],
-        `unknown property; expected only ${PROPERTY_KEYS.join(', ')}.`);
-    }
-  }
   validateOneTarget(props.ProvisionedProductId, props.ProvisionedProductName, 'ProvisionedProductId and ProvisionedProductName');
   const target = props.ProvisionedProductId !== undefined
     ? { provisionedProductId: validateProvisionedProductId(props.ProvisionedProductId, 'ProvisionedProductId') }
@@ -91,6 +89,16 @@ export function parseWireProperties(raw: Record<string, unknown> | undefined, st
     timeoutSeconds: validateTimeoutSeconds(props.TimeoutSeconds, 'TimeoutSeconds'),
     restoreOnDelete: props.RestoreOnDelete === 'true',
   };
+}
+
+/**
+ * Keys the handler does not use. They never fail a deploy: CloudFormation added ServiceTimeout
+ * in 2024 and may add more, and a strict handler would then break every deploy at once. The
+ * handler logs a warning naming them; the construct's synth-time validation is where a user's
+ * mistake is caught.
+ */
+export function unusedPropertyKeys(raw: Record<string, unknown> | undefined): string[] {
+  return Object.keys(raw ?? {}).filter((key) => !(PROPERTY_KEYS as string[]).includes(key) && !CLOUDFORMATION_KEYS.includes(key));
 }
 
 /** OWNER and LAUNCH_ROLE: at least one declared, each of the right kind and of the stack's account. */

@@ -1,4 +1,4 @@
-import { parseWireProperties } from '../../lib/shared/wire-contract';
+import { parseWireProperties, unusedPropertyKeys } from '../../lib/shared/wire-contract';
 
 const ACCOUNT = '123456789012';
 const valid = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:f', ProvisionedProductId: 'pp-1',
@@ -13,7 +13,6 @@ describe('parseWireProperties (the Lambda side of the shared rules)', () => {
   });
 
   test.each([
-    ['an unknown property key', { Owners: 'x' }, 'Invalid property Owners "x": unknown property; expected only ProvisionedProductId, ProvisionedProductName, Owner, LaunchRoleArn, AcceptLanguage, TimeoutSeconds, RestoreOnDelete.'],
     ['an id with illegal characters', { ProvisionedProductId: 'pp-1;drop' }, 'Invalid ProvisionedProductId "pp-1;drop"'],
     ['neither id nor name', { ProvisionedProductId: undefined }, 'Invalid ProvisionedProductId and ProvisionedProductName (not set): give exactly one of them'],
     ['both id and name', { ProvisionedProductName: 'my-product' }, 'Invalid ProvisionedProductId and ProvisionedProductName "pp-1": give exactly one of them'],
@@ -33,6 +32,17 @@ describe('parseWireProperties (the Lambda side of the shared rules)', () => {
     const props: Record<string, unknown> = { ...valid, ...change };
     for (const key of Object.keys(props)) if (props[key] === undefined) delete props[key];
     expect(() => parseWireProperties(props, ACCOUNT)).toThrow(message);
+  });
+
+  test('accepts the keys CloudFormation copies from the template, and ignores unknown keys instead of failing', () => {
+    const request = { ...valid, ServiceTimeout: '1920', Owners: 'x', Tags: ['a'] };
+    expect(parseWireProperties(request, ACCOUNT)).toEqual(parseWireProperties(valid, ACCOUNT));
+    expect(unusedPropertyKeys(request)).toEqual(['Owners', 'Tags']);
+    expect(unusedPropertyKeys(valid)).toEqual([]);
+  });
+
+  test('a known key with a bad value still fails next to an unknown key', () => {
+    expect(() => parseWireProperties({ ...valid, Owners: 'x', Owner: 'nope' }, ACCOUNT)).toThrow('Invalid Owner "nope"');
   });
 
   test('accepts a name instead of an id, and RestoreOnDelete', () => {
