@@ -1,45 +1,66 @@
 /**
- * Starts a change with UpdateProvisionedProductProperties. A product busy with another operation
- * answers InvalidStateException; then the change is retried with backoff until the product is
- * free, within the resource's timeout. Every attempt for one CloudFormation request carries the
- * same idempotency token, so a retry after acceptance gets the same record back, never a second
- * change: that is also how a later isComplete invocation finds the record again.
+ * Starts a change with UpdateProvisionedProductProperties, and waits for a product that cannot
+ * take it yet with reads only. Once a call may have started a change, no further write is sent
+ * while a record runs: whether the service answers a replayed token with its record while the
+ * product is UNDER_CHANGE with that very change is undocumented.
  */
-import { DescribeProvisionedProductCommand, UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
-import { PropertyMap, judgeBusyProduct, nextPoll } from './decisions';
-import { updateRejectedMessage } from './messages';
+import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
+import { PropertyMap, judgeBusyProduct, nextPoll, retryToken } from './decisions';
+import { compareWithLive, inDeclaredState } from './live-comparison';
+import { describeProduct, readLiveProperties } from './live-state';
+import { principalNotAcceptedMessage, productBusyTimedOutMessage, updateRejectedMessage } from './messages';
 import { DeployFailure, HandlerDeps } from './runtime';
-import { describeError } from './service-catalog';
-
-export type StartOutcome =
-  | { readonly kind: 'started'; readonly recordId: string; readonly status: string }
-  | { readonly kind: 'busy'; readonly cause: string; readonly message: string };
+import { callBefore, describeError, isRetryableLater } from './service-catalog';
 
 export interface ChangeToStart {
-  /** The same for every attempt of one change: a retry after acceptance gets the same record. */
+  /** The first attempt's token: the same request delivered twice gets the same record. */
   readonly idempotencyToken: string;
   readonly provisionedProductId: string;
   readonly properties: PropertyMap;
   readonly acceptLanguage?: string;
 }
 
-/** One attempt. Throws a DeployFailure for every refusal but "busy". */
-export async function startChange(deps: HandlerDeps, change: ChangeToStart): Promise<StartOutcome> {
+/**
+ * What one call did. `refused` is proven by its answer to have created nothing; `no-answer`
+ * (throttled past the SDK's retries, a 5xx, out of time) may or may not have started a change.
+ */
+export type StartAttempt =
+  | { readonly kind: 'started'; readonly recordId: string; readonly status: string; readonly startedAt: number }
+  | { readonly kind: 'refused'; readonly reason: 'busy' | 'principal'; readonly cause: string }
+  | { readonly kind: 'no-answer'; readonly cause: string };
+
+/** Service products statuses that end by themselves (the API reference: "wait for an AVAILABLE status"). */
+const BUSY_STATUSES = ['UNDER_CHANGE', 'PLAN_IN_PROGRESS'];
+/**
+ * How long an InvalidParametersException is retried: an IAM principal created in the same deploy
+ * may not have propagated yet (undocumented; terraform-provider-aws retries this class of error).
+ * The handler has already checked the ARN's shape, account and partition.
+ */
+export const PRINCIPAL_PROPAGATION_WINDOW_MS = 120_000;
+
+/** One call; throws a DeployFailure for a refusal that waiting cannot change. */
+export async function startChange(deps: HandlerDeps, change: ChangeToStart, token: string, deadline: number): Promise<StartAttempt> {
   const input = {
     ProvisionedProductId: change.provisionedProductId,
     ProvisionedProductProperties: change.properties,
-    IdempotencyToken: change.idempotencyToken,
+    IdempotencyToken: token,
     AcceptLanguage: change.acceptLanguage,
   };
   deps.log('calling UpdateProvisionedProductProperties', { input });
+  const startedAt = deps.now();
   let output;
   try {
-    output = await deps.client.send(new UpdateProvisionedProductPropertiesCommand(input));
+    output = await callBefore(deps, deadline, (o) => deps.client.send(new UpdateProvisionedProductPropertiesCommand(input), o));
   } catch (error) {
     const { name, message } = describeError(error);
-    if (name === 'InvalidStateException') {
-      deps.log('the product is busy; the change will be retried', { productId: change.provisionedProductId, error: message });
-      return { kind: 'busy', cause: `${name}: ${message}`, message: updateRejectedMessage(change.provisionedProductId, name, message) };
+    const cause = `${name}: ${message}`;
+    if (name === 'InvalidStateException' || name === 'InvalidParametersException') {
+      deps.log('the change was refused; it will be retried', { productId: change.provisionedProductId, error: cause });
+      return { kind: 'refused', reason: name === 'InvalidStateException' ? 'busy' : 'principal', cause };
+    }
+    if (isRetryableLater(error)) {
+      deps.log('no answer to the change; the product will be read before anything else is sent', { productId: change.provisionedProductId, error: cause });
+      return { kind: 'no-answer', cause };
     }
     throw new DeployFailure(updateRejectedMessage(change.provisionedProductId, name, message));
   }
@@ -48,48 +69,87 @@ export async function startChange(deps: HandlerDeps, change: ChangeToStart): Pro
       + 'returned no RecordId, so the change cannot be followed. Check the product in the Service Catalog console.');
   }
   deps.log('record started', { recordId: output.RecordId, status: output.Status });
-  return { kind: 'started', recordId: output.RecordId, status: output.Status ?? 'CREATED' };
+  return { kind: 'started', recordId: output.RecordId, status: output.Status ?? 'CREATED', startedAt };
 }
 
-export type WhenAvailableOutcome =
-  | { readonly kind: 'started'; readonly recordId: string; readonly status: string }
+export type WaitOutcome =
+  | Extract<StartAttempt, { kind: 'started' }>
+  /** The product already has the declared values: a change of ours finished, or none was needed. */
+  | { readonly kind: 'in-place' }
   | { readonly kind: 'hand-back' }
   | { readonly kind: 'fail'; readonly message: string };
 
-/** Retries a busy product's change with the fast-poll backoff, then hands back to the waiter. */
-export async function startWhenAvailable(deps: HandlerDeps, change: ChangeToStart,
-  wait: { waitStartedAt: number; timeoutSeconds: number }): Promise<WhenAvailableOutcome> {
-  const deadline = wait.waitStartedAt + wait.timeoutSeconds * 1000;
-  for (let attempts = 1; ; attempts++) {
-    const outcome = await startChange(deps, change);
-    if (outcome.kind === 'started') {
-      return outcome;
-    }
-    const status = await productStatus(deps, change);
-    const decision = judgeBusyProduct({
-      provisionedProductId: change.provisionedProductId, status, cause: outcome.cause,
-      now: deps.now(), deadline, timeoutSeconds: wait.timeoutSeconds,
+export interface WaitTiming {
+  readonly waitStartedAt: number;
+  readonly timeoutSeconds: number;
+  readonly handBackAt: number;
+  readonly invocationDeadline: number;
+}
+
+/**
+ * Waits until the product can take the change, then starts it: reads the product's status while
+ * it is busy, and its live values once it is free, so that a change that did start (its answer
+ * lost) is seen in place instead of being sent again.
+ */
+export async function startWhenFree(deps: HandlerDeps, change: ChangeToStart, timing: WaitTiming): Promise<WaitOutcome> {
+  const deadline = timing.waitStartedAt + timing.timeoutSeconds * 1000;
+  // Reads go on until the invocation must return; the resource's deadline decides when to give up.
+  const callDeadline = timing.invocationDeadline;
+  for (let polls = 1; ; polls++) {
+    const step = await tryOnce(deps, change, timing, callDeadline, polls).catch((error: unknown) => {
+      if (error instanceof DeployFailure || !isRetryableLater(error)) throw error;
+      return { kind: 'wait' as const, cause: `${describeError(error).name}: ${describeError(error).message}`, status: undefined };
     });
-    if (decision.kind === 'fail') {
-      return decision;
+    if (step.kind !== 'wait') {
+      return step;
     }
-    const next = nextPoll({ pollsSoFar: attempts, now: deps.now(), waitStartedAt: wait.waitStartedAt, deadline });
+    const cause = step.cause;
+    if (deps.now() >= deadline) {
+      return { kind: 'fail', message: productBusyTimedOutMessage(change.provisionedProductId, step.status ?? 'unknown', timing.timeoutSeconds, cause) };
+    }
+    const next = nextPoll({ pollsSoFar: polls, now: deps.now(), handBackAt: Math.min(timing.handBackAt, timing.invocationDeadline), deadline });
     if (next.kind === 'hand-back') {
-      deps.log('the product is still busy; handing back to the waiter', { productId: change.provisionedProductId, status });
+      deps.log('the change has not started yet; handing back to the waiter', { productId: change.provisionedProductId, cause });
       return { kind: 'hand-back' };
     }
     await deps.sleep(next.ms);
   }
 }
 
-async function productStatus(deps: HandlerDeps, change: ChangeToStart): Promise<string | undefined> {
-  try {
-    const output = await deps.client.send(new DescribeProvisionedProductCommand({
-      Id: change.provisionedProductId, AcceptLanguage: change.acceptLanguage,
-    }));
-    return output.ProvisionedProductDetail?.Status;
-  } catch (error) {
-    deps.log('could not read the product status', { productId: change.provisionedProductId, error: describeError(error).message });
-    return undefined;
+type Step = WaitOutcome | { readonly kind: 'wait'; readonly cause: string; readonly status?: string };
+
+async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTiming, callDeadline: number, attempt: number): Promise<Step> {
+  const status = (await describeProduct(deps, change.provisionedProductId, change.acceptLanguage, callDeadline))?.Status;
+  if (status !== undefined && BUSY_STATUSES.includes(status)) {
+    return { kind: 'wait', cause: `the product is ${status}`, status };
   }
+  const live = await readLiveProperties(deps, change.provisionedProductId, change.properties, change.acceptLanguage, callDeadline);
+  if (inDeclaredState(compareWithLive(change.properties, live))) {
+    deps.log('the product has the declared properties', { productId: change.provisionedProductId });
+    return { kind: 'in-place' };
+  }
+  const elapsed = deps.now() - timing.waitStartedAt;
+  const call = await startChange(deps, change, retryToken(change.idempotencyToken, elapsed, attempt), callDeadline);
+  switch (call.kind) {
+    case 'started':
+      return call;
+    case 'no-answer':
+      return { kind: 'wait', cause: call.cause, status };
+    case 'refused':
+      if (call.reason === 'principal') {
+        return elapsed >= PRINCIPAL_PROPAGATION_WINDOW_MS
+          ? { kind: 'fail', message: principalNotAcceptedMessage(change.provisionedProductId, Math.round(elapsed / 1000), call.cause) }
+          : { kind: 'wait', cause: call.cause, status };
+      }
+      return busyStep(change, status, call.cause, deps.now(), timing);
+  }
+}
+
+/** A busy refusal of a product that is TAINTED or ERROR will not pass by itself: fail at once. */
+function busyStep(change: ChangeToStart, status: string | undefined, cause: string, now: number, timing: WaitTiming): Step {
+  const decision = judgeBusyProduct({
+    provisionedProductId: change.provisionedProductId, status, cause, now,
+    deadline: timing.waitStartedAt + timing.timeoutSeconds * 1000, timeoutSeconds: timing.timeoutSeconds,
+  });
+  return decision.kind === 'fail' ? decision : { kind: 'wait', cause, status };
 }

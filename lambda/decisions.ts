@@ -4,10 +4,16 @@
  */
 import { createHash } from 'crypto';
 import { DesiredProperties } from '../lib/shared/wire-contract';
-import { RecordErrorEntry, productBusyTimedOutMessage, productNotUpdatableMessage, recordFailedMessage, recordTimedOutMessage } from './messages';
+import {
+  RecordErrorEntry, productBusyTimedOutMessage, productNotUpdatableMessage, recordFailedMessage, recordNotFoundMessage,
+  recordTimedOutMessage,
+} from './messages';
+
+/** The keys of UpdateProvisionedProductProperties that this library manages. */
+export type PropertyKey = 'OWNER' | 'LAUNCH_ROLE';
 
 /** The properties sent to UpdateProvisionedProductProperties. */
-export type PropertyMap = Partial<Record<'OWNER' | 'LAUNCH_ROLE', string>>;
+export type PropertyMap = Partial<Record<PropertyKey, string>>;
 
 export type UpdatePlan =
   | { readonly kind: 'apply'; readonly properties: PropertyMap }
@@ -20,12 +26,6 @@ export interface PreviousProperties {
   readonly owner?: unknown;
   readonly launchRoleArn?: unknown;
   readonly restoreOnDelete?: unknown;
-}
-
-/** The owner and launch role a provisioned product has now, as Service Catalog reports them. */
-export interface LiveProperties {
-  readonly owner?: string;
-  readonly launchRoleArn?: string;
 }
 
 /**
@@ -50,14 +50,6 @@ export function declaredProperties(declared: { owner?: string; launchRoleArn?: s
   return {
     ...(declared.owner !== undefined ? { OWNER: declared.owner } : {}),
     ...(declared.launchRoleArn !== undefined ? { LAUNCH_ROLE: declared.launchRoleArn } : {}),
-  };
-}
-
-/** The declared keys whose live value differs: empty when the product already matches. */
-export function driftedProperties(properties: PropertyMap, live: LiveProperties): PropertyMap {
-  return {
-    ...(properties.OWNER !== undefined && properties.OWNER !== live.owner ? { OWNER: properties.OWNER } : {}),
-    ...(properties.LAUNCH_ROLE !== undefined && properties.LAUNCH_ROLE !== live.launchRoleArn ? { LAUNCH_ROLE: properties.LAUNCH_ROLE } : {}),
   };
 }
 
@@ -93,14 +85,6 @@ export function decodePhysicalId(physicalId: string | undefined): { provisionedP
   }
 }
 
-/** The originals to keep: the live values of the declared keys, where the product has one. */
-export function originalsToKeep(properties: PropertyMap, live: LiveProperties): PropertyMap {
-  return declaredProperties({
-    owner: properties.OWNER !== undefined ? live.owner : undefined,
-    launchRoleArn: properties.LAUNCH_ROLE !== undefined ? live.launchRoleArn : undefined,
-  });
-}
-
 /**
  * The same CloudFormation request always yields the same token, so a re-invoked Lambda gets the
  * original record back instead of making a second change. 64 hex characters fit the token shape.
@@ -111,11 +95,18 @@ export function idempotencyToken(request: { StackId: string; LogicalResourceId: 
     .digest('hex');
 }
 
-/** The stack's account, from its StackId ARN; principals must belong to it. */
-export function accountOfStack(stackId: string | undefined): string | undefined {
-  const account = stackId?.split(':')[4];
-  return account && /^\d{12}$/.test(account) ? account : undefined;
+/**
+ * The token of a later attempt, after the first was refused or went unanswered. A refusal created
+ * nothing, by its answer, but whether the service then remembers the token with its refusal is
+ * undocumented, so attempts within an invocation never share one. Deterministic from the 5 s slot
+ * of the wait and the attempt's number in the invocation: an invocation that follows another
+ * within the slot reuses its token, so a change whose answer was lost gets its record back.
+ */
+export function retryToken(firstToken: string, elapsedMs: number, attemptInInvocation: number): string {
+  const slot = Math.floor(Math.max(0, elapsedMs) / RETRY_TOKEN_SLOT_MS);
+  return createHash('sha256').update(`${firstToken}/retry/${slot}/${attemptInInvocation}`).digest('hex');
 }
+export const RETRY_TOKEN_SLOT_MS = 5_000;
 
 export type RecordVerdict = 'succeeded' | 'failed' | 'pending';
 
@@ -147,23 +138,42 @@ export function pollDelayMs(pollsSoFar: number): number {
 export type NextPoll = { readonly kind: 'sleep'; readonly ms: number } | { readonly kind: 'hand-back' };
 
 /**
- * After an inconclusive poll: sleep and poll again inside the window, or hand back to the waiter.
- * `windowMs: Infinity` (drift correction, which has no waiter) always sleeps, never past the deadline.
+ * When an isComplete invocation stops polling and hands back to the waiter: at the end of the
+ * fast-poll window, and never later than the invocation's own deadline (its function timeout).
  */
-export function nextPoll(args: { pollsSoFar: number; now: number; waitStartedAt: number; deadline: number; windowMs?: number }): NextPoll {
-  const windowEnd = args.waitStartedAt + (args.windowMs ?? FAST_POLL.windowMs);
-  const wakeAt = Math.min(args.now + pollDelayMs(args.pollsSoFar), args.deadline);
-  return wakeAt > windowEnd ? { kind: 'hand-back' } : { kind: 'sleep', ms: Math.max(0, wakeAt - args.now) };
+export function handBackTime(waitStartedAt: number, invocationDeadline: number): number {
+  return Math.min(waitStartedAt + FAST_POLL.windowMs, invocationDeadline);
 }
+
+/**
+ * After an inconclusive poll: sleep and poll again until `handBackAt`, or hand back to the
+ * waiter. Drift correction, which has no waiter, passes its own budget.
+ */
+export function nextPoll(args: { pollsSoFar: number; now: number; handBackAt: number; deadline: number }): NextPoll {
+  const wakeAt = Math.min(args.now + pollDelayMs(args.pollsSoFar), args.deadline);
+  return wakeAt > args.handBackAt ? { kind: 'hand-back' } : { kind: 'sleep', ms: Math.max(0, wakeAt - args.now) };
+}
+
+/**
+ * How long DescribeRecord may answer ResourceNotFoundException for a record that
+ * UpdateProvisionedProductProperties has just returned. Undocumented: terraform-provider-aws's
+ * record waiter treats NOT_FOUND as pending for a while, which suggests read lag after a change.
+ */
+export const RECORD_VISIBILITY_GRACE_MS = 30_000;
 
 /** What one DescribeRecord poll saw. */
 export type PollObservation =
   | { readonly kind: 'record'; readonly status: string | undefined; readonly errors: readonly RecordErrorEntry[] }
-  | { readonly kind: 'transient-error'; readonly error: string };
+  | { readonly kind: 'transient-error'; readonly error: string }
+  /** ResourceNotFoundException: the record may not be readable yet. */
+  | { readonly kind: 'not-found'; readonly error: string };
+
+/** Why a wait for a record ended without success. */
+export type RecordFailure = 'record-failed' | 'timed-out' | 'record-not-found' | 'poll-refused';
 
 export type PollDecision =
   | { readonly kind: 'complete'; readonly status: string }
-  | { readonly kind: 'fail'; readonly message: string }
+  | { readonly kind: 'fail'; readonly failure: RecordFailure; readonly message: string }
   | { readonly kind: 'pending'; readonly lastStatus: string };
 
 export interface PollContext {
@@ -172,6 +182,8 @@ export interface PollContext {
   readonly timeoutSeconds: number;
   readonly deadline: number;
   readonly now: number;
+  /** When the change was started, for the grace given to a record not found yet. */
+  readonly startedAt: number;
   /** The last status seen, for the timeout message when this poll saw none. */
   readonly lastStatus: string;
 }
@@ -188,12 +200,15 @@ export function judgePoll(ctx: PollContext, observation: PollObservation): PollD
       return { kind: 'complete', status: 'SUCCEEDED' };
     }
     if (verdict === 'failed') {
-      return { kind: 'fail', message: recordFailedMessage(ctx.provisionedProductId, ctx.recordId, observation.errors) };
+      return { kind: 'fail', failure: 'record-failed', message: recordFailedMessage(ctx.provisionedProductId, ctx.recordId, observation.errors) };
     }
   }
+  if (observation.kind === 'not-found' && ctx.now - ctx.startedAt >= RECORD_VISIBILITY_GRACE_MS) {
+    return { kind: 'fail', failure: 'record-not-found', message: recordNotFoundMessage(ctx.provisionedProductId, ctx.recordId, RECORD_VISIBILITY_GRACE_MS / 1000, observation.error) };
+  }
   if (ctx.now >= ctx.deadline) {
-    const lastError = observation.kind === 'transient-error' ? observation.error : undefined;
-    return { kind: 'fail', message: recordTimedOutMessage(ctx.provisionedProductId, ctx.recordId, status, ctx.timeoutSeconds, lastError) };
+    const lastError = observation.kind === 'record' ? undefined : observation.error;
+    return { kind: 'fail', failure: 'timed-out', message: recordTimedOutMessage(ctx.provisionedProductId, ctx.recordId, status, ctx.timeoutSeconds, lastError) };
   }
   return { kind: 'pending', lastStatus: status };
 }

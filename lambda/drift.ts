@@ -5,11 +5,12 @@
  */
 import { DriftCorrectionEvent, DriftTarget, decodeDriftEvent } from '../lib/shared/drift-payload';
 import { startChange } from './change-starter';
-import { declaredProperties, driftedProperties, idempotencyToken } from './decisions';
+import { declaredProperties, idempotencyToken } from './decisions';
+import { compareWithLive, liveValue } from './live-comparison';
 import { readLiveProperties, resolveProductId } from './live-state';
 import { DriftReport, driftLogLine } from './metrics';
 import { followRecord } from './record-poller';
-import { HandlerDeps } from './runtime';
+import { HandlerDeps, invocationDeadline } from './runtime';
 import { describeError } from './service-catalog';
 
 /** How long one correction may wait for its record. */
@@ -59,13 +60,17 @@ async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & Schedul
   waitBudgetEndsAt: number): Promise<DriftReport> {
   const base = { stackName: event.stackName, provisionedProductId: target.provisionedProductId, provisionedProductName: target.provisionedProductName };
   try {
-    const productId = await resolveProductId(deps.client, target, target.acceptLanguage);
-    const live = await readLiveProperties(deps.client, productId, declaredProperties(target), target.acceptLanguage);
-    const drifted = driftedProperties(declaredProperties(target), live);
+    const deadline = invocationDeadline(deps);
+    const productId = await resolveProductId(deps, target, target.acceptLanguage, deadline);
+    const live = await readLiveProperties(deps, productId, declaredProperties(target), target.acceptLanguage, deadline);
+    const { drifted, unknown } = compareWithLive(declaredProperties(target), live);
     const drift = Object.fromEntries(Object.entries(drifted).map(([key, declared]) =>
-      [key, { declared: declared!, live: (key === 'OWNER' ? live.owner : live.launchRoleArn) ?? null }]));
+      [key, { declared: declared!, live: liveValue(key as 'OWNER' | 'LAUNCH_ROLE', live) }]));
     if (Object.keys(drifted).length === 0) {
-      return { ...base, provisionedProductId: productId, drift, action: 'none' };
+      // A value Search did not list is unknown, not drifted: no write on a guess.
+      return unknown.length === 0
+        ? { ...base, provisionedProductId: productId, drift, action: 'none' }
+        : { ...base, provisionedProductId: productId, drift, action: 'check-incomplete', reason: `${unknown.join(', ')} could not be read (not listed by SearchProvisionedProducts)` };
     }
     return { ...base, provisionedProductId: productId, drift, ...await reapply(deps, event, productId, target, waitBudgetEndsAt) };
   } catch (error) {
@@ -77,30 +82,29 @@ async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & Schedul
 async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, productId: string, target: DriftTarget,
   waitBudgetEndsAt: number): Promise<Pick<DriftReport, 'action' | 'recordId' | 'reason'>> {
   const waitStartedAt = deps.now();
+  const deadline = invocationDeadline(deps);
+  // A retried delivery of the same scheduled event makes no second change.
+  const token = idempotencyToken({ StackId: event.stackName, LogicalResourceId: productId, RequestId: event.id ?? String(waitStartedAt) });
   let started;
   try {
-    started = await startChange(deps, {
-      // A retried delivery of the same scheduled event makes no second change.
-      idempotencyToken: idempotencyToken({ StackId: event.stackName, LogicalResourceId: productId, RequestId: event.id ?? String(waitStartedAt) }),
-      provisionedProductId: productId,
-      properties: declaredProperties(target),
-      acceptLanguage: target.acceptLanguage,
-    });
+    started = await startChange(deps, { idempotencyToken: token, provisionedProductId: productId, properties: declaredProperties(target),
+      acceptLanguage: target.acceptLanguage }, token, deadline);
   } catch (error) {
     return { action: 'correction-failed', reason: describeError(error).message };
   }
-  if (started.kind === 'busy') {
-    return { action: 'correction-failed', reason: started.message };
+  if (started.kind !== 'started') {
+    const what = started.kind === 'refused' && started.reason === 'busy' ? 'the product is busy with another operation' : 'the correction did not start';
+    return { action: 'correction-failed', reason: `${what} (${started.cause}); the next run tries again` };
   }
   const recordId = started.recordId;
+  const timeoutSeconds = Math.max(0, Math.min(DRIFT_RECORD_TIMEOUT_SECONDS, Math.floor((waitBudgetEndsAt - waitStartedAt) / 1000)));
   const outcome = await followRecord(deps, {
-    provisionedProductId: productId, recordId, acceptLanguage: target.acceptLanguage, waitStartedAt,
-    timeoutSeconds: Math.max(0, Math.min(DRIFT_RECORD_TIMEOUT_SECONDS, Math.floor((waitBudgetEndsAt - waitStartedAt) / 1000))),
-    lastStatus: 'CREATED',
-  }, { handBack: false });
+    provisionedProductId: productId, recordId, acceptLanguage: target.acceptLanguage, startedAt: started.startedAt,
+    deadline: waitStartedAt + timeoutSeconds * 1000, timeoutSeconds, lastStatus: started.status,
+  }, { handBackAt: Infinity, invocationDeadline: deadline });
   switch (outcome.kind) {
     case 'complete': return { action: 'corrected', recordId };
-    case 'fail': return { action: outcome.message.startsWith('Timed out') ? 'correction-pending' : 'correction-failed', recordId, reason: outcome.message };
-    default: return { action: 'correction-pending', recordId };
+    case 'fail': return { action: outcome.failure === 'timed-out' ? 'correction-pending' : 'correction-failed', recordId, reason: outcome.message };
+    case 'hand-back': return { action: 'correction-pending', recordId };
   }
 }

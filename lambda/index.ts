@@ -3,26 +3,26 @@
  * package's asset. They log without the presigned ResponseURL and shape every error for the
  * provider framework, which sends the message and stack to CloudFormation as the Reason.
  */
+import type { Context } from 'aws-lambda';
 import { DriftCorrectionEvent } from '../lib/shared/drift-payload';
 import { ScheduledEvent, correctDrift as correctDriftHandler } from './drift';
 import * as handlers from './handlers';
 import { boundMessage } from './messages';
-import { CustomResourceEvent } from './types';
 
 export const onEvent = entryPoint('onEvent', handlers.onEvent);
 export const isComplete = entryPoint('isComplete', handlers.isComplete);
 
 /** The drift-correction schedule's target: every product of the stack's declarations. */
-export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent) {
-  const deps = { ...handlers.runtimeDeps(), emit: (line: string) => console.log(line) };
+export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent, context?: Context) {
+  const deps = { ...handlers.runtimeDeps(context), emit: (line: string) => console.log(line) };
   const summary = await correctDriftHandler(event, deps);
   deps.log('drift correction done', { ...summary });
   return summary;
 }
 
-function entryPoint<R>(name: string, handler: (event: CustomResourceEvent, deps: handlers.HandlerDeps) => Promise<R>) {
-  return async (event: CustomResourceEvent): Promise<R> => {
-    const deps = handlers.runtimeDeps();
+function entryPoint<E extends { ResponseURL?: string }, R>(name: string, handler: (event: E, deps: handlers.HandlerDeps) => Promise<R>) {
+  return async (event: E, context?: Context): Promise<R> => {
+    const deps = handlers.runtimeDeps(context);
     deps.log(`${name} request`, { event: { ...event, ResponseURL: event.ResponseURL === undefined ? undefined : '(redacted)' } });
     try {
       const result = await handler(event, deps);

@@ -1,23 +1,43 @@
 /**
- * Reads what a provisioned product has now: its id (from its name), its owner (the `UserArn` of
- * SearchProvisionedProducts at the account access level) and its launch role (`LaunchRoleArn` of
- * DescribeProvisionedProduct). Only the declared keys are read.
+ * Reads what a provisioned product has now: its id (from its name), its owner (`UserArn` and
+ * `UserArnSession` of SearchProvisionedProducts at the account access level) and its launch role
+ * (`LaunchRoleArn` of DescribeProvisionedProduct). Only the declared keys are read.
  */
 import {
-  DescribeProvisionedProductCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
+  DescribeProvisionedProductCommand, ProvisionedProductDetail, SearchProvisionedProductsCommand,
 } from '@aws-sdk/client-service-catalog';
-import { LiveProperties, PropertyMap } from './decisions';
-import { DeployFailure } from './runtime';
-import { describeError } from './service-catalog';
+import { PropertyMap } from './decisions';
+import { DeployFailure, HandlerDeps } from './runtime';
+import { callBefore, describeError } from './service-catalog';
 
-export async function resolveProductId(client: ServiceCatalogClient,
-  target: { provisionedProductId?: string; provisionedProductName?: string }, acceptLanguage?: string): Promise<string> {
+/**
+ * The owner as Search reports it, or `listed: false` when Search did not list the product.
+ * Search is index-backed and can miss a product that exists (undocumented; reported by users and
+ * the reason aws-service-catalog-puppet moved to Scan): "not listed" means unknown, never "no owner".
+ */
+export type LiveOwner =
+  | { readonly listed: true; readonly userArn?: string; readonly userArnSession?: string }
+  | { readonly listed: false };
+
+/** The owner and launch role a provisioned product has now; a key that is not declared is not read. */
+export interface LiveProperties {
+  readonly owner?: LiveOwner;
+  readonly launchRoleArn?: string;
+}
+
+/** Waits between Searches that did not list the product: about 3.5 s in all, for an index that lags. */
+export const SEARCH_LAG_RETRY_DELAYS_MS: readonly number[] = [500, 1_000, 2_000];
+/** The model's largest page for SearchProvisionedProducts; the default is undocumented. */
+const SEARCH_PAGE_SIZE = 100;
+
+export async function resolveProductId(deps: HandlerDeps,
+  target: { provisionedProductId?: string; provisionedProductName?: string }, acceptLanguage: string | undefined, deadline: number): Promise<string> {
   if (target.provisionedProductId !== undefined) {
     return target.provisionedProductId;
   }
   const name = target.provisionedProductName!;
   try {
-    const output = await client.send(new DescribeProvisionedProductCommand({ Name: name, AcceptLanguage: acceptLanguage }));
+    const output = await callBefore(deps, deadline, (o) => deps.client.send(new DescribeProvisionedProductCommand({ Name: name, AcceptLanguage: acceptLanguage }), o));
     const id = output.ProvisionedProductDetail?.Id;
     if (!id) throw new Error('the response named no product id');
     return id;
@@ -31,26 +51,57 @@ export async function resolveProductId(client: ServiceCatalogClient,
   }
 }
 
-/** The live values of the keys in `properties`; a key that is not declared is not read. */
-export async function readLiveProperties(client: ServiceCatalogClient, provisionedProductId: string,
-  properties: PropertyMap, acceptLanguage?: string): Promise<LiveProperties> {
-  const [owner, launchRoleArn] = await Promise.all([
-    properties.OWNER === undefined ? undefined : readOwner(client, provisionedProductId, acceptLanguage),
-    properties.LAUNCH_ROLE === undefined ? undefined : readLaunchRole(client, provisionedProductId, acceptLanguage),
+/** The live values of the keys in `properties`. */
+export async function readLiveProperties(deps: HandlerDeps, provisionedProductId: string,
+  properties: PropertyMap, acceptLanguage: string | undefined, deadline: number): Promise<LiveProperties> {
+  const [owner, detail] = await Promise.all([
+    properties.OWNER === undefined ? undefined : readOwner(deps, provisionedProductId, acceptLanguage, deadline),
+    properties.LAUNCH_ROLE === undefined ? undefined : describeProduct(deps, provisionedProductId, acceptLanguage, deadline),
   ]);
-  return { owner, launchRoleArn };
+  return { owner, launchRoleArn: detail?.LaunchRoleArn };
 }
 
-async function readOwner(client: ServiceCatalogClient, provisionedProductId: string, acceptLanguage?: string) {
-  const output = await client.send(new SearchProvisionedProductsCommand({
-    AccessLevelFilter: { Key: 'Account', Value: 'self' },
-    Filters: { SearchQuery: [`id:${provisionedProductId}`] },
-    AcceptLanguage: acceptLanguage,
-  }));
-  return output.ProvisionedProducts?.find((p) => p.Id === provisionedProductId)?.UserArn;
+export async function describeProduct(deps: HandlerDeps, provisionedProductId: string, acceptLanguage: string | undefined,
+  deadline: number): Promise<ProvisionedProductDetail | undefined> {
+  const output = await callBefore(deps, deadline, (o) => deps.client.send(new DescribeProvisionedProductCommand({
+    Id: provisionedProductId, AcceptLanguage: acceptLanguage,
+  }), o));
+  return output.ProvisionedProductDetail;
 }
 
-async function readLaunchRole(client: ServiceCatalogClient, provisionedProductId: string, acceptLanguage?: string) {
-  const output = await client.send(new DescribeProvisionedProductCommand({ Id: provisionedProductId, AcceptLanguage: acceptLanguage }));
-  return output.ProvisionedProductDetail?.LaunchRoleArn;
+/** Every page of the search, then again after a short wait while the product is not listed. */
+async function readOwner(deps: HandlerDeps, provisionedProductId: string, acceptLanguage: string | undefined,
+  deadline: number): Promise<LiveOwner> {
+  for (let attempt = 0; ; attempt++) {
+    const found = await searchAllPages(deps, provisionedProductId, acceptLanguage, deadline);
+    if (found) {
+      return found;
+    }
+    const delay = SEARCH_LAG_RETRY_DELAYS_MS[attempt];
+    if (delay === undefined || deps.now() + delay >= deadline) {
+      deps.log('SearchProvisionedProducts did not list the product; its owner is unknown', { provisionedProductId, searches: attempt + 1 });
+      return { listed: false };
+    }
+    await deps.sleep(delay);
+  }
+}
+
+async function searchAllPages(deps: HandlerDeps, provisionedProductId: string, acceptLanguage: string | undefined,
+  deadline: number): Promise<LiveOwner | undefined> {
+  let pageToken: string | undefined;
+  do {
+    const output = await callBefore(deps, deadline, (o) => deps.client.send(new SearchProvisionedProductsCommand({
+      AccessLevelFilter: { Key: 'Account', Value: 'self' },
+      Filters: { SearchQuery: [`id:${provisionedProductId}`] },
+      PageSize: SEARCH_PAGE_SIZE,
+      PageToken: pageToken,
+      AcceptLanguage: acceptLanguage,
+    }), o));
+    const product = output.ProvisionedProducts?.find((p) => p.Id === provisionedProductId);
+    if (product) {
+      return { listed: true, userArn: product.UserArn, userArnSession: product.UserArnSession };
+    }
+    pageToken = output.NextPageToken || undefined;
+  } while (pageToken);
+  return undefined;
 }

@@ -33,6 +33,24 @@ export function recordTimedOutMessage(provisionedProductId: string, recordId: st
     + `"aws servicecatalog describe-record --id ${recordId}", then redeploy, or raise the construct's timeout.`;
 }
 
+export function recordNotFoundMessage(provisionedProductId: string, recordId: string, graceSeconds: number, cause: string): string {
+  return `Service Catalog record ${recordId} of provisioned product ${provisionedProductId} could not be read for `
+    + `${graceSeconds} s after the change started (${cause}). Check it with "aws servicecatalog describe-record --id ${recordId}" `
+    + 'and the handler role\'s servicecatalog:DescribeRecord permission, then redeploy.';
+}
+
+export function ownerNotListedMessage(provisionedProductId: string, searches: number): string {
+  return `SearchProvisionedProducts did not list provisioned product ${provisionedProductId} after ${searches} searches, so its `
+    + 'current owner is unknown and cannot be kept for restoreOnDelete. Search is index-backed and can lag behind a product '
+    + 'created or changed moments ago: redeploy in a few minutes, or turn restoreOnDelete off.';
+}
+
+export function principalNotAcceptedMessage(provisionedProductId: string, retriedSeconds: number, cause: string): string {
+  return `Service Catalog kept rejecting the owner or launch role for provisioned product ${provisionedProductId} for `
+    + `${retriedSeconds} s (${cause}). A principal created moments ago can take that long to propagate in IAM; otherwise check `
+    + 'that the owner and launch role exist in the product\'s account, then redeploy.';
+}
+
 export function pollFailedMessage(provisionedProductId: string, recordId: string, errorName: string, errorMessage: string): string {
   return `DescribeRecord for record ${recordId} of provisioned product ${provisionedProductId} failed with `
     + `${errorName}: ${errorMessage}. This error does not go away by retrying; check the handler role's `

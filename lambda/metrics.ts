@@ -4,7 +4,8 @@
  */
 export const METRIC_NAMESPACE = 'ProvisionedProductProperties';
 
-export type DriftAction = 'none' | 'corrected' | 'correction-failed' | 'correction-pending' | 'check-failed';
+/** `check-incomplete`: a declared value could not be read, so nothing was corrected on a guess. */
+export type DriftAction = 'none' | 'corrected' | 'correction-failed' | 'correction-pending' | 'check-failed' | 'check-incomplete';
 
 export interface DriftReport {
   readonly stackName: string;

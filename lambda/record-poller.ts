@@ -1,47 +1,51 @@
 /**
- * Follows a Service Catalog record until it is terminal: DescribeRecord with a short growing
- * backoff inside the fast-poll window, then (for isComplete) a hand-back to the framework's
- * waiter. Returns a decision instead of throwing, so each caller chooses what a failure means.
+ * Follows a Service Catalog record until it is terminal, with reads only: DescribeRecord with a
+ * short growing backoff until `handBackAt`, then a hand-back to the framework's waiter. Returns a
+ * decision instead of throwing, so each caller chooses what a failure means.
  */
 import { DescribeRecordCommand } from '@aws-sdk/client-service-catalog';
-import { FAST_POLL, PollDecision, PollObservation, judgePoll, nextPoll } from './decisions';
+import { PollDecision, PollObservation, judgePoll, nextPoll } from './decisions';
 import { pollFailedMessage } from './messages';
 import { HandlerDeps } from './runtime';
-import { describeError, isRetryableLater } from './service-catalog';
+import { callBefore, describeError, isRetryableLater } from './service-catalog';
 
 export interface RecordToFollow {
   readonly provisionedProductId: string;
   readonly recordId: string;
   readonly acceptLanguage?: string;
-  readonly waitStartedAt: number;
+  /** When the change was started: a record not found yet is pending for a grace period after it. */
+  readonly startedAt: number;
+  /** The resource's deadline: past it, the wait fails with the record's last status. */
+  readonly deadline: number;
   readonly timeoutSeconds: number;
   readonly lastStatus: string;
 }
 
-export type FollowOutcome = PollDecision | { readonly kind: 'hand-back'; readonly lastStatus: string };
+export type FollowOutcome =
+  | Exclude<PollDecision, { kind: 'pending' }>
+  | { readonly kind: 'hand-back'; readonly lastStatus: string };
 
-/**
- * `handBack: true` (isComplete) returns after the fast-poll window, for the waiter to call again;
- * `handBack: false` (drift correction) keeps polling every 2 s until the deadline.
- */
-export async function followRecord(deps: HandlerDeps, record: RecordToFollow, options: { handBack: boolean }): Promise<FollowOutcome> {
-  const deadline = record.waitStartedAt + record.timeoutSeconds * 1000;
+/** When to stop: no sleep past `handBackAt` (the waiter polls again later), no call past `invocationDeadline`. */
+export interface PollTiming {
+  readonly handBackAt: number;
+  readonly invocationDeadline: number;
+}
+
+/** Polls until the record is terminal, the deadline passes, or it is time to hand back. */
+export async function followRecord(deps: HandlerDeps, record: RecordToFollow, { handBackAt, invocationDeadline }: PollTiming): Promise<FollowOutcome> {
   let lastStatus = record.lastStatus;
   for (let polls = 1; ; polls++) {
-    const observation = await describeRecord(deps, record);
+    const observation = await describeRecord(deps, record, invocationDeadline);
     if (observation.kind === 'fatal') {
-      return { kind: 'fail', message: observation.message };
+      return { kind: 'fail', failure: 'poll-refused', message: observation.message };
     }
-    const decision = judgePoll({ ...record, deadline, now: deps.now(), lastStatus }, observation);
+    const decision = judgePoll({ ...record, now: deps.now(), lastStatus }, observation);
     if (decision.kind !== 'pending') {
       deps.log(`record ${decision.kind === 'complete' ? 'succeeded' : 'failed'}`, { recordId: record.recordId, polls });
       return decision;
     }
     lastStatus = decision.lastStatus;
-    const next = nextPoll({
-      pollsSoFar: polls, now: deps.now(), waitStartedAt: record.waitStartedAt, deadline,
-      windowMs: options.handBack ? FAST_POLL.windowMs : Infinity,
-    });
+    const next = nextPoll({ pollsSoFar: polls, now: deps.now(), handBackAt: Math.min(handBackAt, invocationDeadline), deadline: record.deadline });
     if (next.kind === 'hand-back') {
       deps.log('record still pending; handing back to the waiter', { recordId: record.recordId, lastStatus, polls });
       return { kind: 'hand-back', lastStatus };
@@ -50,14 +54,18 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, op
   }
 }
 
-async function describeRecord(deps: HandlerDeps, record: RecordToFollow): Promise<PollObservation | { kind: 'fatal'; message: string }> {
+async function describeRecord(deps: HandlerDeps, record: RecordToFollow, callDeadline: number): Promise<PollObservation | { kind: 'fatal'; message: string }> {
   try {
-    const output = await deps.client.send(new DescribeRecordCommand({
+    const output = await callBefore(deps, callDeadline, (o) => deps.client.send(new DescribeRecordCommand({
       Id: record.recordId, AcceptLanguage: record.acceptLanguage,
-    }));
+    }), o));
     return { kind: 'record', status: output.RecordDetail?.Status, errors: output.RecordDetail?.RecordErrors ?? [] };
   } catch (error) {
     const { name, message } = describeError(error);
+    if (name === 'ResourceNotFoundException') {
+      deps.log('DescribeRecord did not find the record yet; will poll again', { recordId: record.recordId, error: message });
+      return { kind: 'not-found', error: `${name}: ${message}` };
+    }
     if (isRetryableLater(error)) {
       deps.log('DescribeRecord failed transiently; will poll again', { recordId: record.recordId, error: `${name}: ${message}` });
       return { kind: 'transient-error', error: `${name}: ${message}` };

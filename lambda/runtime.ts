@@ -1,5 +1,6 @@
-/** What every handler uses from the outside world; tests replace the clock and the sleep. */
+/** What every handler uses from the outside world; tests replace the clock, the sleep and the remaining time. */
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import type { Context } from 'aws-lambda';
 import { serviceCatalogClient } from './service-catalog';
 
 /** A failure to report as it is: the message is written for the operator. */
@@ -16,13 +17,27 @@ export interface HandlerDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** One structured (JSON) log line. */
   readonly log: (message: string, details?: Record<string, unknown>) => void;
+  /** Milliseconds before the Lambda function times out (`context.getRemainingTimeInMillis()`); Infinity outside Lambda. */
+  readonly remainingMs: () => number;
 }
 
-export function runtimeDeps(): HandlerDeps {
+/**
+ * Kept free before the function's own timeout: enough to log, shape the result and return it.
+ * A function that times out is an error to the framework, and an onEvent error fails the deploy.
+ */
+export const FUNCTION_SAFETY_MARGIN_MS = 10_000;
+
+/** The epoch ms by which this invocation must stop calling out and return. */
+export function invocationDeadline(deps: HandlerDeps): number {
+  return deps.now() + Math.max(0, deps.remainingMs() - FUNCTION_SAFETY_MARGIN_MS);
+}
+
+export function runtimeDeps(context?: Pick<Context, 'getRemainingTimeInMillis'>): HandlerDeps {
   return {
     client: serviceCatalogClient(),
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: (message, details) => console.log(JSON.stringify({ message, ...details })),
+    remainingMs: context ? () => context.getRemainingTimeInMillis() : () => Infinity,
   };
 }

@@ -1,24 +1,16 @@
-/** The slice of the provider framework's request and response shapes that the handler uses. */
-export interface CustomResourceEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly ResourceType?: string;
-  readonly ResponseURL?: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties?: Record<string, unknown>;
-  readonly OldResourceProperties?: Record<string, unknown>;
-  /** onEvent's Data, passed on to isComplete by the framework. */
-  readonly Data?: Record<string, string | undefined>;
-}
+/**
+ * The provider framework's request and response shapes, from `@types/aws-lambda` (kept in step
+ * with real events): the handler receives CloudFormation's request as it was sent, and isComplete
+ * receives it again with onEvent's PhysicalResourceId and Data merged in.
+ */
+import type {
+  CdkCustomResourceEvent, CdkCustomResourceIsCompleteEvent, CdkCustomResourceIsCompleteResponse, CdkCustomResourceResponse,
+} from 'aws-lambda';
 
-export interface OnEventResult {
-  readonly PhysicalResourceId?: string;
-  readonly Data?: Record<string, string>;
-}
+/** Every value the handler puts in `Data` is a string, as CloudFormation attributes are. */
+export type ResponseData = Record<string, string>;
 
-export interface IsCompleteResult {
-  readonly IsComplete: boolean;
-  readonly Data?: Record<string, string>;
-}
+export type OnEventRequest = CdkCustomResourceEvent;
+export type OnEventResponse = CdkCustomResourceResponse<ResponseData>;
+export type IsCompleteRequest = CdkCustomResourceIsCompleteEvent<OnEventRequest['ResourceProperties'], ResponseData>;
+export type IsCompleteResponse = CdkCustomResourceIsCompleteResponse<ResponseData>;

@@ -8,8 +8,8 @@ import { AcceptLanguage } from './accept-language';
 import { ProvisionedProductPropertiesProvider } from './provider';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
-  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSomethingDeclared,
-  validateTimeoutSeconds,
+  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSamePartition,
+  validateSomethingDeclared, validateTimeoutSeconds,
 } from './shared/validation';
 import { DataKey, RESOURCE_TYPE, WireProperties } from './shared/wire-contract';
 
@@ -230,8 +230,10 @@ export class ProvisionedProductProperties extends Construct {
    */
   private validatePrincipal(arn: string, field: string, parse: typeof parseOwnerArn, stack: Stack): void {
     const stackAccount = Token.isUnresolved(stack.account) ? undefined : stack.account;
+    const stackPartition = Token.isUnresolved(stack.partition) ? undefined : stack.partition;
     if (!Token.isUnresolved(arn)) {
       const principal = parse(arn, field);
+      if (stackPartition) validateSamePartition(principal.partition, arn, field, stackPartition);
       if (stackAccount) validateSameAccount(principal.account, arn, field, stackAccount);
       return;
     }
@@ -244,6 +246,9 @@ export class ProvisionedProductProperties extends Construct {
     if (known(parts.service) && known(parts.resource) && !expectedTypes.includes(`${parts.service}:${parts.resource}`)) {
       throw new PropertyValidationError(field, arn, `expected an ARN of type ${expectedTypes.join(' or ')}, `
         + `but it names ${parts.service}:${parts.resource}.`);
+    }
+    if (stackPartition && known(parts.partition)) {
+      validateSamePartition(parts.partition!, arn, field, stackPartition);
     }
     if (stackAccount && known(parts.account)) {
       validateSameAccount(parts.account!, arn, field, stackAccount);

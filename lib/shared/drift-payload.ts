@@ -6,7 +6,7 @@
  * Pure: bundled into the Lambda, so it must not import aws-cdk-lib.
  */
 import { PropertyValidationError, validateAcceptLanguage, validateProvisionedProductId, validateProvisionedProductName } from './validation';
-import { parsePrincipals } from './wire-contract';
+import { StackEnvironment, parsePrincipals } from './wire-contract';
 
 export const DRIFT_EVENT_KIND = 'ProvisionedProductPropertiesDriftCorrection';
 
@@ -41,7 +41,7 @@ export function isDriftCorrectionEvent(event: unknown): event is DriftCorrection
 }
 
 /** Decodes and validates every entry with the construct's rules; a bad entry does not stop the rest. */
-export function decodeDriftEvent(event: DriftCorrectionEvent, stackAccount: string | undefined): {
+export function decodeDriftEvent(event: DriftCorrectionEvent, stack: StackEnvironment = {}): {
   targets: DriftTarget[]; invalid: InvalidDriftEntry[];
 } {
   const targets: DriftTarget[] = [];
@@ -52,7 +52,7 @@ export function decodeDriftEvent(event: DriftCorrectionEvent, stackAccount: stri
       const principals = parsePrincipals({
         owner: ownerIndex >= 0 ? event.owners[ownerIndex] : undefined,
         launchRoleArn: roleIndex >= 0 ? event.launchRoles[roleIndex] : undefined,
-      }, stackAccount, { owner: 'owner', launchRoleArn: 'launchRole' });
+      }, stack, { owner: 'owner', launchRoleArn: 'launchRole' });
       targets.push({
         ...(byName === 1
           ? { provisionedProductName: validateProvisionedProductName(key, 'provisionedProductName') }

@@ -51,7 +51,10 @@ export interface PrincipalArn {
   readonly partition: string;
   readonly account: string;
   readonly kind: 'user' | 'role' | 'assumed-role';
+  /** The user or role name, without its path; for an assumed role, the role's name. */
   readonly name: string;
+  /** The session name of an assumed role. */
+  readonly session?: string;
 }
 
 /** The provisioned product id must match the Service Catalog `Id` shape. */
@@ -114,6 +117,20 @@ export function validateSameAccount(principalAccount: string, value: string, fie
   }
 }
 
+/** Service Catalog's principals must be of the product's partition, as they must be of its account. */
+export function validateSamePartition(principalPartition: string, value: string, field: string, stackPartition: string): void {
+  if (principalPartition !== stackPartition) {
+    throw new PropertyValidationError(field, value,
+      `the principal is in partition ${principalPartition}, but the stack deploys to partition ${stackPartition}; `
+      + 'name a principal of the stack\'s own partition.');
+  }
+}
+
+/** What an IAM user, role or assumed-role ARN names, or undefined for anything else. Never throws. */
+export function describePrincipal(arn: unknown): PrincipalArn | undefined {
+  return typeof arn === 'string' ? matchUserOrRole(arn) ?? matchAssumedRole(arn) : undefined;
+}
+
 /** AcceptLanguage: one of the documented codes. */
 export function validateAcceptLanguage(value: unknown, field: string): AcceptLanguage {
   const codes = Object.values(AcceptLanguage) as string[];
@@ -159,7 +176,7 @@ function matchUserOrRole(arn: string): PrincipalArn | undefined {
 
 function matchAssumedRole(arn: string): PrincipalArn | undefined {
   const m = ASSUMED_ROLE_ARN.exec(arn);
-  return m ? { partition: m[1], account: m[2], kind: 'assumed-role', name: m[3] } : undefined;
+  return m ? { partition: m[1], account: m[2], kind: 'assumed-role', name: m[3], session: m[4] } : undefined;
 }
 
 function rejectServiceLinkedRole(arn: string, field: string): void {

@@ -6,9 +6,9 @@
  */
 import { AcceptLanguage } from '../accept-language';
 import {
-  PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
-  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSomethingDeclared,
-  validateTimeoutSeconds,
+  PrincipalArn, PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
+  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSamePartition,
+  validateSomethingDeclared, validateTimeoutSeconds,
 } from './validation';
 
 export const RESOURCE_TYPE = 'Custom::ProvisionedProductProperties';
@@ -34,24 +34,49 @@ const PROPERTY_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductI
  */
 const CLOUDFORMATION_KEYS = ['ServiceToken', 'ServiceTimeout'];
 
-/** Keys of the `Data` the handler returns; they become the resource's attributes. */
+/**
+ * Keys of the `Data` the handler returns. The provider framework merges onEvent's `Data` into the
+ * final response, so every key becomes an attribute of the resource: the public ones are the
+ * construct's attributes, and `HandlerState` is the handler's own bookkeeping, documented as
+ * internal.
+ */
 export const DataKey = {
   /** The id of the provisioned product, resolved from its name where it was given by name. */
   PROVISIONED_PRODUCT_ID: 'ProvisionedProductId',
   /** The id of the record of the change this deploy made, or '' when nothing changed. */
   RECORD_ID: 'RecordId',
-  /** SUCCEEDED when the record completed, or UNCHANGED when no change was needed. */
+  /** SUCCEEDED when the change completed, or UNCHANGED when no change was needed. */
   RECORD_STATUS: 'RecordStatus',
   /** 'true' when this deploy changed the product's properties, 'false' when they already matched. */
   CHANGED: 'Changed',
-  /** Epoch milliseconds at which onEvent started; isComplete measures its deadline from it. */
-  WAIT_STARTED_AT: 'WaitStartedAt',
-  /** 'true' when the product was busy at onEvent, so isComplete starts the change once it is free. */
-  WAITING_FOR_PRODUCT: 'WaitingForProduct',
+  /** Internal: what onEvent hands to isComplete (see `HandlerState`). Not an interface; do not reference it. */
+  HANDLER_STATE: 'HandlerState',
 } as const;
 
-/** The record status reported while a busy product delays the start of the change. */
-export const WAITING_FOR_PRODUCT = 'WAITING_FOR_PRODUCT';
+/** What onEvent hands to isComplete, which runs as another function with the same event on every poll. */
+export interface HandlerState {
+  /** Epoch milliseconds at which onEvent started; the resource's timeout counts from it. */
+  readonly waitStartedAt: number;
+  /** The change did not start in onEvent (the product was busy, or the call had no answer): isComplete starts it. */
+  readonly startPending: boolean;
+}
+
+export function encodeHandlerState(state: HandlerState): string {
+  return JSON.stringify(state);
+}
+
+/** Lenient: a missing or unreadable state starts the wait now, with no change pending. */
+export function decodeHandlerState(value: unknown, now: number): HandlerState {
+  try {
+    const parsed = typeof value === 'string' ? JSON.parse(value) : {};
+    return {
+      waitStartedAt: Number.isFinite(parsed.waitStartedAt) ? parsed.waitStartedAt : now,
+      startPending: parsed.startPending === true,
+    };
+  } catch {
+    return { waitStartedAt: now, startPending: false };
+  }
+}
 
 /** The record status reported when no change was needed. */
 export const UNCHANGED_STATUS = 'UNCHANGED';
@@ -71,13 +96,13 @@ export interface DesiredProperties {
  * Validates the properties of a CloudFormation request with the same rules as the construct.
  * `stackAccount` is the account of the stack (from its StackId): principals must belong to it.
  */
-export function parseWireProperties(raw: Record<string, unknown> | undefined, stackAccount: string | undefined): DesiredProperties {
+export function parseWireProperties(raw: Record<string, unknown> | undefined, stack: StackEnvironment): DesiredProperties {
   const props = raw ?? {};
   validateOneTarget(props.ProvisionedProductId, props.ProvisionedProductName, 'ProvisionedProductId and ProvisionedProductName');
   const target = props.ProvisionedProductId !== undefined
     ? { provisionedProductId: validateProvisionedProductId(props.ProvisionedProductId, 'ProvisionedProductId') }
     : { provisionedProductName: validateProvisionedProductName(props.ProvisionedProductName, 'ProvisionedProductName') };
-  const principals = parsePrincipals({ owner: props.Owner, launchRoleArn: props.LaunchRoleArn }, stackAccount,
+  const principals = parsePrincipals({ owner: props.Owner, launchRoleArn: props.LaunchRoleArn }, stack,
     { owner: 'Owner', launchRoleArn: 'LaunchRoleArn' });
   if (props.RestoreOnDelete !== undefined && props.RestoreOnDelete !== 'true' && props.RestoreOnDelete !== 'false') {
     throw new PropertyValidationError('RestoreOnDelete', props.RestoreOnDelete, 'expected "true" or "false".');
@@ -101,17 +126,34 @@ export function unusedPropertyKeys(raw: Record<string, unknown> | undefined): st
   return Object.keys(raw ?? {}).filter((key) => !(PROPERTY_KEYS as string[]).includes(key) && !CLOUDFORMATION_KEYS.includes(key));
 }
 
-/** OWNER and LAUNCH_ROLE: at least one declared, each of the right kind and of the stack's account. */
-export function parsePrincipals(values: { owner?: unknown; launchRoleArn?: unknown }, stackAccount: string | undefined,
+/** The account and partition of the stack, from its StackId; undefined where not known. */
+export interface StackEnvironment {
+  readonly account?: string;
+  readonly partition?: string;
+}
+
+/** The stack's account and partition, read from a StackId ARN (`arn:<partition>:cloudformation:<region>:<account>:stack/...`). */
+export function stackEnvironment(stackId: string | undefined): StackEnvironment {
+  const [prefix, partition, , , account] = stackId?.split(':') ?? [];
+  return {
+    account: account && /^\d{12}$/.test(account) ? account : undefined,
+    partition: prefix === 'arn' && partition && /^aws(-[a-z]+)*$/.test(partition) ? partition : undefined,
+  };
+}
+
+/** OWNER and LAUNCH_ROLE: at least one declared, each of the right kind, account and partition. */
+export function parsePrincipals(values: { owner?: unknown; launchRoleArn?: unknown }, stack: StackEnvironment,
   fields: { owner: string; launchRoleArn: string }): { owner?: string; launchRoleArn?: string } {
   validateSomethingDeclared(values.owner, values.launchRoleArn, `${fields.owner} and ${fields.launchRoleArn}`);
+  const check = (principal: PrincipalArn, value: unknown, field: string) => {
+    if (stack.partition) validateSamePartition(principal.partition, value as string, field, stack.partition);
+    if (stack.account) validateSameAccount(principal.account, value as string, field, stack.account);
+  };
   if (values.owner !== undefined) {
-    const owner = parseOwnerArn(values.owner, fields.owner);
-    if (stackAccount) validateSameAccount(owner.account, values.owner as string, fields.owner, stackAccount);
+    check(parseOwnerArn(values.owner, fields.owner), values.owner, fields.owner);
   }
   if (values.launchRoleArn !== undefined) {
-    const role = parseLaunchRoleArn(values.launchRoleArn, fields.launchRoleArn);
-    if (stackAccount) validateSameAccount(role.account, values.launchRoleArn as string, fields.launchRoleArn, stackAccount);
+    check(parseLaunchRoleArn(values.launchRoleArn, fields.launchRoleArn), values.launchRoleArn, fields.launchRoleArn);
   }
   return { owner: values.owner as string | undefined, launchRoleArn: values.launchRoleArn as string | undefined };
 }

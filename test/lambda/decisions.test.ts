@@ -1,6 +1,6 @@
 import {
-  FAST_POLL, PollContext, accountOfStack, classifyRecordStatus, decodePhysicalId, driftedProperties, encodePhysicalId, idempotencyToken,
-  judgePoll, nextPoll, originalsToKeep, planPropertiesUpdate, pollDelayMs,
+  FAST_POLL, PollContext, RECORD_VISIBILITY_GRACE_MS, classifyRecordStatus, decodePhysicalId, encodePhysicalId, handBackTime, idempotencyToken,
+  judgePoll, nextPoll, planPropertiesUpdate, pollDelayMs,
 } from '../../lambda/decisions';
 
 const OWNER = 'arn:aws:iam::123456789012:role/Owner';
@@ -47,12 +47,6 @@ describe('idempotencyToken', () => {
   });
 });
 
-test('accountOfStack reads the account of a StackId, or nothing', () => {
-  expect(accountOfStack('arn:aws:cloudformation:us-east-1:123456789012:stack/S/g')).toBe('123456789012');
-  expect(accountOfStack('not-an-arn')).toBeUndefined();
-  expect(accountOfStack(undefined)).toBeUndefined();
-});
-
 test.each([
   ['SUCCEEDED', 'succeeded'], ['FAILED', 'failed'],
   ['CREATED', 'pending'], ['IN_PROGRESS', 'pending'], ['IN_PROGRESS_IN_ERROR', 'pending'], [undefined, 'pending'],
@@ -69,7 +63,7 @@ describe('polling schedule', () => {
     let t = 0;
     const seen: number[] = [t];
     for (let polls = 1; t < 300; polls++) {
-      const next = nextPoll({ pollsSoFar: polls, now: t, waitStartedAt: 0, deadline: 60_000 });
+      const next = nextPoll({ pollsSoFar: polls, now: t, handBackAt: FAST_POLL.windowMs, deadline: 60_000 });
       if (next.kind !== 'sleep') throw new Error('expected a sleep');
       t += next.ms;
       seen.push(t);
@@ -81,7 +75,7 @@ describe('polling schedule', () => {
     let t = 0;
     let polls = 1;
     while (t < 10_000) {
-      const next = nextPoll({ pollsSoFar: polls, now: t, waitStartedAt: 0, deadline: 3_600_000 });
+      const next = nextPoll({ pollsSoFar: polls, now: t, handBackAt: FAST_POLL.windowMs, deadline: 3_600_000 });
       if (next.kind !== 'sleep') throw new Error(`handed back at ${t} ms`);
       t += next.ms;
       polls++;
@@ -90,36 +84,42 @@ describe('polling schedule', () => {
   });
 
   test('hands back once the next poll would fall outside the window', () => {
-    expect(nextPoll({ pollsSoFar: 10, now: FAST_POLL.windowMs - 500, waitStartedAt: 0, deadline: 3_600_000 })).toEqual({ kind: 'hand-back' });
-    expect(nextPoll({ pollsSoFar: 1, now: FAST_POLL.windowMs + 1, waitStartedAt: 0, deadline: 3_600_000 })).toEqual({ kind: 'hand-back' });
+    expect(nextPoll({ pollsSoFar: 10, now: FAST_POLL.windowMs - 500, handBackAt: FAST_POLL.windowMs, deadline: 3_600_000 })).toEqual({ kind: 'hand-back' });
+    expect(nextPoll({ pollsSoFar: 1, now: FAST_POLL.windowMs + 1, handBackAt: FAST_POLL.windowMs, deadline: 3_600_000 })).toEqual({ kind: 'hand-back' });
   });
 
   test('never sleeps past the deadline', () => {
-    expect(nextPoll({ pollsSoFar: 10, now: 2_500, waitStartedAt: 0, deadline: 3_000 })).toEqual({ kind: 'sleep', ms: 500 });
+    expect(nextPoll({ pollsSoFar: 10, now: 2_500, handBackAt: FAST_POLL.windowMs, deadline: 3_000 })).toEqual({ kind: 'sleep', ms: 500 });
   });
 });
 
 describe('judgePoll', () => {
-  const ctx: PollContext = { provisionedProductId: 'pp-1', recordId: 'rec-1', timeoutSeconds: 60, deadline: 60_000, now: 1_000, lastStatus: 'CREATED' };
+  const ctx: PollContext = { provisionedProductId: 'pp-1', recordId: 'rec-1', timeoutSeconds: 60, deadline: 60_000, now: 1_000, startedAt: 0, lastStatus: 'CREATED' };
   test('SUCCEEDED completes', () => {
     expect(judgePoll(ctx, { kind: 'record', status: 'SUCCEEDED', errors: [] })).toEqual({ kind: 'complete', status: 'SUCCEEDED' });
   });
   test('FAILED fails with every error', () => {
     const decision = judgePoll(ctx, { kind: 'record', status: 'FAILED', errors: [{ Code: 'A', Description: 'a' }, { Code: 'B', Description: 'b' }] });
-    expect(decision).toEqual({ kind: 'fail', message: expect.stringContaining('rec-1 for provisioned product pp-1 FAILED: A: a; B: b.') });
+    expect(decision).toEqual({ kind: 'fail', failure: 'record-failed', message: expect.stringContaining('rec-1 for provisioned product pp-1 FAILED: A: a; B: b.') });
   });
   test('FAILED without errors says so', () => {
     expect(judgePoll(ctx, { kind: 'record', status: 'FAILED', errors: [] }))
-      .toEqual({ kind: 'fail', message: expect.stringContaining('FAILED: (the record reported no errors)') });
+      .toEqual({ kind: 'fail', failure: 'record-failed', message: expect.stringContaining('FAILED: (the record reported no errors)') });
   });
   test('a pending status is pending until the deadline, then a timeout naming the status', () => {
     expect(judgePoll(ctx, { kind: 'record', status: 'IN_PROGRESS_IN_ERROR', errors: [] })).toEqual({ kind: 'pending', lastStatus: 'IN_PROGRESS_IN_ERROR' });
     expect(judgePoll({ ...ctx, now: 60_000 }, { kind: 'record', status: 'IN_PROGRESS_IN_ERROR', errors: [] }))
-      .toEqual({ kind: 'fail', message: expect.stringContaining('its last status was IN_PROGRESS_IN_ERROR') });
+      .toEqual({ kind: 'fail', failure: 'timed-out', message: expect.stringContaining('its last status was IN_PROGRESS_IN_ERROR') });
   });
   test('a transient error keeps the last status seen', () => {
     expect(judgePoll({ ...ctx, lastStatus: 'IN_PROGRESS' }, { kind: 'transient-error', error: 'ThrottlingException: slow down' }))
       .toEqual({ kind: 'pending', lastStatus: 'IN_PROGRESS' });
+  });
+  test('a record not found yet is pending for a grace period after the change started, then fails', () => {
+    const notFound = { kind: 'not-found' as const, error: 'ResourceNotFoundException: Record rec-1 not found.' };
+    expect(judgePoll({ ...ctx, now: RECORD_VISIBILITY_GRACE_MS - 1 }, notFound)).toEqual({ kind: 'pending', lastStatus: 'CREATED' });
+    expect(judgePoll({ ...ctx, now: RECORD_VISIBILITY_GRACE_MS }, notFound)).toEqual({ kind: 'fail', failure: 'record-not-found',
+      message: expect.stringMatching(/^Service Catalog record rec-1 of provisioned product pp-1 could not be read for 30 s after the change started \(ResourceNotFoundException/) });
   });
   test('a terminal status seen exactly at the deadline still counts', () => {
     expect(judgePoll({ ...ctx, now: 90_000 }, { kind: 'record', status: 'SUCCEEDED', errors: [] }).kind).toBe('complete');
@@ -127,12 +127,6 @@ describe('judgePoll', () => {
 });
 
 describe('governance decisions', () => {
-  test('driftedProperties lists only the declared keys whose live value differs', () => {
-    expect(driftedProperties({ OWNER, LAUNCH_ROLE: LAUNCH }, { owner: OWNER, launchRoleArn: LAUNCH })).toEqual({});
-    expect(driftedProperties({ OWNER, LAUNCH_ROLE: LAUNCH }, { owner: 'x', launchRoleArn: LAUNCH })).toEqual({ OWNER });
-    expect(driftedProperties({ LAUNCH_ROLE: LAUNCH }, { owner: 'x' })).toEqual({ LAUNCH_ROLE: LAUNCH });
-  });
-
   test('the physical id is the product id, with the originals appended only for restoreOnDelete', () => {
     expect(encodePhysicalId('pp-1')).toBe('pp-1');
     expect(decodePhysicalId('pp-1')).toEqual({ provisionedProductId: 'pp-1' });
@@ -143,11 +137,6 @@ describe('governance decisions', () => {
     expect(decodePhysicalId(undefined)).toEqual({});
   });
 
-  test('originalsToKeep keeps the live value of each declared key that has one', () => {
-    expect(originalsToKeep({ OWNER, LAUNCH_ROLE: LAUNCH }, { owner: 'arn:o', launchRoleArn: undefined })).toEqual({ OWNER: 'arn:o' });
-    expect(originalsToKeep({ LAUNCH_ROLE: LAUNCH }, { owner: 'arn:o', launchRoleArn: 'arn:l' })).toEqual({ LAUNCH_ROLE: 'arn:l' });
-  });
-
   test('turning restoreOnDelete on is a change: the originals must be captured', () => {
     const previous = { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: LAUNCH };
     expect(planPropertiesUpdate({ ...desired, restoreOnDelete: true }, previous).kind).toBe('apply');
@@ -155,7 +144,13 @@ describe('governance decisions', () => {
   });
 });
 
-test('without a waiter to hand back to (windowMs Infinity), polling sleeps 2 s at most, up to the deadline', () => {
-  expect(nextPoll({ pollsSoFar: 20, now: 60_000, waitStartedAt: 0, deadline: 120_000, windowMs: Infinity })).toEqual({ kind: 'sleep', ms: 2000 });
-  expect(nextPoll({ pollsSoFar: 20, now: 119_500, waitStartedAt: 0, deadline: 120_000, windowMs: Infinity })).toEqual({ kind: 'sleep', ms: 500 });
+test('without a waiter to hand back to (handBackAt Infinity), polling sleeps 2 s at most, up to the deadline', () => {
+  expect(nextPoll({ pollsSoFar: 20, now: 60_000, handBackAt: Infinity, deadline: 120_000 })).toEqual({ kind: 'sleep', ms: 2000 });
+  expect(nextPoll({ pollsSoFar: 20, now: 119_500, handBackAt: Infinity, deadline: 120_000 })).toEqual({ kind: 'sleep', ms: 500 });
+});
+
+test('an invocation hands back at the end of the fast-poll window, or earlier when its function would time out', () => {
+  expect(handBackTime(1_000, Infinity)).toBe(1_000 + FAST_POLL.windowMs);
+  expect(handBackTime(1_000, 5_000)).toBe(5_000);
+  expect(nextPoll({ pollsSoFar: 3, now: 4_900, handBackAt: handBackTime(0, 5_000), deadline: 60_000 })).toEqual({ kind: 'hand-back' });
 });

@@ -19,6 +19,7 @@ function deps() {
     now: () => 1_800_000_000_000,
     sleep: async () => undefined,
     log: () => undefined,
+    remainingMs: () => Infinity,
     emit: (line: string) => lines.push(line),
   };
 }
@@ -94,7 +95,7 @@ describe('decodeDriftEvent', () => {
     const decoded = decodeDriftEvent({
       kind: DRIFT_EVENT_KIND, stackName: 'S', owners: [OWNER], launchRoles: ['arn:aws:iam::123456789012:role/L'],
       products: [['pp-1', 0, 0, 0, 'jp'], ['team-app', 1, -1, 0, ''], ['pp-2', 0, -1, -1, ''], ['pp-3', 0, 0, -1, 'fr']],
-    }, '123456789012');
+    }, { account: '123456789012', partition: 'aws' });
     expect(decoded.targets).toEqual([
       { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: 'arn:aws:iam::123456789012:role/L', acceptLanguage: 'jp' },
       { provisionedProductName: 'team-app', owner: undefined, launchRoleArn: 'arn:aws:iam::123456789012:role/L', acceptLanguage: undefined },

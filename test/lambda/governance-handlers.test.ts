@@ -6,7 +6,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { decodePhysicalId, encodePhysicalId } from '../../lambda/decisions';
 import { isComplete, onEvent } from '../../lambda/handlers';
-import { CustomResourceEvent } from '../../lambda/types';
+import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, cfnEvent, fakeDeps, serviceError } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
@@ -32,6 +32,7 @@ describe('read before write', () => {
     await onEvent(event(), deps());
     expect(sc.commandCalls(SearchProvisionedProductsCommand)[0].args[0].input).toEqual({
       AccessLevelFilter: { Key: 'Account', Value: 'self' }, Filters: { SearchQuery: ['id:pp-1'] }, AcceptLanguage: undefined,
+      PageSize: 100, PageToken: undefined,
     });
     expect(sc.commandCalls(DescribeProvisionedProductCommand)[0].args[0].input).toEqual({ Id: 'pp-1', AcceptLanguage: undefined });
   });
@@ -87,7 +88,7 @@ describe('find the product by name', () => {
 });
 
 describe('restoreOnDelete', () => {
-  const restoring = (overrides: Partial<CustomResourceEvent> = {}) => event(overrides, { RestoreOnDelete: 'true' });
+  const restoring = (overrides: Record<string, unknown> = {}) => event(overrides, { RestoreOnDelete: 'true' }) as IsCompleteRequest;
 
   test('Create keeps the values in place before the first change in the physical id', async () => {
     live(ORIGINAL_OWNER, ORIGINAL_LAUNCH);

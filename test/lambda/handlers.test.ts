@@ -3,12 +3,15 @@ import {
   ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
+import { PRINCIPAL_PROPAGATION_WINDOW_MS } from '../../lambda/change-starter';
+import { idempotencyToken, retryToken } from '../../lambda/decisions';
 import { DeployFailure, isComplete, onEvent } from '../../lambda/handlers';
-import { CustomResourceEvent } from '../../lambda/types';
+import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, fakeDeps, serviceError } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
-const event = (overrides: Partial<CustomResourceEvent> = {}) => cfnEvent(overrides);
+const event = (overrides: Record<string, unknown> = {}) => cfnEvent(overrides) as IsCompleteRequest;
+const state = (startPending: boolean, waitStartedAt = START) => JSON.stringify({ waitStartedAt, startPending });
 
 /** The product's live state, as SearchProvisionedProducts and DescribeProvisionedProduct report it. */
 function liveState(owner: string | undefined, launchRoleArn: string | undefined, id = 'pp-1') {
@@ -27,7 +30,7 @@ describe('onEvent', () => {
     const result = await onEvent(event(), fakeDeps());
     expect(result).toEqual({
       PhysicalResourceId: 'pp-1',
-      Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', Changed: 'true', WaitStartedAt: String(START) },
+      Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', Changed: 'true', HandlerState: state(false) },
     });
     const calls = sc.commandCalls(UpdateProvisionedProductPropertiesCommand);
     expect(calls).toHaveLength(1);
@@ -45,7 +48,7 @@ describe('onEvent', () => {
 
   test('sends only the declared key, and the AcceptLanguage', async () => {
     sc.on(UpdateProvisionedProductPropertiesCommand).resolves({ RecordId: 'rec-1', Status: 'CREATED' });
-    await onEvent(event({ ResourceProperties: { ProvisionedProductId: 'pp-1', LaunchRoleArn: LAUNCH, AcceptLanguage: 'zh', TimeoutSeconds: '60' } }), fakeDeps());
+    await onEvent(event({ ResourceProperties: { ...event().ResourceProperties, Owner: undefined, AcceptLanguage: 'zh' } }), fakeDeps());
     const input = sc.commandCalls(UpdateProvisionedProductPropertiesCommand)[0].args[0].input;
     expect(input.ProvisionedProductProperties).toEqual({ LAUNCH_ROLE: LAUNCH });
     expect(input.AcceptLanguage).toBe('zh');
@@ -59,7 +62,7 @@ describe('onEvent', () => {
     }), fakeDeps());
     expect(sc.calls()).toHaveLength(0);
     expect(result).toEqual({ PhysicalResourceId: 'pp-1', Data: {
-      ProvisionedProductId: 'pp-1', RecordId: '', RecordStatus: 'UNCHANGED', Changed: 'false', WaitStartedAt: String(START),
+      ProvisionedProductId: 'pp-1', RecordId: '', RecordStatus: 'UNCHANGED', Changed: 'false', HandlerState: state(false),
     } });
   });
 
@@ -85,7 +88,6 @@ describe('onEvent', () => {
 
   test.each([
     ['ResourceNotFoundException', /Provisioned product pp-1 was not found \(ResourceNotFoundException: ResourceNotFoundException happened\)\. Check provisionedProductId/],
-    ['InvalidParametersException', /Service Catalog rejected the owner or launch role for provisioned product pp-1 \(InvalidParametersException/],
     ['AccessDeniedException', /UpdateProvisionedProductProperties for provisioned product pp-1 failed \(AccessDeniedException: .*\)\. Check the handler role/],
   ])('%s fails with a message that says what to do', async (name, message) => {
     sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError(name));
@@ -93,7 +95,7 @@ describe('onEvent', () => {
   });
 
   test('invalid properties fail before any call, naming the property and value', async () => {
-    await expect(onEvent(event({ ResourceProperties: { ProvisionedProductId: 'pp-1', Owner: `arn:aws:iam::${ACCOUNT}:group/G`, TimeoutSeconds: '60' } }), fakeDeps()))
+    await expect(onEvent(event({ ResourceProperties: { ...event().ResourceProperties, Owner: `arn:aws:iam::${ACCOUNT}:group/G` } }), fakeDeps()))
       .rejects.toThrow(new DeployFailure(`Invalid Owner "arn:aws:iam::${ACCOUNT}:group/G": expected an IAM user, IAM role or STS assumed-role ARN, `
         + 'such as "arn:aws:iam::123456789012:role/PlatformTeam". No call was made to Service Catalog. Fix the construct\'s props '
         + '(or the template\'s properties), then redeploy.'));
@@ -101,24 +103,29 @@ describe('onEvent', () => {
   });
 
   test('a principal of another account than the stack is refused before any call', async () => {
-    await expect(onEvent(event({ ResourceProperties: { ProvisionedProductId: 'pp-1', LaunchRoleArn: 'arn:aws:iam::999999999999:role/L', TimeoutSeconds: '60' } }), fakeDeps()))
+    await expect(onEvent(event({ ResourceProperties: { ...event().ResourceProperties, Owner: undefined, LaunchRoleArn: 'arn:aws:iam::999999999999:role/L' } }), fakeDeps()))
       .rejects.toThrow(/Invalid LaunchRoleArn "arn:aws:iam::999999999999:role\/L": the principal is in account 999999999999, but the stack deploys to account 123456789012/);
     expect(sc.calls()).toHaveLength(0);
   });
 });
 
-test('a busy product (InvalidStateException) does not fail onEvent: isComplete starts the change once it is free', async () => {
-  sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError('InvalidStateException'));
+test.each([
+  ['a busy product (InvalidStateException)', serviceError('InvalidStateException')],
+  ['a principal not accepted yet (InvalidParametersException)', serviceError('InvalidParametersException')],
+  ['no answer (throttled past the SDK retries)', serviceError('ThrottlingException')],
+])('%s does not fail onEvent: it makes one call, and isComplete starts the change later', async (_title, error) => {
+  sc.on(UpdateProvisionedProductPropertiesCommand).rejects(error);
   const result = await onEvent(event(), fakeDeps());
   expect(result).toEqual({ PhysicalResourceId: 'pp-1', Data: {
-    ProvisionedProductId: 'pp-1', Changed: 'true', RecordId: '', RecordStatus: 'WAITING_FOR_PRODUCT', WaitingForProduct: 'true', WaitStartedAt: String(START),
+    ProvisionedProductId: 'pp-1', Changed: 'true', RecordId: '', RecordStatus: 'PENDING', HandlerState: state(true),
   } });
+  expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(1);
 });
 
-describe('isComplete for a product that was busy', () => {
-  const waiting = (data: Record<string, string> = {}) => event({
+describe('isComplete when the change did not start in onEvent', () => {
+  const waiting = () => event({
     PhysicalResourceId: 'pp-1',
-    Data: { ProvisionedProductId: 'pp-1', RecordId: '', RecordStatus: 'WAITING_FOR_PRODUCT', WaitingForProduct: 'true', WaitStartedAt: String(START), ...data },
+    Data: { ProvisionedProductId: 'pp-1', RecordId: '', RecordStatus: 'PENDING', Changed: 'true', HandlerState: state(true) },
   });
   const productStatus = (...statuses: ProvisionedProductStatus[]) => {
     let chain = sc.on(DescribeProvisionedProductCommand);
@@ -126,33 +133,65 @@ describe('isComplete for a product that was busy', () => {
     chain.resolves({ ProvisionedProductDetail: { Id: 'pp-1', Status: statuses[statuses.length - 1] } });
   };
 
-  test('retries the change with the same token while the product is UNDER_CHANGE, then follows the record', async () => {
-    sc.on(UpdateProvisionedProductPropertiesCommand)
-      .rejectsOnce(serviceError('InvalidStateException')).rejectsOnce(serviceError('InvalidStateException'))
-      .resolves({ RecordId: 'rec-7', Status: 'CREATED' });
-    productStatus('UNDER_CHANGE');
+  test('reads only while the product is UNDER_CHANGE, then starts the change once and follows its record', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).resolves({ RecordId: 'rec-7', Status: 'CREATED' });
+    productStatus('UNDER_CHANGE', 'UNDER_CHANGE', 'AVAILABLE');
     sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
     const deps = fakeDeps();
     await expect(isComplete(waiting(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-7', RecordStatus: 'SUCCEEDED' } });
-    const tokens = sc.commandCalls(UpdateProvisionedProductPropertiesCommand).map((c) => c.args[0].input.IdempotencyToken);
-    expect(tokens).toHaveLength(3);
-    expect(new Set(tokens).size).toBe(1);
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(1);
     expect(deps.sleeps).toEqual([200, 300]);
   });
 
+  test('a change that did start (its answer lost) is found in place once the product is free: no second write', async () => {
+    productStatus('UNDER_CHANGE', 'AVAILABLE');
+    sc.on(SearchProvisionedProductsCommand).resolves({ ProvisionedProducts: [{ Id: 'pp-1', UserArn: OWNER }] });
+    sc.on(DescribeProvisionedProductCommand, { Id: 'pp-1' }).callsFake(() => ({ ProvisionedProductDetail: { Id: 'pp-1', Status: 'AVAILABLE', LaunchRoleArn: LAUNCH } }));
+    await expect(isComplete(waiting(), fakeDeps())).resolves.toEqual({ IsComplete: true, Data: { RecordId: '', RecordStatus: 'SUCCEEDED' } });
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
+  });
+
+  test('each retry after a refusal sends a new token, never the refused one, deterministic per 5 s slot', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand)
+      .rejectsOnce(serviceError('InvalidParametersException')).rejectsOnce(serviceError('InvalidParametersException'))
+      .resolves({ RecordId: 'rec-8', Status: 'CREATED' });
+    productStatus('AVAILABLE');
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    const deps = fakeDeps();
+    deps.advance(5_000);
+    await expect(isComplete(waiting(), deps)).resolves.toMatchObject({ IsComplete: true, Data: { RecordId: 'rec-8' } });
+    const tokens = sc.commandCalls(UpdateProvisionedProductPropertiesCommand).map((c) => c.args[0].input.IdempotencyToken!);
+    // onEvent sent idempotencyToken(event) first; these three attempts fall in one 5 s slot, and still differ.
+    const first = idempotencyToken(waiting());
+    expect(tokens).not.toContain(first);
+    expect(tokens).toEqual([retryToken(first, 5_000, 1), retryToken(first, 5_200, 2), retryToken(first, 5_500, 3)]);
+    expect(new Set(tokens).size).toBe(3);
+    expect(tokens.every((t) => /^[a-f0-9]{64}$/.test(t))).toBe(true);
+  });
+
+  test('a principal still refused after the propagation window fails with what to check', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError('InvalidParametersException'));
+    productStatus('AVAILABLE');
+    const deps = fakeDeps();
+    deps.advance(PRINCIPAL_PROPAGATION_WINDOW_MS);
+    const e = waiting();
+    await expect(isComplete({ ...e, ResourceProperties: { ...e.ResourceProperties, TimeoutSeconds: '1800' } }, deps)).rejects.toThrow(
+      /^Service Catalog kept rejecting the owner or launch role for provisioned product pp-1 for 120 s \(InvalidParametersException: .*\)\. A principal created moments ago/);
+  });
+
   test('busy past the timeout fails saying the product was busy, its status, and what to do', async () => {
-    sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError('InvalidStateException'));
     productStatus('PLAN_IN_PROGRESS');
     const deps = fakeDeps();
     deps.advance(60_000);
     await expect(isComplete(waiting(), deps)).rejects.toThrow(
-      /^Provisioned product pp-1 was still busy with another operation after 60 s \(status PLAN_IN_PROGRESS; InvalidStateException: .*\), so its owner and launch role were not changed\. Wait until its status is AVAILABLE/);
+      /^Provisioned product pp-1 was still busy with another operation after 60 s \(status PLAN_IN_PROGRESS; the product is PLAN_IN_PROGRESS\), so its owner and launch role were not changed\. Wait until its status is AVAILABLE/);
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
   });
 
-  test('still busy at the end of the window hands back to the waiter', async () => {
-    sc.on(UpdateProvisionedProductPropertiesCommand).rejects(serviceError('InvalidStateException'));
+  test('still busy at the end of the window hands back to the waiter, having sent no write', async () => {
     productStatus('UNDER_CHANGE');
     await expect(isComplete(waiting(), fakeDeps())).resolves.toEqual({ IsComplete: false });
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
   });
 
   test.each(['TAINTED', 'ERROR'] as const)('a %s product that Service Catalog refuses fails at once: the status does not pass by itself', async (status) => {
@@ -167,7 +206,7 @@ describe('isComplete for a product that was busy', () => {
 describe('isComplete', () => {
   const started = (data: Record<string, string> = {}) => event({
     PhysicalResourceId: 'pp-1',
-    Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', WaitStartedAt: String(START), ...data },
+    Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', HandlerState: state(false), ...data },
   });
 
   test('polls with a short growing backoff and completes on SUCCEEDED', async () => {

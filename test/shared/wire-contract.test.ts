@@ -1,12 +1,13 @@
-import { parseWireProperties, unusedPropertyKeys } from '../../lib/shared/wire-contract';
+import { parseWireProperties, stackEnvironment, unusedPropertyKeys } from '../../lib/shared/wire-contract';
 
 const ACCOUNT = '123456789012';
+const STACK = { account: ACCOUNT, partition: 'aws' };
 const valid = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:f', ProvisionedProductId: 'pp-1',
   Owner: `arn:aws:iam::${ACCOUNT}:user/alice`, LaunchRoleArn: `arn:aws:iam::${ACCOUNT}:role/L`, TimeoutSeconds: '1800' };
 
 describe('parseWireProperties (the Lambda side of the shared rules)', () => {
   test('returns the typed desired state', () => {
-    expect(parseWireProperties({ ...valid, AcceptLanguage: 'jp' }, ACCOUNT)).toEqual({
+    expect(parseWireProperties({ ...valid, AcceptLanguage: 'jp' }, STACK)).toEqual({
       provisionedProductId: 'pp-1', owner: valid.Owner, launchRoleArn: valid.LaunchRoleArn, acceptLanguage: 'jp', timeoutSeconds: 1800,
       restoreOnDelete: false,
     });
@@ -31,27 +32,42 @@ describe('parseWireProperties (the Lambda side of the shared rules)', () => {
   ])('rejects %s', (_title, change, message) => {
     const props: Record<string, unknown> = { ...valid, ...change };
     for (const key of Object.keys(props)) if (props[key] === undefined) delete props[key];
-    expect(() => parseWireProperties(props, ACCOUNT)).toThrow(message);
+    expect(() => parseWireProperties(props, STACK)).toThrow(message);
   });
 
   test('accepts the keys CloudFormation copies from the template, and ignores unknown keys instead of failing', () => {
     const request = { ...valid, ServiceTimeout: '1920', Owners: 'x', Tags: ['a'] };
-    expect(parseWireProperties(request, ACCOUNT)).toEqual(parseWireProperties(valid, ACCOUNT));
+    expect(parseWireProperties(request, STACK)).toEqual(parseWireProperties(valid, STACK));
     expect(unusedPropertyKeys(request)).toEqual(['Owners', 'Tags']);
     expect(unusedPropertyKeys(valid)).toEqual([]);
   });
 
   test('a known key with a bad value still fails next to an unknown key', () => {
-    expect(() => parseWireProperties({ ...valid, Owners: 'x', Owner: 'nope' }, ACCOUNT)).toThrow('Invalid Owner "nope"');
+    expect(() => parseWireProperties({ ...valid, Owners: 'x', Owner: 'nope' }, STACK)).toThrow('Invalid Owner "nope"');
   });
 
   test('accepts a name instead of an id, and RestoreOnDelete', () => {
     const { ProvisionedProductId: _id, ...byName } = valid;
-    expect(parseWireProperties({ ...byName, ProvisionedProductName: 'team.app-1', RestoreOnDelete: 'true' }, ACCOUNT))
+    expect(parseWireProperties({ ...byName, ProvisionedProductName: 'team.app-1', RestoreOnDelete: 'true' }, STACK))
       .toMatchObject({ provisionedProductName: 'team.app-1', restoreOnDelete: true });
   });
 
+  test('rejects a principal of another partition than the stack\'s', () => {
+    expect(() => parseWireProperties({ ...valid, Owner: `arn:aws-cn:iam::${ACCOUNT}:role/R` }, STACK))
+      .toThrow(`Invalid Owner "arn:aws-cn:iam::${ACCOUNT}:role/R": the principal is in partition aws-cn, but the stack deploys to partition aws`);
+    expect(() => parseWireProperties({ ...valid, Owner: `arn:aws-cn:iam::${ACCOUNT}:role/R`, LaunchRoleArn: `arn:aws-us-gov:iam::${ACCOUNT}:role/L` },
+      { ...STACK, partition: 'aws-cn' })).toThrow('Invalid LaunchRoleArn');
+    expect(parseWireProperties({ ...valid, Owner: `arn:aws-cn:iam::${ACCOUNT}:role/R`, LaunchRoleArn: `arn:aws-cn:iam::${ACCOUNT}:role/L` },
+      { ...STACK, partition: 'aws-cn' })).toMatchObject({ owner: `arn:aws-cn:iam::${ACCOUNT}:role/R` });
+  });
+
+  test('stackEnvironment reads the account and partition of a StackId, or nothing', () => {
+    expect(stackEnvironment(`arn:aws-us-gov:cloudformation:us-gov-west-1:${ACCOUNT}:stack/S/g`)).toEqual({ account: ACCOUNT, partition: 'aws-us-gov' });
+    expect(stackEnvironment('not-an-arn')).toEqual({ account: undefined, partition: undefined });
+    expect(stackEnvironment(undefined)).toEqual({ account: undefined, partition: undefined });
+  });
+
   test('skips the account check when the stack account is unknown', () => {
-    expect(() => parseWireProperties({ ...valid, Owner: 'arn:aws:iam::111111111111:user/u' }, undefined)).not.toThrow();
+    expect(() => parseWireProperties({ ...valid, Owner: 'arn:aws:iam::111111111111:user/u' }, {})).not.toThrow();
   });
 });
