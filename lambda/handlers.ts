@@ -14,10 +14,11 @@ import {
   MAX_PHYSICAL_ID_LENGTH, PropertyMap, declaredProperties, decodePhysicalId, encodePhysicalId, handBackTime, idempotencyToken,
   planPropertiesUpdate,
 } from './decisions';
-import { compareWithLive, inDeclaredState, originalsToKeep } from './live-comparison';
-import { LiveProperties, SEARCH_LAG_RETRY_DELAYS_MS, readLiveProperties, resolveProductId } from './live-state';
-import { invalidPropertiesMessage, ownerNotListedMessage } from './messages';
+import { compareWithLive, inDeclaredState } from './live-comparison';
+import { LiveProperties, readLiveProperties, resolveProductId } from './live-state';
+import { invalidPropertiesMessage } from './messages';
 import { onDelete } from './on-delete';
+import { originalsFor } from './originals';
 import { followRecord } from './record-poller';
 import { DeployFailure, HandlerDeps, invocationDeadline } from './runtime';
 import { describeError } from './service-catalog';
@@ -49,7 +50,7 @@ export async function onEvent(event: OnEventRequest, deps: HandlerDeps): Promise
   const properties = declaredProperties(desired);
   const productId = await resolveProductId(deps, desired, desired.acceptLanguage, deadline);
   const live = await readLive(deps, productId, properties, desired, deadline);
-  const physicalId = encodePhysicalId(productId, desired.restoreOnDelete ? originals(event, productId, properties, live) : undefined);
+  const physicalId = encodePhysicalId(productId, desired.restoreOnDelete ? await originalsFor(deps, event, productId, properties, live!, deadline) : undefined);
   if (physicalId.length > MAX_PHYSICAL_ID_LENGTH) {
     throw new DeployFailure(`The original owner and launch role of provisioned product ${productId} are too long to keep in `
       + `the resource's physical id (${physicalId.length} of at most ${MAX_PHYSICAL_ID_LENGTH} characters). Turn restoreOnDelete off.`);
@@ -154,21 +155,6 @@ async function readLive(deps: HandlerDeps, productId: string, properties: Proper
     return undefined;
   }
   return live;
-}
-
-/**
- * The originals kept since the first change to this product, or the live values now. A value
- * that could not be read fails the deploy: keeping nothing would silently drop the promise.
- */
-function originals(event: OnEventRequest, productId: string, properties: PropertyMap, live: LiveProperties | undefined): PropertyMap {
-  const kept = event.RequestType === 'Update' ? decodePhysicalId(event.PhysicalResourceId) : {};
-  if (kept.provisionedProductId === productId && kept.originals) {
-    return kept.originals;
-  }
-  if (live && compareWithLive(properties, live).unknown.length > 0) {
-    throw new DeployFailure(ownerNotListedMessage(productId, SEARCH_LAG_RETRY_DELAYS_MS.length + 1));
-  }
-  return originalsToKeep(properties, live ?? {});
 }
 
 function unchanged(physicalId: string, productId: string, waitStartedAt: number): OnEventResponse {

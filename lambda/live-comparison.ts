@@ -62,14 +62,14 @@ function sameAccount(a: PrincipalArn, b: PrincipalArn): boolean {
 }
 
 /**
- * The originals to keep for restoreOnDelete: the live values of the declared keys, where the
- * product has one. The owner is kept as `UserArn`, "the ARN of the user" in the API reference.
- * Only called once every declared key was read.
+ * The originals to keep for restoreOnDelete: the live value of each declared key, or '' where the
+ * product had none (nothing to put back, but the key's original is known). The owner is kept as
+ * `UserArn`, "the ARN of the user" in the API reference. Only called once every declared key was read.
  */
 export function originalsToKeep(properties: PropertyMap, live: LiveProperties): PropertyMap {
   return declaredProperties({
-    owner: properties.OWNER !== undefined && live.owner?.listed ? live.owner.userArn : undefined,
-    launchRoleArn: properties.LAUNCH_ROLE !== undefined ? live.launchRoleArn : undefined,
+    owner: properties.OWNER !== undefined ? (live.owner?.listed ? live.owner.userArn : undefined) ?? '' : undefined,
+    launchRoleArn: properties.LAUNCH_ROLE !== undefined ? live.launchRoleArn ?? '' : undefined,
   });
 }
 

@@ -45,6 +45,12 @@ export function ownerNotListedMessage(provisionedProductId: string, searches: nu
     + 'created or changed moments ago: redeploy in a few minutes, or turn restoreOnDelete off.';
 }
 
+export function stackNotReadableMessage(provisionedProductId: string, cause: string): string {
+  return `Could not read this stack's resources (${cause}) to find the originals another declaration of provisioned product `
+    + `${provisionedProductId} already keeps for restoreOnDelete; capturing the values in place now could keep the declared values `
+    + 'as "originals". Check the handler role\'s cloudformation:ListStackResources permission on its stack, then redeploy.';
+}
+
 export function principalNotAcceptedMessage(provisionedProductId: string, retriedSeconds: number, cause: string): string {
   return `Service Catalog kept rejecting the owner or launch role for provisioned product ${provisionedProductId} for `
     + `${retriedSeconds} s (${cause}). A principal created moments ago can take that long to propagate in IAM; otherwise check `

@@ -8,20 +8,31 @@ import { startChange } from './change-starter';
 import { PropertyKey, decodePhysicalId, idempotencyToken } from './decisions';
 import { compareWithLive } from './live-comparison';
 import { readLiveProperties } from './live-state';
+import { otherDeclarationsOf } from './stack-resources';
 import { HandlerDeps, invocationDeadline } from './runtime';
 import { describeError } from './service-catalog';
 import { OnEventResponse } from './types';
 
 export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, deps: HandlerDeps): Promise<OnEventResponse> {
   const keep: OnEventResponse = event.PhysicalResourceId ? { PhysicalResourceId: event.PhysicalResourceId } : {};
-  const { provisionedProductId, originals } = decodePhysicalId(event.PhysicalResourceId);
-  if (event.ResourceProperties.RestoreOnDelete !== 'true' || !provisionedProductId || !originals || Object.keys(originals).length === 0) {
+  const { provisionedProductId, originals: kept } = decodePhysicalId(event.PhysicalResourceId);
+  // '' marks a key that had no value to put back.
+  const originals = Object.fromEntries(Object.entries(kept ?? {}).filter(([, value]) => value !== ''));
+  if (event.ResourceProperties.RestoreOnDelete !== 'true' || !provisionedProductId || Object.keys(originals).length === 0) {
     deps.log('delete: nothing to do', { physicalResourceId: event.PhysicalResourceId });
     return keep;
   }
   const acceptLanguage = event.ResourceProperties.AcceptLanguage as string | undefined;
   const deadline = invocationDeadline(deps);
   try {
+    const others = await otherDeclarationsOf(deps, event, provisionedProductId, deadline);
+    if (others.kind === 'unknown' || others.declarations.length > 0) {
+      // A replacement or a rename hands the product over; and undoing a live declaration on a guess is worse than not restoring.
+      deps.log(others.kind === 'unknown'
+        ? 'delete: the stack could not be read, so nothing is restored: another declaration may govern the product'
+        : 'delete: another declaration of the product takes over; nothing is restored', { provisionedProductId, others });
+      return keep;
+    }
     const waitStartedAt = deps.now();
     const live = await readLiveProperties(deps, provisionedProductId, originals, acceptLanguage, deadline);
     const comparison = compareWithLive(originals, live);

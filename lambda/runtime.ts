@@ -1,7 +1,9 @@
 /** What every handler uses from the outside world; tests replace the clock, the sleep and the remaining time. */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import type { Context } from 'aws-lambda';
 import { serviceCatalogClient } from './service-catalog';
+import { cloudFormationClient } from './stack-resources';
 
 /** A failure to report as it is: the message is written for the operator. */
 export class DeployFailure extends Error {
@@ -13,6 +15,8 @@ export class DeployFailure extends Error {
 
 export interface HandlerDeps {
   readonly client: ServiceCatalogClient;
+  /** Reads the handler's own stack, for restoreOnDelete's hand-over between declarations. */
+  readonly cloudFormation: CloudFormationClient;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   /** One structured (JSON) log line. */
@@ -35,6 +39,7 @@ export function invocationDeadline(deps: HandlerDeps): number {
 export function runtimeDeps(context?: Pick<Context, 'getRemainingTimeInMillis'>): HandlerDeps {
   return {
     client: serviceCatalogClient(),
+    cloudFormation: cloudFormationClient(),
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: (message, details) => console.log(JSON.stringify({ message, ...details })),

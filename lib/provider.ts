@@ -63,6 +63,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   private driftCorrection?: DriftCorrectionSchedule;
   private readonly passRolePolicies: PassRolePolicy[] = [];
   private readonly passableRoleArns = new Set<string>();
+  private readsOwnStack = false;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -181,6 +182,23 @@ export class ProvisionedProductPropertiesProvider extends Construct {
         + 'schedule for every declaration of the stack.');
     }
     this.driftCorrection.add(declaration);
+  }
+
+  /**
+   * Lets the handlers list this stack's own resources, for restoreOnDelete's hand-over between
+   * declarations of one product (a replacement or rename restores nothing). Added once, and only
+   * when a declaration of the stack asks for restoreOnDelete.
+   */
+  public allowReadingOwnStack(): void {
+    if (this.readsOwnStack) {
+      return;
+    }
+    this.readsOwnStack = true;
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ListOwnStackResourcesForRestoreHandOver',
+      actions: ['cloudformation:ListStackResources'],
+      resources: [Stack.of(this).stackId],
+    }));
   }
 
   /**

@@ -157,6 +157,9 @@ export class ProvisionedProductProperties extends Construct {
     if (props.launchRole) {
       provider.allowPassRole(props.launchRole);
     }
+    if (props.restoreOnDelete) {
+      provider.allowReadingOwnStack();
+    }
     if (props.driftCorrection) {
       provider.addDriftCorrection(props.driftCorrection, {
         provisionedProductId: props.provisionedProductId, provisionedProductName: props.provisionedProductName,

@@ -46,6 +46,23 @@ describe('the handler role', () => {
     ]);
   });
 
+  test('restoreOnDelete adds one statement, for all declarations: ListStackResources on the handler\'s own stack only', () => {
+    const stack = newStack();
+    new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER, restoreOnDelete: true });
+    new ProvisionedProductProperties(stack, 'P2', { provisionedProductId: 'pp-2', owner: OWNER, restoreOnDelete: true });
+    new ProvisionedProductProperties(stack, 'P3', { provisionedProductId: 'pp-3', owner: OWNER });
+    const statements = handlerInlineStatements(Template.fromStack(stack));
+    expect(statements.filter((st) => JSON.stringify(st).includes('cloudformation:'))).toEqual([{
+      Sid: 'ListOwnStackResourcesForRestoreHandOver', Action: 'cloudformation:ListStackResources', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' },
+    }]);
+  });
+
+  test('without restoreOnDelete the handler cannot read CloudFormation at all', () => {
+    const stack = newStack();
+    new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('cloudformation:');
+  });
+
   test('without any launch role there is no PassRole anywhere', () => {
     const stack = newStack();
     new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });

@@ -1,3 +1,4 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   DescribeProvisionedProductCommand, DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
   ServiceCatalogServiceException, UpdateProvisionedProductPropertiesCommand,
@@ -16,6 +17,7 @@ function deps() {
   return {
     lines,
     client: new ServiceCatalogClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
+    cloudFormation: new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
     now: () => 1_800_000_000_000,
     sleep: async () => undefined,
     log: () => undefined,

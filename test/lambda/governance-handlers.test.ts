@@ -3,6 +3,7 @@ import {
   DescribeProvisionedProductCommand, DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
   UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { decodePhysicalId, encodePhysicalId } from '../../lambda/decisions';
 import { isComplete, onEvent } from '../../lambda/handlers';
@@ -10,6 +11,14 @@ import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, cfnEvent, fakeDeps, serviceError } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
+const cfn = mockClient(CloudFormationClient);
+/** What ListStackResources shows of the stack's resources of our type, besides the one in the request. */
+function stackResources(...resources: Array<{ logicalId: string; physicalId: string; status?: string }>) {
+  cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: resources.map((r) => ({
+    LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: 'Custom::ProvisionedProductProperties',
+    ResourceStatus: (r.status ?? 'UPDATE_COMPLETE') as never, LastUpdatedTimestamp: new Date(0),
+  })) });
+}
 const ORIGINAL_OWNER = `arn:aws:iam::${ACCOUNT}:user/alice`;
 const ORIGINAL_LAUNCH = `arn:aws:iam::${ACCOUNT}:role/OldLaunch`;
 const deps = fakeDeps;
@@ -23,6 +32,8 @@ function live(owner: string | undefined, launchRoleArn: string | undefined) {
 
 beforeEach(() => {
   sc.reset();
+  cfn.reset();
+  stackResources();
   sc.on(UpdateProvisionedProductPropertiesCommand).resolves({ RecordId: 'rec-1', Status: 'CREATED' });
 });
 
@@ -136,6 +147,67 @@ describe('restoreOnDelete', () => {
     sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'FAILED', RecordErrors: [{ Code: 'X', Description: 'y' }] } });
     await expect(isComplete(restoring({ RequestType: 'Delete', PhysicalResourceId: physicalId, Data: { RecordId: 'rec-9' } }), deps()))
       .resolves.toEqual({ IsComplete: true });
+  });
+
+  test('a key declared for the first time in a later Update gets its original captured then; the kept ones stay', async () => {
+    live(OWNER, ORIGINAL_LAUNCH);
+    const physicalId = encodePhysicalId('pp-1', { OWNER: ORIGINAL_OWNER });
+    const result = await onEvent(restoring({
+      RequestType: 'Update', PhysicalResourceId: physicalId,
+      OldResourceProperties: { ProvisionedProductId: 'pp-1', Owner: OWNER, TimeoutSeconds: '60', RestoreOnDelete: 'true' },
+    }), deps());
+    expect(decodePhysicalId(result.PhysicalResourceId).originals).toEqual({ OWNER: ORIGINAL_OWNER, LAUNCH_ROLE: ORIGINAL_LAUNCH });
+  });
+
+  test('a key the product had no value for is kept as known-empty, and nothing is put back for it', async () => {
+    live(ORIGINAL_OWNER, undefined);
+    const created = await onEvent(restoring(), deps());
+    expect(decodePhysicalId(created.PhysicalResourceId).originals).toEqual({ OWNER: ORIGINAL_OWNER, LAUNCH_ROLE: '' });
+    live(OWNER, LAUNCH);
+    await onEvent(restoring({ RequestType: 'Delete', PhysicalResourceId: created.PhysicalResourceId }), deps());
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand).at(-1)!.args[0].input.ProvisionedProductProperties).toEqual({ OWNER: ORIGINAL_OWNER });
+  });
+
+  test('a new declaration of the product (a rename) inherits the originals another declaration of the stack keeps', async () => {
+    live(OWNER, LAUNCH);
+    stackResources({ logicalId: 'OldName', physicalId: encodePhysicalId('pp-1', { OWNER: ORIGINAL_OWNER, LAUNCH_ROLE: ORIGINAL_LAUNCH }) });
+    const result = await onEvent(restoring({ LogicalResourceId: 'NewName' }), deps());
+    expect(decodePhysicalId(result.PhysicalResourceId).originals).toEqual({ OWNER: ORIGINAL_OWNER, LAUNCH_ROLE: ORIGINAL_LAUNCH });
+    expect(cfn.commandCalls(ListStackResourcesCommand)[0].args[0].input).toEqual({ StackName: event().StackId, NextToken: undefined });
+  });
+
+  test('a Create whose stack cannot be read fails instead of keeping the declared values as originals', async () => {
+    live(OWNER, LAUNCH);
+    cfn.on(ListStackResourcesCommand).rejects(serviceError('AccessDenied'));
+    await expect(onEvent(restoring(), deps())).rejects.toThrow(/^Could not read this stack's resources \(AccessDenied: .*cloudformation:ListStackResources/);
+  });
+
+  test.each([
+    ['a replacement (the same logical id now has another physical id on the product)', { logicalId: 'Ownership', physicalId: 'pp-1' }],
+    ['a rename (another logical id declares the product)', { logicalId: 'Renamed', physicalId: encodePhysicalId('pp-1', { OWNER: ORIGINAL_OWNER }) }],
+  ])('Delete restores nothing after %s', async (_title, other) => {
+    live(OWNER, LAUNCH);
+    stackResources(other);
+    const physicalId = encodePhysicalId('pp-1', { OWNER: ORIGINAL_OWNER });
+    await expect(onEvent(restoring({ RequestType: 'Delete', PhysicalResourceId: physicalId }), deps())).resolves.toEqual({ PhysicalResourceId: physicalId });
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
+  });
+
+  test('Delete restores when the other declarations are of other products, or are being deleted themselves', async () => {
+    live(OWNER, LAUNCH);
+    const physicalId = encodePhysicalId('pp-1', { OWNER: ORIGINAL_OWNER });
+    stackResources({ logicalId: 'Ownership', physicalId, status: 'DELETE_IN_PROGRESS' }, { logicalId: 'Other', physicalId: 'pp-2' },
+      { logicalId: 'Gone', physicalId: 'pp-1', status: 'DELETE_COMPLETE' });
+    await onEvent(restoring({ RequestType: 'Delete', PhysicalResourceId: physicalId }), deps());
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(1);
+  });
+
+  test('Delete restores nothing when the stack cannot be read: undoing a live declaration on a guess is worse', async () => {
+    live(OWNER, LAUNCH);
+    cfn.on(ListStackResourcesCommand).rejects(serviceError('Throttling', 'client', 400));
+    const physicalId = encodePhysicalId('pp-1', { OWNER: ORIGINAL_OWNER });
+    await expect(onEvent(restoring({ RequestType: 'Delete', PhysicalResourceId: physicalId }), deps())).resolves.toEqual({ PhysicalResourceId: physicalId });
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
   });
 
   test('Delete without restoreOnDelete makes no call, even when originals were kept', async () => {

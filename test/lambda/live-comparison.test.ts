@@ -55,8 +55,8 @@ describe('compareWithLive', () => {
   });
 });
 
-test('originalsToKeep keeps the live value of each declared key that has one, the owner as UserArn', () => {
-  expect(originalsToKeep({ OWNER: ROLE, LAUNCH_ROLE: LAUNCH }, { owner: { listed: true, userArn: USER }, launchRoleArn: undefined })).toEqual({ OWNER: USER });
+test('originalsToKeep keeps the live value of each declared key, the owner as UserArn, and \'\' where there was none', () => {
+  expect(originalsToKeep({ OWNER: ROLE, LAUNCH_ROLE: LAUNCH }, { owner: { listed: true, userArn: USER }, launchRoleArn: undefined })).toEqual({ OWNER: USER, LAUNCH_ROLE: '' });
   expect(originalsToKeep({ LAUNCH_ROLE: LAUNCH }, { owner: { listed: true, userArn: USER }, launchRoleArn: 'arn:l' })).toEqual({ LAUNCH_ROLE: 'arn:l' });
   expect(originalsToKeep({ OWNER: ROLE }, { owner: { listed: true, userArn: ROLE, userArnSession: SESSION } })).toEqual({ OWNER: ROLE });
 });

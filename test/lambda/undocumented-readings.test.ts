@@ -6,6 +6,7 @@ import {
   DescribeProvisionedProductCommand, DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
   UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RECORD_VISIBILITY_GRACE_MS } from '../../lambda/decisions';
 import { correctDrift } from '../../lambda/drift';
@@ -17,11 +18,14 @@ import { DRIFT_EVENT_KIND } from '../../lib/shared/drift-payload';
 import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, fakeDeps, serviceError } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
+const cfn = mockClient(CloudFormationClient);
 const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`;
 const updates = () => sc.commandCalls(UpdateProvisionedProductPropertiesCommand);
 
 beforeEach(() => {
   sc.reset();
+  cfn.reset();
+  cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [] });
   sc.on(DescribeProvisionedProductCommand).resolves({ ProvisionedProductDetail: { Id: 'pp-1', Status: 'AVAILABLE', LaunchRoleArn: LAUNCH } });
   sc.on(UpdateProvisionedProductPropertiesCommand).resolves({ RecordId: 'rec-1', Status: 'CREATED' });
 });

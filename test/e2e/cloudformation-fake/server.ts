@@ -1,0 +1,98 @@
+/**
+ * CloudFormationFake: the one CloudFormation read the handler makes, ListStackResources, on
+ * 127.0.0.1, speaking CloudFormation's AWS Query protocol (a form-encoded POST, an XML answer) to
+ * the real @aws-sdk/client-cloudformation through AWS_ENDPOINT_URL_CLOUDFORMATION. The resource
+ * table is what tests say CloudFormation shows at that moment of a deploy, following the request
+ * sequences of the CloudFormation User Guide: a replacement lists the logical id with its new
+ * physical id while the old one is deleted in cleanup; a rename lists the new logical id beside the
+ * old one, which is DELETE_IN_PROGRESS; a stack deletion lists every resource DELETE_IN_PROGRESS.
+ */
+import { randomUUID } from 'crypto';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+
+export interface StackResource {
+  readonly logicalId: string;
+  readonly physicalId: string;
+  readonly type: string;
+  readonly status: string;
+}
+
+/** The model's page size is undocumented for ListStackResources; small pages exercise paging. */
+const PAGE_SIZE = 2;
+
+export class CloudFormationFake {
+  static async start(): Promise<CloudFormationFake> {
+    const fake = new CloudFormationFake();
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', () => resolve()));
+    return fake;
+  }
+
+  /** ListStackResources calls, by StackName. */
+  readonly calls: string[] = [];
+  private readonly stacks = new Map<string, StackResource[]>();
+  private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Sets (or replaces) what the stack lists for a logical id. */
+  setResource(stackId: string, resource: StackResource): void {
+    const resources = (this.stacks.get(stackId) ?? []).filter((r) => r.logicalId !== resource.logicalId);
+    this.stacks.set(stackId, [...resources, resource]);
+  }
+
+  removeResource(stackId: string, logicalId: string): void {
+    this.stacks.set(stackId, (this.stacks.get(stackId) ?? []).filter((r) => r.logicalId !== logicalId));
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    if (form.get('Action') !== 'ListStackResources') {
+      return this.reply(res, 400, errorXml('InvalidAction', `The action ${form.get('Action')} is not valid for this web service.`));
+    }
+    const stackName = form.get('StackName') ?? '';
+    this.calls.push(stackName);
+    const resources = this.stacks.get(stackName);
+    if (!resources) {
+      return this.reply(res, 400, errorXml('ValidationError', `Stack with id ${stackName} does not exist`));
+    }
+    const offset = Number(form.get('NextToken') ?? 0);
+    const page = resources.slice(offset, offset + PAGE_SIZE);
+    const next = offset + PAGE_SIZE < resources.length ? `<NextToken>${offset + PAGE_SIZE}</NextToken>` : '';
+    this.reply(res, 200, `<ListStackResourcesResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+  <ListStackResourcesResult>
+    <StackResourceSummaries>${page.map(memberXml).join('')}</StackResourceSummaries>${next}
+  </ListStackResourcesResult>
+  <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
+</ListStackResourcesResponse>`);
+  }
+
+  private reply(res: http.ServerResponse, status: number, body: string): void {
+    res.writeHead(status, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': randomUUID() });
+    res.end(body);
+  }
+}
+
+function memberXml(r: StackResource): string {
+  return `<member><LogicalResourceId>${escape(r.logicalId)}</LogicalResourceId><PhysicalResourceId>${escape(r.physicalId)}</PhysicalResourceId>`
+    + `<ResourceType>${escape(r.type)}</ResourceType><LastUpdatedTimestamp>2026-01-01T00:00:00.000Z</LastUpdatedTimestamp>`
+    + `<ResourceStatus>${escape(r.status)}</ResourceStatus><DriftInformation><StackResourceDriftStatus>NOT_CHECKED</StackResourceDriftStatus></DriftInformation></member>`;
+}
+
+function errorXml(code: string, message: string): string {
+  return `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>${code}</Code>`
+    + `<Message>${escape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
