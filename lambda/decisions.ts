@@ -26,6 +26,8 @@ export interface PreviousProperties {
   readonly owner?: unknown;
   readonly launchRoleArn?: unknown;
   readonly restoreOnDelete?: unknown;
+  /** ProductRevision and DeployCheck, as `DesiredProperties.recheckKeys` encodes them. */
+  readonly recheckKeys?: unknown;
 }
 
 /**
@@ -41,7 +43,9 @@ export function planPropertiesUpdate(desired: DesiredProperties, previous?: Prev
     && previous.provisionedProductName === desired.provisionedProductName
     && (desired.owner === undefined || previous.owner === desired.owner)
     && (desired.launchRoleArn === undefined || previous.launchRoleArn === desired.launchRoleArn)
-    && (!desired.restoreOnDelete || previous.restoreOnDelete === 'true');
+    && (!desired.restoreOnDelete || previous.restoreOnDelete === 'true')
+    // The linked product changed, or a check on every deploy: read again, write only what drifted.
+    && previous.recheckKeys === desired.recheckKeys;
   return unchanged ? { kind: 'skip' } : { kind: 'apply', properties };
 }
 

@@ -6,12 +6,12 @@
  */
 import { PropertyValidationError } from '../lib/shared/validation';
 import {
-  DataKey, DesiredProperties, UNCHANGED_STATUS, decodeHandlerState, encodeHandlerState, parseWireProperties, stackEnvironment,
-  unusedPropertyKeys,
+  DataKey, DesiredProperties, UNCHANGED_STATUS, decodeHandlerState, encodeHandlerState, parseWireProperties, recheckKeysOf,
+  stackEnvironment, unusedPropertyKeys,
 } from '../lib/shared/wire-contract';
 import { ChangeToStart, startChange, startWhenFree } from './change-starter';
 import {
-  MAX_PHYSICAL_ID_LENGTH, PropertyMap, declaredProperties, decodePhysicalId, encodePhysicalId, handBackTime, idempotencyToken,
+  MAX_PHYSICAL_ID_LENGTH, PreviousProperties, PropertyMap, declaredProperties, decodePhysicalId, encodePhysicalId, handBackTime, idempotencyToken,
   planPropertiesUpdate,
 } from './decisions';
 import { compareWithLive, inDeclaredState } from './live-comparison';
@@ -39,10 +39,7 @@ export async function onEvent(event: OnEventRequest, deps: HandlerDeps): Promise
     deps.log('warning: the request has properties the handler does not use; they are ignored', { unusedKeys: unused });
   }
   const old = event.RequestType === 'Update' ? event.OldResourceProperties : undefined;
-  const plan = planPropertiesUpdate(desired, old && {
-    provisionedProductId: old.ProvisionedProductId, provisionedProductName: old.ProvisionedProductName,
-    owner: old.Owner, launchRoleArn: old.LaunchRoleArn, restoreOnDelete: old.RestoreOnDelete,
-  });
+  const plan = planPropertiesUpdate(desired, old && previousDeclaration(old));
   if (plan.kind === 'skip' && event.RequestType === 'Update') {
     deps.log('update: the declaration is unchanged; no call made', { physicalResourceId: event.PhysicalResourceId });
     return unchanged(event.PhysicalResourceId, decodePhysicalId(event.PhysicalResourceId).provisionedProductId!, waitStartedAt);
@@ -155,6 +152,15 @@ async function readLive(deps: HandlerDeps, productId: string, properties: Proper
     return undefined;
   }
   return live;
+}
+
+/** The previous request's declaration, read leniently: it was validated when it was deployed. */
+function previousDeclaration(old: Record<string, unknown>): PreviousProperties {
+  return {
+    provisionedProductId: old.ProvisionedProductId, provisionedProductName: old.ProvisionedProductName,
+    owner: old.Owner, launchRoleArn: old.LaunchRoleArn, restoreOnDelete: old.RestoreOnDelete,
+    recheckKeys: recheckKeysOf(old),
+  };
 }
 
 function unchanged(physicalId: string, productId: string, waitStartedAt: number): OnEventResponse {

@@ -1,4 +1,5 @@
-import { Arn, ArnFormat, CustomResource, Duration, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { randomUUID } from 'crypto';
+import { Arn, ArnFormat, CustomResource, Duration, Lazy, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
@@ -31,7 +32,7 @@ export interface ProvisionedProductPropertiesProps {
 
   /**
    * The name of the provisioned product, for products created outside the stack. The handler
-   * resolves it with `DescribeProvisionedProduct` on every deploy, and fails with a clear
+   * resolves it with `DescribeProvisionedProduct` each time it runs, and fails with a clear
    * message when no product has that name.
    *
    * @default - the product is given by `provisionedProductId`
@@ -97,6 +98,20 @@ export interface ProvisionedProductPropertiesProps {
    * @default - no drift correction between deploys
    */
   readonly driftCorrection?: events.Schedule;
+
+  /**
+   * Check the product on every deploy, not only when the declaration or the linked product
+   * changes: the live owner and launch role are read on each deploy, and only what drifted is
+   * written back.
+   *
+   * CloudFormation invokes a custom resource only when its properties change, so this gives the
+   * resource a new value on every synth. The cost: the template changes on every synth (`cdk diff`
+   * always shows this resource, and a stack is never "no changes"), and every deploy runs the
+   * handler (about 2 Lambda invocations and 2 reads; a write only where something drifted).
+   *
+   * @default false - checked when the declaration changes, or the linked product's definition changes
+   */
+  readonly checkOnEveryDeploy?: boolean;
 }
 
 /** The default wait for a record. */
@@ -106,9 +121,14 @@ const SERVICE_TIMEOUT_MARGIN_SECONDS = 120;
 
 /**
  * Declares the OWNER and/or LAUNCH_ROLE of an AWS Service Catalog provisioned product, and
- * enforces them on every deploy: the custom resource calls `UpdateProvisionedProductProperties`,
- * then waits for the record to reach SUCCEEDED (the deploy goes on) or FAILED (the deploy fails
- * with the record's errors).
+ * applies them: the custom resource reads the product, calls `UpdateProvisionedProductProperties`
+ * where a value differs, then waits for the record to reach SUCCEEDED (the deploy goes on) or
+ * FAILED (the deploy fails with the record's errors).
+ *
+ * CloudFormation invokes it when the declaration changes, and, for a product linked through its
+ * `attrProvisionedProductId`, whenever the product's definition changes. A change made outside
+ * the stack (in the console, say) is corrected by `driftCorrection` on a schedule, or on every
+ * deploy with `checkOnEveryDeploy`; without either, it stays until one of those changes.
  *
  * Every instance in a stack shares one provider (two Lambda functions, one role, the provider
  * framework's state machine), so each instance adds exactly one resource to the template.
@@ -176,6 +196,8 @@ export class ProvisionedProductProperties extends Construct {
       AcceptLanguage: props.acceptLanguage,
       TimeoutSeconds: Token.isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : String(timeoutSeconds),
       RestoreOnDelete: props.restoreOnDelete ? 'true' : undefined,
+      ProductRevision: productRevision(targetProduct(props.provisionedProductId)),
+      DeployCheck: props.checkOnEveryDeploy ? randomUUID() : undefined,
     };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -257,6 +279,27 @@ export class ProvisionedProductProperties extends Construct {
       validateSameAccount(parts.account!, arn, field, stackAccount);
     }
   }
+}
+
+/**
+ * The linked product's definition, as CloudFormation will resolve it (intrinsics included): it
+ * changes exactly when CloudFormation updates the product, which then always sends this resource
+ * an Update, after the product's (this resource depends on it through its id).
+ */
+function productRevision(product: servicecatalog.CfnCloudFormationProvisionedProduct | undefined): string | undefined {
+  if (!product) {
+    return undefined;
+  }
+  return Lazy.string({
+    // Read at synthesis, so properties set on the product after this construct count too.
+    produce: () => Stack.of(product).toJsonString({
+      productId: product.productId, productName: product.productName,
+      provisioningArtifactId: product.provisioningArtifactId, provisioningArtifactName: product.provisioningArtifactName,
+      pathId: product.pathId, pathName: product.pathName,
+      provisioningParameters: product.provisioningParameters, provisioningPreferences: product.provisioningPreferences,
+      notificationArns: product.notificationArns, tags: product.tags.renderTags(),
+    }),
+  });
 }
 
 /** The product a token id points to, such as `CfnCloudFormationProvisionedProduct.attrProvisionedProductId`. */

@@ -23,10 +23,18 @@ export interface WireProperties {
   readonly TimeoutSeconds: string;
   /** 'true' to put the captured original owner and launch role back on Delete. */
   readonly RestoreOnDelete?: string;
+  /**
+   * The definition of the linked CfnCloudFormationProvisionedProduct (product, artifact,
+   * parameters...), as CloudFormation resolves it: when it changes, CloudFormation updates the
+   * product and then sends this resource an Update, so the declaration is checked again.
+   */
+  readonly ProductRevision?: string;
+  /** A new value on every synth, with `checkOnEveryDeploy`: every deploy sends an Update. */
+  readonly DeployCheck?: string;
 }
 
 const PROPERTY_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
-  'LaunchRoleArn', 'AcceptLanguage', 'TimeoutSeconds', 'RestoreOnDelete'];
+  'LaunchRoleArn', 'AcceptLanguage', 'TimeoutSeconds', 'RestoreOnDelete', 'ProductRevision', 'DeployCheck'];
 /**
  * Keys that CloudFormation copies into ResourceProperties from the template: `ServiceToken`
  * always, `ServiceTimeout` where the template sets it (CloudFormation User Guide, "Custom
@@ -90,6 +98,8 @@ export interface DesiredProperties {
   readonly acceptLanguage?: AcceptLanguage;
   readonly timeoutSeconds: number;
   readonly restoreOnDelete: boolean;
+  /** Opaque: only compared with the previous request's, to check again when it changed. */
+  readonly recheckKeys?: string;
 }
 
 /**
@@ -113,7 +123,15 @@ export function parseWireProperties(raw: Record<string, unknown> | undefined, st
     acceptLanguage: props.AcceptLanguage === undefined ? undefined : validateAcceptLanguage(props.AcceptLanguage, 'AcceptLanguage'),
     timeoutSeconds: validateTimeoutSeconds(props.TimeoutSeconds, 'TimeoutSeconds'),
     restoreOnDelete: props.RestoreOnDelete === 'true',
+    recheckKeys: recheckKeysOf(props),
   };
+}
+
+/** ProductRevision and DeployCheck as one opaque value, compared between a request and the previous one. */
+export function recheckKeysOf(props: Record<string, unknown>): string | undefined {
+  return props.ProductRevision !== undefined || props.DeployCheck !== undefined
+    ? JSON.stringify([props.ProductRevision ?? null, props.DeployCheck ?? null])
+    : undefined;
 }
 
 /**
