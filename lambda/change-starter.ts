@@ -5,9 +5,10 @@
  * product is UNDER_CHANGE with that very change is undocumented.
  */
 import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
-import { PropertyMap, judgeBusyProduct, nextPoll, retryToken } from './decisions';
+import { PropertyMap, judgeBusyProduct, retryToken } from './decisions';
 import { compareWithLive, inDeclaredState } from './live-comparison';
 import { describeProduct, readLiveProperties } from './live-state';
+import { nextPoll } from './poll-schedule';
 import { principalNotAcceptedMessage, productBusyTimedOutMessage, updateRejectedMessage } from './messages';
 import { DeployFailure, HandlerDeps } from './runtime';
 import { callBefore, describeError, isRetryableLater } from './service-catalog';
@@ -82,7 +83,7 @@ export type WaitOutcome =
 export interface WaitTiming {
   readonly waitStartedAt: number;
   readonly timeoutSeconds: number;
-  readonly handBackAt: number;
+  /** When this invocation must stop calling out and return. */
   readonly invocationDeadline: number;
 }
 
@@ -107,7 +108,9 @@ export async function startWhenFree(deps: HandlerDeps, change: ChangeToStart, ti
     if (deps.now() >= deadline) {
       return { kind: 'fail', message: productBusyTimedOutMessage(change.provisionedProductId, step.status ?? 'unknown', timing.timeoutSeconds, cause) };
     }
-    const next = nextPoll({ pollsSoFar: polls, now: deps.now(), handBackAt: Math.min(timing.handBackAt, timing.invocationDeadline), deadline });
+    const next = nextPoll({
+      elapsedMs: deps.now() - timing.waitStartedAt, now: deps.now(), handBackAt: timing.invocationDeadline, deadline, random: deps.random(),
+    });
     if (next.kind === 'hand-back') {
       deps.log('the change has not started yet; handing back to the waiter', { productId: change.provisionedProductId, cause });
       return { kind: 'hand-back' };

@@ -124,41 +124,6 @@ export function classifyRecordStatus(status: string | undefined): RecordVerdict 
 }
 
 /**
- * In-Lambda polling: a record that finishes in 0.3 s is seen within about half a second, instead
- * of after the framework waiter's 5 s interval. Delays grow from 200 ms to 2 s; after the window,
- * isComplete hands back to the waiter and polls once per invocation.
- */
-export const FAST_POLL = {
-  firstDelayMs: 200,
-  factor: 1.5,
-  maxDelayMs: 2000,
-  windowMs: 15_000,
-} as const;
-
-export function pollDelayMs(pollsSoFar: number): number {
-  return Math.min(FAST_POLL.maxDelayMs, Math.round(FAST_POLL.firstDelayMs * FAST_POLL.factor ** Math.max(0, pollsSoFar - 1)));
-}
-
-export type NextPoll = { readonly kind: 'sleep'; readonly ms: number } | { readonly kind: 'hand-back' };
-
-/**
- * When an isComplete invocation stops polling and hands back to the waiter: at the end of the
- * fast-poll window, and never later than the invocation's own deadline (its function timeout).
- */
-export function handBackTime(waitStartedAt: number, invocationDeadline: number): number {
-  return Math.min(waitStartedAt + FAST_POLL.windowMs, invocationDeadline);
-}
-
-/**
- * After an inconclusive poll: sleep and poll again until `handBackAt`, or hand back to the
- * waiter. Drift correction, which has no waiter, passes its own budget.
- */
-export function nextPoll(args: { pollsSoFar: number; now: number; handBackAt: number; deadline: number }): NextPoll {
-  const wakeAt = Math.min(args.now + pollDelayMs(args.pollsSoFar), args.deadline);
-  return wakeAt > args.handBackAt ? { kind: 'hand-back' } : { kind: 'sleep', ms: Math.max(0, wakeAt - args.now) };
-}
-
-/**
  * How long DescribeRecord may answer ResourceNotFoundException for a record that
  * UpdateProvisionedProductProperties has just returned. Undocumented: terraform-provider-aws's
  * record waiter treats NOT_FOUND as pending for a while, which suggests read lag after a change.

@@ -7,7 +7,7 @@ import { DriftCorrectionEvent, DriftTarget, decodeDriftEvent } from '../lib/shar
 import { startChange } from './change-starter';
 import { declaredProperties, idempotencyToken } from './decisions';
 import { compareWithLive, liveValue } from './live-comparison';
-import { readLiveProperties, resolveProductId } from './live-state';
+import { readLiveProperties, resolveProduct } from './live-state';
 import { DriftReport, driftLogLine } from './metrics';
 import { followRecord } from './record-poller';
 import { HandlerDeps, invocationDeadline } from './runtime';
@@ -61,8 +61,9 @@ async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & Schedul
   const base = { stackName: event.stackName, provisionedProductId: target.provisionedProductId, provisionedProductName: target.provisionedProductName };
   try {
     const deadline = invocationDeadline(deps);
-    const productId = await resolveProductId(deps, target, target.acceptLanguage, deadline);
-    const live = await readLiveProperties(deps, productId, declaredProperties(target), target.acceptLanguage, deadline);
+    const product = await resolveProduct(deps, target, target.acceptLanguage, deadline);
+    const productId = product.id;
+    const live = await readLiveProperties(deps, productId, declaredProperties(target), target.acceptLanguage, deadline, product.detail);
     const { drifted, unknown } = compareWithLive(declaredProperties(target), live);
     const drift = Object.fromEntries(Object.entries(drifted).map(([key, declared]) =>
       [key, { declared: declared!, live: liveValue(key as 'OWNER' | 'LAUNCH_ROLE', live) }]));
@@ -101,7 +102,7 @@ async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & Schedule
   const outcome = await followRecord(deps, {
     provisionedProductId: productId, recordId, acceptLanguage: target.acceptLanguage, startedAt: started.startedAt,
     deadline: waitStartedAt + timeoutSeconds * 1000, timeoutSeconds, lastStatus: started.status,
-  }, { handBackAt: Infinity, invocationDeadline: deadline });
+  }, deadline);
   switch (outcome.kind) {
     case 'complete': return { action: 'corrected', recordId };
     case 'fail': return { action: outcome.failure === 'timed-out' ? 'correction-pending' : 'correction-failed', recordId, reason: outcome.message };

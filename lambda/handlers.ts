@@ -11,11 +11,11 @@ import {
 } from '../lib/shared/wire-contract';
 import { ChangeToStart, startChange, startWhenFree } from './change-starter';
 import {
-  MAX_PHYSICAL_ID_LENGTH, PreviousProperties, PropertyMap, declaredProperties, decodePhysicalId, encodePhysicalId, handBackTime, idempotencyToken,
+  MAX_PHYSICAL_ID_LENGTH, PreviousProperties, PropertyMap, declaredProperties, decodePhysicalId, encodePhysicalId, idempotencyToken,
   planPropertiesUpdate,
 } from './decisions';
 import { compareWithLive, inDeclaredState } from './live-comparison';
-import { LiveProperties, readLiveProperties, resolveProductId } from './live-state';
+import { LiveProperties, ResolvedProduct, readLiveProperties, resolveProduct } from './live-state';
 import { invalidPropertiesMessage } from './messages';
 import { onDelete } from './on-delete';
 import { originalsFor } from './originals';
@@ -45,8 +45,9 @@ export async function onEvent(event: OnEventRequest, deps: HandlerDeps): Promise
     return unchanged(event.PhysicalResourceId, decodePhysicalId(event.PhysicalResourceId).provisionedProductId!, waitStartedAt);
   }
   const properties = declaredProperties(desired);
-  const productId = await resolveProductId(deps, desired, desired.acceptLanguage, deadline);
-  const live = await readLive(deps, productId, properties, desired, deadline);
+  const product = await resolveProduct(deps, desired, desired.acceptLanguage, deadline);
+  const productId = product.id;
+  const live = await readLive(deps, product, properties, desired, deadline);
   const physicalId = encodePhysicalId(productId, desired.restoreOnDelete ? await originalsFor(deps, event, productId, properties, live!, deadline) : undefined);
   if (physicalId.length > MAX_PHYSICAL_ID_LENGTH) {
     throw new DeployFailure(`The original owner and launch role of provisioned product ${productId} are too long to keep in `
@@ -80,7 +81,7 @@ export async function isComplete(event: IsCompleteRequest, deps: HandlerDeps): P
   }
   const desired = validate(event);
   const provisionedProductId = event.Data?.[DataKey.PROVISIONED_PRODUCT_ID] ?? decodePhysicalId(event.PhysicalResourceId).provisionedProductId!;
-  const timing = { invocationDeadline: invocationDeadline(deps), handBackAt: handBackTime(state.waitStartedAt, invocationDeadline(deps)) };
+  const timing = { invocationDeadline: invocationDeadline(deps) };
   let startedAt = state.waitStartedAt;
   let lastStatus = event.Data?.[DataKey.RECORD_STATUS] ?? 'CREATED';
   if (!recordId) {
@@ -96,7 +97,7 @@ export async function isComplete(event: IsCompleteRequest, deps: HandlerDeps): P
   const outcome = await followRecord(deps, {
     provisionedProductId, recordId: recordId!, acceptLanguage: desired.acceptLanguage, startedAt, lastStatus,
     deadline: state.waitStartedAt + desired.timeoutSeconds * 1000, timeoutSeconds: desired.timeoutSeconds,
-  }, timing);
+  }, timing.invocationDeadline);
   switch (outcome.kind) {
     case 'complete': return { IsComplete: true, Data: { [DataKey.RECORD_ID]: recordId!, [DataKey.RECORD_STATUS]: outcome.status } };
     case 'hand-back': return { IsComplete: false };
@@ -116,7 +117,7 @@ async function isDeleteComplete(event: IsCompleteRequest, deps: HandlerDeps): Pr
     provisionedProductId: event.Data?.[DataKey.PROVISIONED_PRODUCT_ID] ?? '(unknown)', recordId, lastStatus: 'CREATED',
     acceptLanguage: event.ResourceProperties.AcceptLanguage, startedAt: state.waitStartedAt,
     deadline: state.waitStartedAt + timeoutSeconds * 1000, timeoutSeconds,
-  }, { invocationDeadline: invocationDeadline(deps), handBackAt: handBackTime(state.waitStartedAt, invocationDeadline(deps)) });
+  }, invocationDeadline(deps));
   if (outcome.kind === 'hand-back') {
     return { IsComplete: false };
   }
@@ -136,11 +137,12 @@ function changeOf(event: OnEventRequest, provisionedProductId: string, propertie
  * restoreOnDelete. Reading is an optimisation, so a failed read only means the update is made
  * anyway; but restoreOnDelete cannot keep a promise it could not capture, so there it fails.
  */
-async function readLive(deps: HandlerDeps, productId: string, properties: PropertyMap, desired: DesiredProperties,
+async function readLive(deps: HandlerDeps, product: ResolvedProduct, properties: PropertyMap, desired: DesiredProperties,
   deadline: number): Promise<LiveProperties | undefined> {
+  const productId = product.id;
   let live: LiveProperties;
   try {
-    live = await readLiveProperties(deps, productId, properties, desired.acceptLanguage, deadline);
+    live = await readLiveProperties(deps, productId, properties, desired.acceptLanguage, deadline, product.detail);
   } catch (error) {
     const { name, message } = describeError(error);
     if (desired.restoreOnDelete) {

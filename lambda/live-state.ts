@@ -30,17 +30,23 @@ export const SEARCH_LAG_RETRY_DELAYS_MS: readonly number[] = [500, 1_000, 2_000]
 /** The model's largest page for SearchProvisionedProducts; the default is undocumented. */
 const SEARCH_PAGE_SIZE = 100;
 
-export async function resolveProductId(deps: HandlerDeps,
-  target: { provisionedProductId?: string; provisionedProductName?: string }, acceptLanguage: string | undefined, deadline: number): Promise<string> {
+/** The product's id and, when it was found by name, its detail: the launch role is then read from it, not again. */
+export interface ResolvedProduct {
+  readonly id: string;
+  readonly detail?: ProvisionedProductDetail;
+}
+
+export async function resolveProduct(deps: HandlerDeps,
+  target: { provisionedProductId?: string; provisionedProductName?: string }, acceptLanguage: string | undefined, deadline: number): Promise<ResolvedProduct> {
   if (target.provisionedProductId !== undefined) {
-    return target.provisionedProductId;
+    return { id: target.provisionedProductId };
   }
   const name = target.provisionedProductName!;
   try {
     const output = await callBefore(deps, deadline, (o) => deps.client.send(new DescribeProvisionedProductCommand({ Name: name, AcceptLanguage: acceptLanguage }), o));
     const id = output.ProvisionedProductDetail?.Id;
     if (!id) throw new Error('the response named no product id');
-    return id;
+    return { id, detail: output.ProvisionedProductDetail };
   } catch (error) {
     const { name: errorName, message } = describeError(error);
     throw new DeployFailure(errorName === 'ResourceNotFoundException'
@@ -51,12 +57,12 @@ export async function resolveProductId(deps: HandlerDeps,
   }
 }
 
-/** The live values of the keys in `properties`. */
+/** The live values of the keys in `properties`; `known` is a detail read moments ago, used instead of a second read. */
 export async function readLiveProperties(deps: HandlerDeps, provisionedProductId: string,
-  properties: PropertyMap, acceptLanguage: string | undefined, deadline: number): Promise<LiveProperties> {
+  properties: PropertyMap, acceptLanguage: string | undefined, deadline: number, known?: ProvisionedProductDetail): Promise<LiveProperties> {
   const [owner, detail] = await Promise.all([
     properties.OWNER === undefined ? undefined : readOwner(deps, provisionedProductId, acceptLanguage, deadline),
-    properties.LAUNCH_ROLE === undefined ? undefined : describeProduct(deps, provisionedProductId, acceptLanguage, deadline),
+    properties.LAUNCH_ROLE === undefined ? undefined : known ?? describeProduct(deps, provisionedProductId, acceptLanguage, deadline),
   ]);
   return { owner, launchRoleArn: detail?.LaunchRoleArn };
 }

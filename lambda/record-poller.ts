@@ -1,13 +1,14 @@
 /**
- * Follows a Service Catalog record until it is terminal, with reads only: DescribeRecord with a
- * short growing backoff until `handBackAt`, then a hand-back to the framework's waiter. Returns a
- * decision instead of throwing, so each caller chooses what a failure means.
+ * Follows a Service Catalog record until it is terminal, with reads only: DescribeRecord on the
+ * poll schedule until the invocation's deadline, then a hand-back to the framework's waiter.
+ * Returns a decision instead of throwing, so each caller chooses what a failure means.
  */
 import { DescribeRecordCommand } from '@aws-sdk/client-service-catalog';
-import { PollDecision, PollObservation, judgePoll, nextPoll } from './decisions';
+import { PollDecision, PollObservation, judgePoll } from './decisions';
+import { nextPoll } from './poll-schedule';
 import { pollFailedMessage } from './messages';
 import { HandlerDeps } from './runtime';
-import { callBefore, describeError, isRetryableLater } from './service-catalog';
+import { callBefore, describeError, isRetryableLater, isThrottling } from './service-catalog';
 
 export interface RecordToFollow {
   readonly provisionedProductId: string;
@@ -25,17 +26,15 @@ export type FollowOutcome =
   | Exclude<PollDecision, { kind: 'pending' }>
   | { readonly kind: 'hand-back'; readonly lastStatus: string };
 
-/** When to stop: no sleep past `handBackAt` (the waiter polls again later), no call past `invocationDeadline`. */
-export interface PollTiming {
-  readonly handBackAt: number;
-  readonly invocationDeadline: number;
-}
-
-/** Polls until the record is terminal, the deadline passes, or it is time to hand back. */
-export async function followRecord(deps: HandlerDeps, record: RecordToFollow, { handBackAt, invocationDeadline }: PollTiming): Promise<FollowOutcome> {
+/** Polls until the record is terminal, the deadline passes, or the invocation must return (`invocationDeadline`). */
+export async function followRecord(deps: HandlerDeps, record: RecordToFollow, invocationDeadline: number): Promise<FollowOutcome> {
   let lastStatus = record.lastStatus;
+  let throttledPolls = 0;
   for (let polls = 1; ; polls++) {
     const observation = await describeRecord(deps, record, invocationDeadline);
+    if ('throttled' in observation && observation.throttled) {
+      throttledPolls++;
+    }
     if (observation.kind === 'fatal') {
       return { kind: 'fail', failure: 'poll-refused', message: observation.message };
     }
@@ -45,7 +44,10 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, { 
       return decision;
     }
     lastStatus = decision.lastStatus;
-    const next = nextPoll({ pollsSoFar: polls, now: deps.now(), handBackAt: Math.min(handBackAt, invocationDeadline), deadline: record.deadline });
+    const next = nextPoll({
+      elapsedMs: deps.now() - record.startedAt, now: deps.now(), handBackAt: invocationDeadline, deadline: record.deadline,
+      throttledPolls, random: deps.random(),
+    });
     if (next.kind === 'hand-back') {
       deps.log('record still pending; handing back to the waiter', { recordId: record.recordId, lastStatus, polls });
       return { kind: 'hand-back', lastStatus };
@@ -54,21 +56,25 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, { 
   }
 }
 
-async function describeRecord(deps: HandlerDeps, record: RecordToFollow, callDeadline: number): Promise<PollObservation | { kind: 'fatal'; message: string }> {
+/** A poll, and whether Service Catalog throttled it (answered only after the SDK's retries, or not at all). */
+type Observed = (PollObservation & { readonly throttled: boolean }) | { readonly kind: 'fatal'; readonly message: string };
+
+async function describeRecord(deps: HandlerDeps, record: RecordToFollow, callDeadline: number): Promise<Observed> {
   try {
     const output = await callBefore(deps, callDeadline, (o) => deps.client.send(new DescribeRecordCommand({
       Id: record.recordId, AcceptLanguage: record.acceptLanguage,
     }), o));
-    return { kind: 'record', status: output.RecordDetail?.Status, errors: output.RecordDetail?.RecordErrors ?? [] };
+    const throttled = (output.$metadata?.attempts ?? 1) > 1;
+    return { kind: 'record', status: output.RecordDetail?.Status, errors: output.RecordDetail?.RecordErrors ?? [], throttled };
   } catch (error) {
     const { name, message } = describeError(error);
     if (name === 'ResourceNotFoundException') {
       deps.log('DescribeRecord did not find the record yet; will poll again', { recordId: record.recordId, error: message });
-      return { kind: 'not-found', error: `${name}: ${message}` };
+      return { kind: 'not-found', error: `${name}: ${message}`, throttled: false };
     }
     if (isRetryableLater(error)) {
       deps.log('DescribeRecord failed transiently; will poll again', { recordId: record.recordId, error: `${name}: ${message}` });
-      return { kind: 'transient-error', error: `${name}: ${message}` };
+      return { kind: 'transient-error', error: `${name}: ${message}`, throttled: isThrottling(error) };
     }
     return { kind: 'fatal', message: pollFailedMessage(record.provisionedProductId, record.recordId, name, message) };
   }

@@ -21,6 +21,8 @@ export interface HandlerDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** One structured (JSON) log line. */
   readonly log: (message: string, details?: Record<string, unknown>) => void;
+  /** A number in [0, 1) for jitter; tests fix it. */
+  readonly random: () => number;
   /** Milliseconds before the Lambda function times out (`context.getRemainingTimeInMillis()`); Infinity outside Lambda. */
   readonly remainingMs: () => number;
 }
@@ -42,6 +44,7 @@ export function runtimeDeps(context?: Pick<Context, 'getRemainingTimeInMillis'>)
     cloudFormation: cloudFormationClient(),
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
     log: (message, details) => console.log(JSON.stringify({ message, ...details })),
     remainingMs: context ? () => context.getRemainingTimeInMillis() : () => Infinity,
   };

@@ -66,6 +66,11 @@ export function isRetryableLater(error: unknown): boolean {
   return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
 }
 
+/** True when Service Catalog refused the call for its rate. */
+export function isThrottling(error: unknown): boolean {
+  return error instanceof Error && isThrottlingError(error as Parameters<typeof isThrottlingError>[0]);
+}
+
 /** `Name: message`, for operator-facing messages. */
 export function describeError(error: unknown): { name: string; message: string } {
   return error instanceof Error

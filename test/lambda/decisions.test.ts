@@ -1,6 +1,6 @@
 import {
-  FAST_POLL, PollContext, RECORD_VISIBILITY_GRACE_MS, classifyRecordStatus, decodePhysicalId, encodePhysicalId, handBackTime, idempotencyToken,
-  judgePoll, nextPoll, planPropertiesUpdate, pollDelayMs,
+  PollContext, RECORD_VISIBILITY_GRACE_MS, classifyRecordStatus, decodePhysicalId, encodePhysicalId, idempotencyToken,
+  judgePoll, planPropertiesUpdate,
 } from '../../lambda/decisions';
 
 const OWNER = 'arn:aws:iam::123456789012:role/Owner';
@@ -54,45 +54,6 @@ test.each([
   expect(classifyRecordStatus(status)).toBe(verdict);
 });
 
-describe('polling schedule', () => {
-  test('delays grow from 200 ms by 1.5x up to 2 s', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map(pollDelayMs)).toEqual([200, 300, 450, 675, 1013, 1519, 2000, 2000, 2000]);
-  });
-
-  test('a record finishing after 0.3 s is seen at the third poll, 0.5 s after the first', () => {
-    let t = 0;
-    const seen: number[] = [t];
-    for (let polls = 1; t < 300; polls++) {
-      const next = nextPoll({ pollsSoFar: polls, now: t, handBackAt: FAST_POLL.windowMs, deadline: 60_000 });
-      if (next.kind !== 'sleep') throw new Error('expected a sleep');
-      t += next.ms;
-      seen.push(t);
-    }
-    expect(seen).toEqual([0, 200, 500]);
-  });
-
-  test('a record finishing after 10 s is seen within 12 polls, inside the window', () => {
-    let t = 0;
-    let polls = 1;
-    while (t < 10_000) {
-      const next = nextPoll({ pollsSoFar: polls, now: t, handBackAt: FAST_POLL.windowMs, deadline: 3_600_000 });
-      if (next.kind !== 'sleep') throw new Error(`handed back at ${t} ms`);
-      t += next.ms;
-      polls++;
-    }
-    expect(polls).toBeLessThanOrEqual(12);
-  });
-
-  test('hands back once the next poll would fall outside the window', () => {
-    expect(nextPoll({ pollsSoFar: 10, now: FAST_POLL.windowMs - 500, handBackAt: FAST_POLL.windowMs, deadline: 3_600_000 })).toEqual({ kind: 'hand-back' });
-    expect(nextPoll({ pollsSoFar: 1, now: FAST_POLL.windowMs + 1, handBackAt: FAST_POLL.windowMs, deadline: 3_600_000 })).toEqual({ kind: 'hand-back' });
-  });
-
-  test('never sleeps past the deadline', () => {
-    expect(nextPoll({ pollsSoFar: 10, now: 2_500, handBackAt: FAST_POLL.windowMs, deadline: 3_000 })).toEqual({ kind: 'sleep', ms: 500 });
-  });
-});
-
 describe('judgePoll', () => {
   const ctx: PollContext = { provisionedProductId: 'pp-1', recordId: 'rec-1', timeoutSeconds: 60, deadline: 60_000, now: 1_000, startedAt: 0, lastStatus: 'CREATED' };
   test('SUCCEEDED completes', () => {
@@ -142,15 +103,4 @@ describe('governance decisions', () => {
     expect(planPropertiesUpdate({ ...desired, restoreOnDelete: true }, previous).kind).toBe('apply');
     expect(planPropertiesUpdate({ ...desired, restoreOnDelete: true }, { ...previous, restoreOnDelete: 'true' }).kind).toBe('skip');
   });
-});
-
-test('without a waiter to hand back to (handBackAt Infinity), polling sleeps 2 s at most, up to the deadline', () => {
-  expect(nextPoll({ pollsSoFar: 20, now: 60_000, handBackAt: Infinity, deadline: 120_000 })).toEqual({ kind: 'sleep', ms: 2000 });
-  expect(nextPoll({ pollsSoFar: 20, now: 119_500, handBackAt: Infinity, deadline: 120_000 })).toEqual({ kind: 'sleep', ms: 500 });
-});
-
-test('an invocation hands back at the end of the fast-poll window, or earlier when its function would time out', () => {
-  expect(handBackTime(1_000, Infinity)).toBe(1_000 + FAST_POLL.windowMs);
-  expect(handBackTime(1_000, 5_000)).toBe(5_000);
-  expect(nextPoll({ pollsSoFar: 3, now: 4_900, handBackAt: handBackTime(0, 5_000), deadline: 60_000 })).toEqual({ kind: 'hand-back' });
 });

@@ -22,6 +22,7 @@ function deps() {
     sleep: async () => undefined,
     log: () => undefined,
     remainingMs: () => Infinity,
+    random: () => 0,
     emit: (line: string) => lines.push(line),
   };
 }

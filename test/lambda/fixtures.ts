@@ -20,6 +20,7 @@ export function fakeDeps(): HandlerDeps & { sleeps: number[]; advance(ms: number
     sleep: async (ms) => { sleeps.push(ms); now += ms; },
     log: () => undefined,
     remainingMs: () => Infinity,
+    random: () => 0,
     sleeps,
     advance: (ms) => { now += ms; },
   };

@@ -6,10 +6,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { PRINCIPAL_PROPAGATION_WINDOW_MS } from '../../lambda/change-starter';
 import { idempotencyToken, retryToken } from '../../lambda/decisions';
 import { DeployFailure, isComplete, onEvent } from '../../lambda/handlers';
+import { FUNCTION_SAFETY_MARGIN_MS } from '../../lambda/runtime';
 import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, fakeDeps, serviceError } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
+/** The deps of an invocation whose function times out `ms` after it started. */
+const endingAfter = <D extends ReturnType<typeof fakeDeps>>(deps: D, ms: number): D => {
+  const endsAt = deps.now() + ms;
+  return { ...deps, remainingMs: () => endsAt - deps.now() };
+};
 const event = (overrides: Record<string, unknown> = {}) => cfnEvent(overrides) as IsCompleteRequest;
 const state = (startPending: boolean, waitStartedAt = START) => JSON.stringify({ waitStartedAt, startPending });
 
@@ -140,7 +146,7 @@ describe('isComplete when the change did not start in onEvent', () => {
     const deps = fakeDeps();
     await expect(isComplete(waiting(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-7', RecordStatus: 'SUCCEEDED' } });
     expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(1);
-    expect(deps.sleeps).toEqual([200, 300]);
+    expect(deps.sleeps).toEqual([500, 500]);
   });
 
   test('a change that did start (its answer lost) is found in place once the product is free: no second write', async () => {
@@ -188,9 +194,9 @@ describe('isComplete when the change did not start in onEvent', () => {
     expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
   });
 
-  test('still busy at the end of the window hands back to the waiter, having sent no write', async () => {
+  test('still busy when the invocation must return, it hands back to the waiter, having sent no write', async () => {
     productStatus('UNDER_CHANGE');
-    await expect(isComplete(waiting(), fakeDeps())).resolves.toEqual({ IsComplete: false });
+    await expect(isComplete(waiting(), endingAfter(fakeDeps(), 20_000))).resolves.toEqual({ IsComplete: false });
     expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
   });
 
@@ -209,7 +215,7 @@ describe('isComplete', () => {
     Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', HandlerState: state(false), ...data },
   });
 
-  test('polls with a short growing backoff and completes on SUCCEEDED', async () => {
+  test('polls every 500 ms at first and completes on SUCCEEDED', async () => {
     sc.on(DescribeRecordCommand)
       .resolvesOnce({ RecordDetail: { Status: 'CREATED' } })
       .resolvesOnce({ RecordDetail: { Status: 'IN_PROGRESS' } })
@@ -219,7 +225,7 @@ describe('isComplete', () => {
     await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-1', RecordStatus: 'SUCCEEDED' } });
     expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(4);
     expect(sc.commandCalls(DescribeRecordCommand)[0].args[0].input).toEqual({ Id: 'rec-1', AcceptLanguage: undefined });
-    expect(deps.sleeps).toEqual([200, 300, 450]);
+    expect(deps.sleeps).toEqual([500, 500, 500]);
   });
 
   test('FAILED fails with the product, the record and every RecordErrors entry', async () => {
@@ -232,23 +238,24 @@ describe('isComplete', () => {
       + 'InvalidOwner: owner does not exist. The product keeps its previous owner and launch role. Fix the cause above, then redeploy.');
   });
 
-  test('hands back to the waiter (IsComplete false, no Data) after the fast-poll window', async () => {
+  test('polls for its whole invocation, then hands back to the waiter (IsComplete false, no Data) before its function times out', async () => {
     sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
     const deps = fakeDeps();
-    await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: false });
+    await expect(isComplete(started(), endingAfter(deps, 40_000))).resolves.toEqual({ IsComplete: false });
     const total = deps.sleeps.reduce((a, b) => a + b, 0);
-    expect(total).toBeLessThanOrEqual(15_000);
-    expect(Math.max(...deps.sleeps)).toBe(2000);
+    expect(total).toBeGreaterThan(25_000);
+    expect(total).toBeLessThanOrEqual(40_000 - FUNCTION_SAFETY_MARGIN_MS);
     expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(deps.sleeps.length + 1);
   });
 
-  test('a later waiter invocation polls once and hands back', async () => {
+  test('a later invocation polls on the slower schedule of the time since the change started', async () => {
     sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
     const deps = fakeDeps();
-    deps.advance(30_000);
-    await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: false });
-    expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(1);
-    expect(deps.sleeps).toEqual([]);
+    deps.advance(120_000);
+    const e = started();
+    await expect(isComplete({ ...e, ResourceProperties: { ...e.ResourceProperties, TimeoutSeconds: '600' } }, endingAfter(deps, 40_000)))
+      .resolves.toEqual({ IsComplete: false });
+    expect(new Set(deps.sleeps)).toEqual(new Set([5_000]));
   });
 
   test('past the timeout, fails naming the record and its last status', async () => {
@@ -277,9 +284,9 @@ describe('isComplete', () => {
     await expect(isComplete(started(), fakeDeps())).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-1', RecordStatus: 'SUCCEEDED' } });
   });
 
-  test('transient errors until the window ends hand back instead of throwing', async () => {
+  test('transient errors until the invocation must return hand back instead of throwing', async () => {
     sc.on(DescribeRecordCommand).rejects(serviceError('ThrottlingException'));
-    await expect(isComplete(started(), fakeDeps())).resolves.toEqual({ IsComplete: false });
+    await expect(isComplete(started(), endingAfter(fakeDeps(), 30_000))).resolves.toEqual({ IsComplete: false });
   });
 
   test('transient errors past the deadline fail with the last status and the last error', async () => {
