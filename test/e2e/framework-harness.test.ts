@@ -114,6 +114,13 @@ describe('a harness that cannot hang', () => {
     await expect(h.send(createRequest(resource), 300)).rejects.toThrow(/^no response to Create \S+ within 300 ms$/);
   });
 
+  test('an onEvent slower than the send\'s deadline fails the send at the deadline, not at the function\'s timeout', async () => {
+    const h = start({ onEvent: () => sleep(1500).then(() => ({})) });
+    const started = Date.now();
+    await expect(h.send(createRequest(resource), 300)).rejects.toThrow(/within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   test('stop() fails the waiting send and ends the waiter during its sleep, without waiting it out', async () => {
     const h = start(neverComplete);
     const request = createRequest(resource);

@@ -87,6 +87,8 @@ export class FrameworkHarness {
   public readonly serviceToken: string;
   private readonly functions = new Map<string, LambdaFunction>();
   private readonly waiters = new Set<Promise<void>>();
+  /** Handler and framework work still running, timed-out handlers included. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   /** Waiting senders per RequestId, first come first served: a request may be delivered twice. */
   private readonly pending = new Map<string, Waiting[]>();
   private readonly abort = new AbortController();
@@ -114,6 +116,7 @@ export class FrameworkHarness {
     process.env.WAITER_STATE_MACHINE_ARN = resolve(env.WAITER_STATE_MACHINE_ARN);
     outbound.invokeFunction = (req: { FunctionName: string; Payload: string }) => this.invokeFunction(req);
     outbound.startExecution = (req: { input: string }) => {
+      if (this.abort.signal.aborted) return Promise.reject(new Error('the harness is stopped'));
       const run = this.runWaiter(req.input);
       this.waiters.add(run);
       void run.finally(() => this.waiters.delete(run));
@@ -129,16 +132,14 @@ export class FrameworkHarness {
       throw new Error(`ServiceToken ${request.ServiceToken} is not this provider's framework onEvent function (${this.serviceToken})`);
     }
     const requestId = request.RequestId;
+    let waiting!: Waiting;
     const response = new Promise<CapturedResponse>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no response to ${request.RequestType} ${requestId} within ${timeoutMs} ms`)), timeoutMs);
-      const waiting = this.pending.get(requestId) ?? [];
-      waiting.push({
-        resolve: (r) => { clearTimeout(timer); resolve(r); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-      });
-      this.pending.set(requestId, waiting);
+      waiting = { resolve: (r) => { clearTimeout(timer); resolve(r); }, reject: (e) => { clearTimeout(timer); reject(e); } };
+      this.pending.set(requestId, [...this.pending.get(requestId) ?? [], waiting]);
     });
-    await framework.onEvent(structuredClone(request));
+    // Not awaited: a slow onEvent must not hold the send past its own deadline.
+    this.track(framework.onEvent(structuredClone(request)).catch((e: Error) => waiting.reject(e)));
     return response;
   }
 
@@ -147,7 +148,7 @@ export class FrameworkHarness {
     const fn = this.functions.get(req.FunctionName);
     if (!fn) throw new Error(`ResourceNotFoundException: Function not found: ${req.FunctionName}`);
     if (this.abort.signal.aborted) throw new Error('the harness is stopped');
-    return invokeWithTimeout(fn, JSON.parse(req.Payload), (invocation) => this.invocations.push(invocation));
+    return invokeWithTimeout(fn, JSON.parse(req.Payload), (invocation) => this.invocations.push(invocation), (work) => this.track(work));
   }
 
   /**
@@ -166,17 +167,21 @@ export class FrameworkHarness {
   }
 
   /**
-   * Ends every waiter loop and its pending sleep, and fails every send still waiting. A handler
-   * still running goes on in the background (as on a Lambda until the container freezes), but
-   * the framework can no longer invoke, wait or answer through this harness.
+   * Ends every waiter loop and its pending sleep, and fails every send still waiting. Work still
+   * running (a handler past its timeout goes on, unlike on Lambda, where the environment is
+   * frozen) gets at most `drainMs` to end, so that it does not log after the test file; after
+   * that it is left behind. The framework can no longer invoke, wait or answer through this harness.
    */
-  public async stop(): Promise<void> {
+  public async stop(drainMs = 2_000): Promise<void> {
     this.abort.abort();
     for (const [requestId, waiting] of this.pending) {
       for (const w of waiting) w.reject(new Error(`the harness was stopped before ${requestId} was answered`));
     }
     this.pending.clear();
     await Promise.allSettled([...this.waiters]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => { timer = setTimeout(resolve, drainMs); })]);
+    clearTimeout(timer);
   }
 
   public invocationsOf(requestId: string, handler?: Invocation['handler']): Invocation[] {
@@ -201,6 +206,12 @@ export class FrameworkHarness {
         await sleep(delayMs, signal);
       }
     }
+  }
+
+  private track(work: Promise<unknown>): void {
+    const settled = work.catch(() => undefined);
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
   }
 
   private async capture(body: string): Promise<void> {

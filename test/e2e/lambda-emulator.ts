@@ -47,8 +47,9 @@ export interface InvokeResult {
 
 const payload = (value: unknown) => Buffer.from(JSON.stringify(value ?? null));
 
-export async function invokeWithTimeout(fn: LambdaFunction, event: { RequestId?: string }, record: (i: Invocation) => void)
-  : Promise<InvokeResult> {
+/** `track` is given the handler's own promise, which may outlive the invoke's answer. */
+export async function invokeWithTimeout(fn: LambdaFunction, event: { RequestId?: string }, record: (i: Invocation) => void,
+  track: (work: Promise<unknown>) => void = () => undefined): Promise<InvokeResult> {
   const awsRequestId = randomUUID();
   const start = Date.now();
   const deadline = start + fn.timeoutMs;
@@ -69,6 +70,7 @@ export async function invokeWithTimeout(fn: LambdaFunction, event: { RequestId?:
   const outcome = Promise.resolve()
     .then(() => fn.handler(event, context))
     .then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+  track(outcome);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), fn.timeoutMs); });
   const first = await Promise.race([outcome, expired]);
