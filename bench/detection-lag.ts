@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,7 +16,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { build } from 'esbuild';
 import { ProvisionedProductProperties } from '../lib';
 import { HANDLER_ASSET_DIR } from '../lib/provider';
-import { FrameworkHarness, waiterSettingsFromTemplate } from '../test/e2e/framework-harness';
+import { TemplateResource, createRequest, resourceOf } from '../test/e2e/cloudformation-request';
+import { FrameworkHarness } from '../test/e2e/framework-harness';
 import { ServiceCatalogFake } from '../test/e2e/service-catalog-fake';
 import { SectionResult, Stats, Table, Target, fmt, stats, target } from './report';
 import { ACCOUNT, OWNER, REGION, STACK_NAME, Variant, launchRoleArn, synthesize, tempOutdir } from './stacks';
@@ -56,18 +57,27 @@ function templateOf(populate: (stack: Stack) => void): Template {
   }
 }
 
-/** The custom resource's properties as our construct synthesizes them, with the waiter settings. */
-function oursSetup() {
-  const template = templateOf((stack) => new ProvisionedProductProperties(stack, 'Ownership', {
-    provisionedProductId: 'pp-placeholder', owner: OWNER, launchRole: iam.Role.fromRoleArn(stack, 'Launch', launchRoleArn(1)),
-  }));
-  const [resource] = Object.values(template.findResources('Custom::ProvisionedProductProperties'));
-  const { ServiceToken: _token, ServiceTimeout: _timeout, ...properties } = resource.Properties;
-  return { properties: properties as Record<string, unknown>, waiter: waiterSettingsFromTemplate(template) };
+interface Setup {
+  readonly template: Template;
+  readonly resource: TemplateResource;
 }
 
-/** Bundles bench/baseline/handler.ts (SDK inside) and reads the waiter settings of a default Provider. */
-async function baselineSetup(assetDir: string) {
+/** The product id is a template parameter, as a user would deploy one template for many products. */
+const productIdParameter = (stack: Stack) => new CfnParameter(stack, 'ProductId').valueAsString;
+
+/** Our construct's template: requests are built from its custom resource, as CloudFormation would. */
+function oursSetup(): Setup {
+  const template = templateOf((stack) => new ProvisionedProductProperties(stack, 'Ownership', {
+    provisionedProductId: productIdParameter(stack), owner: OWNER, launchRole: iam.Role.fromRoleArn(stack, 'Launch', launchRoleArn(1)),
+  }));
+  return { template, resource: resourceOf(template) };
+}
+
+/**
+ * Bundles bench/baseline/handler.ts (SDK inside) into a default Provider, with a custom resource
+ * declaring the same product, owner and launch role as ours.
+ */
+async function baselineSetup(assetDir: string): Promise<Setup> {
   await build({
     entryPoints: [path.join(__dirname, 'baseline', 'handler.ts')],
     outfile: path.join(assetDir, 'index.js'),
@@ -78,19 +88,23 @@ async function baselineSetup(assetDir: string) {
     const fn = (name: string) => new lambda.Function(stack, name, {
       runtime: lambda.Runtime.NODEJS_22_X, handler: `index.${name}`, code: lambda.Code.fromAsset(assetDir),
     });
-    new cr.Provider(stack, 'P', { onEventHandler: fn('onEvent'), isCompleteHandler: fn('isComplete') });
+    const provider = new cr.Provider(stack, 'P', { onEventHandler: fn('onEvent'), isCompleteHandler: fn('isComplete') });
+    new CustomResource(stack, 'Ownership', {
+      serviceToken: provider.serviceToken, resourceType: 'Custom::ProvisionedProductProperties',
+      properties: { ProvisionedProductId: productIdParameter(stack), Owner: OWNER, LaunchRoleArn: launchRoleArn(1) },
+    });
   });
-  return waiterSettingsFromTemplate(template);
+  return { template, resource: resourceOf(template) };
 }
 
-async function measureRuns(variant: Variant, harness: FrameworkHarness, fake: ServiceCatalogFake,
-  properties: Record<string, unknown>): Promise<Run[]> {
+async function measureRuns(variant: Variant, harness: FrameworkHarness, fake: ServiceCatalogFake, resource: TemplateResource)
+  : Promise<Run[]> {
   const runs: Run[] = [];
   for (const { durationMs, runs: count } of PLAN) {
     for (let i = 1; i <= count; i++) {
       const id = `pp-lag-${variant}-${durationMs}ms-${i}`;
       fake.addProduct({ id, recordDurationMs: durationMs });
-      const response = await harness.send({ RequestType: 'Create', ResourceProperties: { ...properties, ProvisionedProductId: id } });
+      const response = await harness.send(createRequest(resource, { resolve: { ProductId: id } }));
       if (response.Status !== 'SUCCESS') {
         throw new Error(`${variant} Create of ${id} answered ${response.Status}: ${response.Reason}`);
       }
@@ -109,6 +123,7 @@ async function measureRuns(variant: Variant, harness: FrameworkHarness, fake: Se
     }
   }
   await harness.settle();
+  await harness.stop();
   return runs;
 }
 
@@ -124,11 +139,13 @@ export async function runDetectionLag(): Promise<Omit<SectionResult, 'wallMs'>> 
   let runs: Run[];
   try {
     const ours = oursSetup();
-    const baselineWaiter = await baselineSetup(baselineDir);
-    runs = await measureRuns('ours', new FrameworkHarness(HANDLER_ASSET_DIR, ours.waiter), fake, ours.properties);
+    const baseline = await baselineSetup(baselineDir);
+    const oursHarness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template: ours.template });
+    runs = await measureRuns('ours', oursHarness, fake, ours.resource);
     // Constructed only now: it re-patches the framework runtime that ours used.
-    runs.push(...await measureRuns('baseline', new FrameworkHarness(baselineDir, baselineWaiter), fake, ours.properties));
-    return summarize(runs, ours.waiter, baselineWaiter);
+    const baselineHarness = new FrameworkHarness({ assetDir: baselineDir, template: baseline.template });
+    runs.push(...await measureRuns('baseline', baselineHarness, fake, baseline.resource));
+    return summarize(runs, oursHarness.waiter, baselineHarness.waiter);
   } finally {
     await fake.stop();
     for (const [key, value] of Object.entries(savedEnv)) {

@@ -1,14 +1,15 @@
 /**
  * Shared setup for end-to-end tests: the local Service Catalog fake, the SDK pointed at it
- * through AWS_ENDPOINT_URL_SERVICE_CATALOG, and the built asset inside the provider framework,
- * with the waiter settings of a synthesized stack.
+ * through AWS_ENDPOINT_URL_SERVICE_CATALOG, and the built asset inside the provider framework
+ * of a synthesized stack. Requests are built from synthesized templates (cloudformation-request.ts).
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../../lib';
 import { HANDLER_ASSET_DIR } from '../../lib/provider';
-import { FrameworkHarness, waiterSettingsFromTemplate } from './framework-harness';
+import { TemplateResource, resourceOf } from './cloudformation-request';
+import { FrameworkHarness, HarnessOptions } from './framework-harness';
 import { ServiceCatalogFake } from './service-catalog-fake';
 
 export const ACCOUNT = '123456789012';
@@ -21,7 +22,7 @@ export interface EndToEnd {
   readonly logs: string[];
 }
 
-export async function startEndToEnd(): Promise<EndToEnd> {
+export async function startEndToEnd(options: Partial<HarnessOptions> = {}): Promise<EndToEnd> {
   const fake = await ServiceCatalogFake.start({ accountId: ACCOUNT });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint,
@@ -29,9 +30,8 @@ export async function startEndToEnd(): Promise<EndToEnd> {
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
   });
-  const stack = new Stack(new App(), 'Waiter', { env: { account: ACCOUNT, region: 'us-east-1' } });
-  new ProvisionedProductProperties(stack, 'P', { provisionedProductId: 'pp-1', owner: arn('role/Owner') });
-  const harness = new FrameworkHarness(HANDLER_ASSET_DIR, waiterSettingsFromTemplate(Template.fromStack(stack)));
+  const { template } = synthesizedResource({ id: 'pp-provider', owner: arn('role/Owner') });
+  const harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template, ...options });
   const logs: string[] = [];
   for (const level of ['log', 'info', 'warn', 'error'] as const) {
     jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
@@ -42,27 +42,34 @@ export async function startEndToEnd(): Promise<EndToEnd> {
 }
 
 /**
- * Starts the fake and the harness before the file's tests and stops them after; the returned
- * object is filled in by then.
+ * Starts the fake and the harness before the file's tests and, after them, stops the waiters
+ * and then the fake; the returned object is filled in by then.
  */
-export function useEndToEnd(): EndToEnd {
+export function useEndToEnd(options: Partial<HarnessOptions> = {}): EndToEnd {
   const e2e = {} as { -readonly [K in keyof EndToEnd]: EndToEnd[K] };
-  beforeAll(async () => { Object.assign(e2e, await startEndToEnd()); });
+  beforeAll(async () => { Object.assign(e2e, await startEndToEnd(options)); });
   afterAll(async () => {
-    await e2e.harness.settle();
-    await e2e.fake.stop();
+    await e2e.harness?.stop();
+    await e2e.fake?.stop();
   });
   return e2e;
 }
 
+export interface DeclarationProps {
+  readonly id?: string;
+  readonly name?: string;
+  readonly owner?: string;
+  readonly launchRole?: string;
+  readonly timeout?: Duration;
+  readonly restoreOnDelete?: boolean;
+}
+
 /**
- * The custom resource's properties exactly as the construct synthesizes them, so each test also
- * checks the contract between the construct and the handler.
+ * The custom resource as the construct synthesizes it for `props`, in its template: requests
+ * are built from it, so each test also checks the contract between the construct and the handler.
  */
-export function synthesizedProperties(props: {
-  id?: string; name?: string; owner?: string; launchRole?: string; timeout?: Duration; restoreOnDelete?: boolean;
-}): Record<string, unknown> {
-  const stack = new Stack(new App(), 'Props', { env: { account: ACCOUNT, region: 'us-east-1' } });
+export function synthesizedResource(props: DeclarationProps): TemplateResource {
+  const stack = new Stack(new App(), 'Example', { env: { account: ACCOUNT, region: 'us-east-1' } });
   new ProvisionedProductProperties(stack, 'Ownership', {
     provisionedProductId: props.id,
     provisionedProductName: props.name,
@@ -71,7 +78,5 @@ export function synthesizedProperties(props: {
     launchRole: props.launchRole ? iam.Role.fromRoleArn(stack, 'Launch', props.launchRole) : undefined,
     timeout: props.timeout,
   });
-  const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::ProvisionedProductProperties'));
-  const { ServiceToken: _token, ServiceTimeout: _timeout, ...properties } = resource.Properties;
-  return properties;
+  return resourceOf(Template.fromStack(stack));
 }

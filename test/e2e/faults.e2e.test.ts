@@ -3,14 +3,16 @@
  * (with its configured adaptive retry strategy), and faults injected by the Service Catalog fake.
  */
 import { Duration } from 'aws-cdk-lib';
-import { arn, synthesizedProperties, useEndToEnd } from './e2e-setup';
+import { createRequest, deleteRequest } from './cloudformation-request';
+import { arn, synthesizedResource, useEndToEnd } from './e2e-setup';
 
 const e2e = useEndToEnd();
 const OWNER = arn('role/PlatformTeam');
 const writesTo = (id: string) => e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id);
+const updatesOf = (id: string) => e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id);
 
 async function create(id: string, timeout?: Duration) {
-  return e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER, timeout }) });
+  return e2e.harness.send(createRequest(synthesizedResource({ id, owner: OWNER, timeout })));
 }
 
 describe('transient service faults never fail a deploy that would succeed a few seconds later', () => {
@@ -19,7 +21,7 @@ describe('transient service faults never fail a deploy that would succeed a few 
     e2e.fake.injectFaults('UpdateProvisionedProductProperties', ...Array(4).fill({ kind: 'throttle' }));
     const response = await create('pp-throttled01');
     expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
-    expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').slice(-5).map((c) => c.outcome))
+    expect(updatesOf('pp-throttled01').map((c) => c.outcome))
       .toEqual(['throttle', 'throttle', 'throttle', 'throttle', 'ok']);
     expect(writesTo('pp-throttled01')).toHaveLength(1);
   });
@@ -29,7 +31,10 @@ describe('transient service faults never fail a deploy that would succeed a few 
     e2e.fake.injectFaults('DescribeRecord', ...Array(3).fill({ kind: 'server-error' }));
     const response = await create('pp-servererr01');
     expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
-    expect(e2e.fake.callsOf('DescribeRecord').map((c) => c.outcome)).toEqual(expect.arrayContaining(['server-error', 'server-error', 'server-error']));
+    const recordId = writesTo('pp-servererr01')[0].recordId;
+    const polls = e2e.fake.callsOf('DescribeRecord').filter((c) => c.input.Id === recordId).map((c) => c.outcome);
+    expect(polls.filter((o) => o === 'server-error')).toHaveLength(3);
+    expect(polls.at(-1)).toBe('ok');
   });
 
   test('a connection reset on the update: retried, and still exactly one change', async () => {
@@ -37,7 +42,7 @@ describe('transient service faults never fail a deploy that would succeed a few 
     e2e.fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'reset' });
     const response = await create('pp-reset000001');
     expect(response).toMatchObject({ Status: 'SUCCESS' });
-    expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').slice(-2).map((c) => c.outcome)).toEqual(['reset', 'ok']);
+    expect(updatesOf('pp-reset000001').map((c) => c.outcome)).toEqual(['reset', 'ok']);
     expect(writesTo('pp-reset000001')).toHaveLength(1);
   });
 
@@ -59,7 +64,7 @@ describe('a busy product', () => {
     const response = await create(id);
     expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED', Changed: 'true' } });
     expect(response.Data!.RecordId).toMatch(/^rec-/);
-    const attempts = e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id);
+    const attempts = updatesOf(id);
     // One refused call in onEvent, then reads only until the product is free, then one call that starts the change.
     expect(attempts.map((c) => c.outcome)).toEqual(['InvalidStateException', 'ok']);
     expect(new Set(attempts.map((c) => c.input.IdempotencyToken)).size).toBe(2);
@@ -70,21 +75,27 @@ describe('a busy product', () => {
   test('busy past the timeout: fails saying so, with the status and what to do, and the Delete after it succeeds', async () => {
     const id = 'pp-busy0000002';
     e2e.fake.addProduct({ id, status: 'PLAN_IN_PROGRESS' });
-    const response = await create(id, Duration.seconds(2));
+    const resource = synthesizedResource({ id, owner: OWNER, timeout: Duration.seconds(2) });
+    const response = await e2e.harness.send(createRequest(resource));
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toMatch(new RegExp(`^Provisioned product ${id} was still busy with another operation after 2 s \\(status PLAN_IN_PROGRESS; `));
     expect(response.Reason).toContain('Wait until its status is AVAILABLE');
     expect(writesTo(id)).toHaveLength(0);
-    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: response.PhysicalResourceId, ResourceProperties: {} });
+    const del = await e2e.harness.send(deleteRequest(resource, response.PhysicalResourceId));
     expect(del.Status).toBe('SUCCESS');
   });
 
-  test('TAINTED: the handler does not refuse; the service decides, and here it accepts the change', async () => {
+  test('TAINTED: the handler does not refuse or wait; it sends the change at once and follows the record', async () => {
     const id = 'pp-tainted0001';
     e2e.fake.addProduct({ id, status: 'TAINTED' });
     const response = await create(id);
-    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
-    expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+    // What the handler did: one update with the declaration, no busy-wait, and it reported
+    // the record it started, as followed through DescribeRecord.
+    const [update, ...more] = updatesOf(id);
+    expect(more).toEqual([]);
+    expect(update.input.ProvisionedProductProperties).toEqual({ OWNER });
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true', RecordId: update.recordId, RecordStatus: 'SUCCEEDED' } });
+    expect(e2e.fake.callsOf('DescribeRecord').filter((c) => c.input.Id === update.recordId).length).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -93,20 +104,22 @@ describe('deletes always succeed', () => {
     const id = 'pp-delfailed01';
     e2e.fake.addProduct({ id });
     e2e.fake.failNextRecord(id, [{ Code: 'E', Description: 'nope' }]);
-    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    const resource = synthesizedResource({ id, owner: OWNER });
+    const create = await e2e.harness.send(createRequest(resource));
     expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: id });
-    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: id, ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    const del = await e2e.harness.send(deleteRequest(resource, id));
     expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
   });
 
   test('after a timed-out isComplete, and when the product no longer exists', async () => {
     const id = 'pp-delstuck001';
     e2e.fake.addProduct({ id, outcome: { stuck: true } });
-    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER, timeout: Duration.seconds(1) }) });
+    const resource = synthesizedResource({ id, owner: OWNER, timeout: Duration.seconds(1) });
+    const create = await e2e.harness.send(createRequest(resource));
     expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: id });
     e2e.fake.removeProduct(id);
     const before = e2e.fake.calls.length;
-    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: id, ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    const del = await e2e.harness.send(deleteRequest(resource, id));
     expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
     expect(e2e.fake.calls.length).toBe(before);
   });

@@ -1,9 +1,11 @@
 /**
  * End to end, no mocks in the path: the built asset, aws-cdk-lib's provider-framework runtime,
- * the real AWS SDK, and the local Service Catalog fake speaking AWS JSON 1.1.
+ * the real AWS SDK, and the local Service Catalog fake speaking AWS JSON 1.1. Every request is
+ * built from a synthesized template, and every test has its own product.
  */
 import { Duration } from 'aws-cdk-lib';
-import { arn, synthesizedProperties, useEndToEnd } from './e2e-setup';
+import { RESPONSE_URL_SECRET, TemplateResource, createRequest, deleteRequest, handEdited, updateRequest } from './cloudformation-request';
+import { DeclarationProps, arn, synthesizedResource, useEndToEnd } from './e2e-setup';
 
 const e2e = useEndToEnd();
 
@@ -11,20 +13,31 @@ const OLD_OWNER = arn('user/alice');
 const OWNER = arn('role/PlatformTeam');
 const LAUNCH = arn('role/SCLaunchRole');
 const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
+const UNUSED_KEYS_WARNING = 'warning: the request has properties the handler does not use';
+
+/** Adds the product and deploys a successful Create of its declaration, as a test's setup. */
+async function created(props: DeclarationProps & { id: string }) {
+  e2e.fake.addProduct({ id: props.id, ownerArn: OLD_OWNER, recordDurationMs: 300 });
+  const resource = synthesizedResource(props);
+  const response = await e2e.harness.send(createRequest(resource));
+  if (response.Status !== 'SUCCESS') throw new Error(`setup: the Create of ${props.id} failed: ${response.Reason}`);
+  return { resource, physicalId: response.PhysicalResourceId };
+}
+
+const update = (resource: TemplateResource, previous: TemplateResource, physicalResourceId: string) =>
+  e2e.harness.send(updateRequest(resource, { resource: previous, physicalResourceId }));
 
 describe('create, update, rollback and delete', () => {
-  const id = 'pp-lifecycle01';
-  const declared = synthesizedProperties({ id, owner: OWNER, launchRole: LAUNCH });
-
-  beforeAll(() => e2e.fake.addProduct({ id, ownerArn: OLD_OWNER, recordDurationMs: 300 }));
-
   test('Create applies the owner and launch role and answers SUCCESS once the record SUCCEEDED', async () => {
-    const response = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: declared });
+    const id = 'pp-lifecycle01';
+    e2e.fake.addProduct({ id, ownerArn: OLD_OWNER, recordDurationMs: 300 });
+    const response = await e2e.harness.send(createRequest(synthesizedResource({ id, owner: OWNER, launchRole: LAUNCH })));
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
     const record = e2e.fake.record(response.Data!.RecordId)!;
     expect(response.Data).toMatchObject({ RecordId: record.recordId, RecordStatus: 'SUCCEEDED' });
     expect(e2e.fake.product(id)).toMatchObject({ ownerArn: OWNER, launchRoleArn: LAUNCH, status: 'AVAILABLE' });
-    expect(e2e.fake.writeCalls().map((c) => c.input.ProvisionedProductProperties)).toEqual([{ OWNER, LAUNCH_ROLE: LAUNCH }]);
+    const writes = e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id);
+    expect(writes.map((c) => c.input.ProvisionedProductProperties)).toEqual([{ OWNER, LAUNCH_ROLE: LAUNCH }]);
 
     // The 0.3 s record is seen by the first isComplete invocation's own polling: the waiter's
     // 5 s interval is never paid.
@@ -32,32 +45,56 @@ describe('create, update, rollback and delete', () => {
     expect(response.at).toBeGreaterThanOrEqual(record.terminalAt!);
   });
 
+  test('a Create built from the template with nothing removed (ServiceToken, ServiceTimeout) SUCCEEDS, with no warning', async () => {
+    const id = 'pp-verbatim001';
+    e2e.fake.addProduct({ id, ownerArn: OLD_OWNER });
+    const resource = synthesizedResource({ id, owner: OWNER, timeout: Duration.minutes(5) });
+    const request = createRequest(resource);
+    expect(Object.keys(request.ResourceProperties).sort()).toEqual(Object.keys(resource.properties).sort());
+    expect(request.ResourceProperties.ServiceToken).toBe(e2e.harness.serviceToken);
+    expect(request.ServiceTimeout).toBe(resource.properties.ServiceTimeout);
+    expect(request.ResourceProperties.ServiceTimeout).toBe(resource.properties.ServiceTimeout);
+
+    const logsBefore = e2e.logs.length;
+    const response = await e2e.harness.send(request);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id, Data: { Changed: 'true', RecordStatus: 'SUCCEEDED' } });
+    expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+    // ServiceToken and ServiceTimeout are CloudFormation's own keys: nothing to warn about.
+    expect(e2e.logs.slice(logsBefore).filter((l) => l.includes(UNUSED_KEYS_WARNING))).toEqual([]);
+  });
+
   test('an Update that changes nothing relevant makes no API call', async () => {
+    const id = 'pp-lifecycle02';
+    const { resource, physicalId } = await created({ id, owner: OWNER, launchRole: LAUNCH });
     const before = e2e.fake.calls.length;
-    const response = await e2e.harness.send({
-      RequestType: 'Update', PhysicalResourceId: id,
-      ResourceProperties: { ...declared, TimeoutSeconds: '600' }, OldResourceProperties: declared,
-    });
+    // Only the timeout (and so ServiceTimeout) differs.
+    const longer = synthesizedResource({ id, owner: OWNER, launchRole: LAUNCH, timeout: Duration.minutes(10) });
+    const response = await update(longer, resource, physicalId);
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id, Data: { RecordId: '', RecordStatus: 'UNCHANGED' } });
     expect(e2e.fake.calls.length).toBe(before);
   });
 
   test('an Update to a new owner applies it, and the rollback Update restores the old one', async () => {
+    const id = 'pp-lifecycle03';
+    const { resource: declared, physicalId } = await created({ id, owner: OWNER, launchRole: LAUNCH });
     const newOwner = arn('role/NewTeam');
-    const changed = synthesizedProperties({ id, owner: newOwner, launchRole: LAUNCH });
-    const update = await e2e.harness.send({ RequestType: 'Update', PhysicalResourceId: id, ResourceProperties: changed, OldResourceProperties: declared });
-    expect(update).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id, Data: { RecordStatus: 'SUCCEEDED' } });
+    const changed = synthesizedResource({ id, owner: newOwner, launchRole: LAUNCH });
+    const forward = await update(changed, declared, physicalId);
+    expect(forward).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id, Data: { RecordStatus: 'SUCCEEDED' } });
     expect(e2e.fake.product(id)!.ownerArn).toBe(newOwner);
 
-    const rollback = await e2e.harness.send({ RequestType: 'Update', PhysicalResourceId: id, ResourceProperties: declared, OldResourceProperties: changed });
+    // Rollback: ResourceProperties hold the old values, OldResourceProperties the failed new ones.
+    const rollback = await update(declared, changed, physicalId);
     expect(rollback).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
-    expect(rollback.Data!.RecordId).not.toBe(update.Data!.RecordId);
+    expect(rollback.Data!.RecordId).not.toBe(forward.Data!.RecordId);
     expect(e2e.fake.product(id)).toMatchObject({ ownerArn: OWNER, launchRoleArn: LAUNCH });
   });
 
   test('Delete makes no API call and leaves the product as it is', async () => {
+    const id = 'pp-lifecycle04';
+    const { resource, physicalId } = await created({ id, owner: OWNER, launchRole: LAUNCH });
     const before = e2e.fake.calls.length;
-    const response = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: id, ResourceProperties: declared });
+    const response = await e2e.harness.send(deleteRequest(resource, physicalId));
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
     expect(e2e.fake.calls.length).toBe(before);
     expect(e2e.fake.product(id)).toMatchObject({ ownerArn: OWNER, launchRoleArn: LAUNCH });
@@ -72,7 +109,8 @@ describe('failures reach CloudFormation as clear, bounded reasons', () => {
       { Code: 'AccessDenied', Description: 'Launch role cannot be assumed by servicecatalog.amazonaws.com' },
       { Code: 'ValidationError', Description: 'Owner arn:aws:iam::123456789012:role/PlatformTeam does not exist' },
     ], { inErrorFirst: true });
-    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER, launchRole: LAUNCH }) });
+    const resource = synthesizedResource({ id, owner: OWNER, launchRole: LAUNCH });
+    const create = await e2e.harness.send(createRequest(resource));
     expect(create.Status).toBe('FAILED');
     expect(create.PhysicalResourceId).toBe(id);
     const recordId = e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id)[0].recordId;
@@ -84,24 +122,25 @@ describe('failures reach CloudFormation as clear, bounded reasons', () => {
 
     // CloudFormation rolls back: a Delete with the real physical id, which must succeed, call-free.
     const before = e2e.fake.calls.length;
-    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: create.PhysicalResourceId, ResourceProperties: {} });
+    const del = await e2e.harness.send(deleteRequest(resource, create.PhysicalResourceId));
     expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
     expect(e2e.fake.calls.length).toBe(before);
   });
 
   test('an unknown product fails with its id and advice; the Delete after the failed Create succeeds', async () => {
-    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id: 'pp-missing0001', owner: OWNER }) });
+    const resource = synthesizedResource({ id: 'pp-missing0001', owner: OWNER });
+    const create = await e2e.harness.send(createRequest(resource));
     expect(create.Status).toBe('FAILED');
     expect(create.Reason).toMatch(/^Provisioned product pp-missing0001 was not found \(ResourceNotFoundException: .*pp-missing0001.*\)\. Check provisionedProductId/);
     expect(create.PhysicalResourceId).toBe(CREATE_FAILED_MARKER);
-    const del = await e2e.harness.send({ RequestType: 'Delete', PhysicalResourceId: create.PhysicalResourceId, ResourceProperties: {} });
+    const del = await e2e.harness.send(deleteRequest(resource, create.PhysicalResourceId));
     expect(del.Status).toBe('SUCCESS');
   });
 
   test('a hand-edited template with a bad owner is refused before any call reaches the service', async () => {
     const before = e2e.fake.calls.length;
-    const bad = { ...synthesizedProperties({ id: 'pp-lifecycle01', owner: OWNER }), Owner: arn('group/Admins') };
-    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: bad });
+    const bad = handEdited(synthesizedResource({ id: 'pp-lifecycle05', owner: OWNER }), { Owner: arn('group/Admins') });
+    const create = await e2e.harness.send(createRequest(bad));
     expect(create.Status).toBe('FAILED');
     expect(create.Reason).toContain(`Invalid Owner "${arn('group/Admins')}": expected an IAM user, IAM role or STS assumed-role ARN`);
     expect(e2e.fake.calls.length).toBe(before);
@@ -111,7 +150,7 @@ describe('failures reach CloudFormation as clear, bounded reasons', () => {
     const id = 'pp-hugeerrors';
     e2e.fake.addProduct({ id });
     e2e.fake.failNextRecord(id, Array.from({ length: 200 }, (_, i) => ({ Code: `Error${i}`, Description: `${'"détail" '.repeat(20)}` })));
-    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    const create = await e2e.harness.send(createRequest(synthesizedResource({ id, owner: OWNER })));
     expect(create.Status).toBe('FAILED');
     expect(create.bytes).toBeLessThan(4096);
     expect(create.Reason).toMatch(new RegExp(`^Service Catalog record rec-\\S+ for provisioned product ${id} FAILED: Error0: `));
@@ -122,7 +161,7 @@ describe('failures reach CloudFormation as clear, bounded reasons', () => {
     const id = 'pp-stuck00001';
     e2e.fake.addProduct({ id, outcome: { stuck: true } });
     const started = Date.now();
-    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER, timeout: Duration.seconds(2) }) });
+    const create = await e2e.harness.send(createRequest(synthesizedResource({ id, owner: OWNER, timeout: Duration.seconds(2) })));
     expect(create.Status).toBe('FAILED');
     const [write] = e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id);
     expect(create.Reason).toMatch(new RegExp(`^Timed out after 2 s waiting for Service Catalog record ${write.recordId} of provisioned product ${id}; its last status was IN_PROGRESS\\.`));
@@ -131,42 +170,53 @@ describe('failures reach CloudFormation as clear, bounded reasons', () => {
 });
 
 describe('delivery', () => {
+  const updatesOf = (id: string) => e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id);
+
   test('the same request delivered twice at once (same RequestId) makes exactly one change', async () => {
     const id = 'pp-redelivered';
     e2e.fake.addProduct({ id, ownerArn: OLD_OWNER, recordDurationMs: 1000 });
-    const request = { RequestType: 'Create' as const, RequestId: 'f1e2d3c4-0000-4000-8000-000000000001', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) };
+    const request = createRequest(synthesizedResource({ id, owner: OWNER }));
     const [first, second] = await Promise.all([e2e.harness.send(request), e2e.harness.send(request)]);
     expect(first).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true', RecordStatus: 'SUCCEEDED' } });
     expect(second).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true', RecordStatus: 'SUCCEEDED', RecordId: first.Data!.RecordId } });
     // Both deliveries called the service with the same token; it answered the second with the first record.
-    const updates = e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id);
-    expect(updates).toHaveLength(2);
-    expect(updates[1].input.IdempotencyToken).toBe(updates[0].input.IdempotencyToken);
+    expect(updatesOf(id)).toHaveLength(2);
+    expect(updatesOf(id)[1].input.IdempotencyToken).toBe(updatesOf(id)[0].input.IdempotencyToken);
     expect(e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(1);
   });
 
   test('delivered again after it completed, the request finds the change in place and makes none', async () => {
-    const id = 'pp-redelivered';
-    const request = { RequestType: 'Create' as const, RequestId: 'f1e2d3c4-0000-4000-8000-000000000001', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) };
+    const id = 'pp-redelivered2';
+    e2e.fake.addProduct({ id, ownerArn: OLD_OWNER });
+    const request = createRequest(synthesizedResource({ id, owner: OWNER }));
+    await expect(e2e.harness.send(request)).resolves.toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true' } });
     const again = await e2e.harness.send(request);
     expect(again).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'false', RecordStatus: 'UNCHANGED' } });
-    expect(e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(1);
+    expect(updatesOf(id)).toHaveLength(1);
   });
 
   test('a record slower than the fast-poll window is handed to the framework waiter and still completes', async () => {
     const id = 'pp-slow000001';
     e2e.fake.addProduct({ id, recordDurationMs: 16_000 });
-    const create = await e2e.harness.send({ RequestType: 'Create', ResourceProperties: synthesizedProperties({ id, owner: OWNER }) });
+    const create = await e2e.harness.send(createRequest(synthesizedResource({ id, owner: OWNER })));
     expect(create).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
     expect(e2e.harness.invocationsOf(create.RequestId, 'isComplete').length).toBeGreaterThanOrEqual(2);
     expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
-  });
+  }, 60_000);
 
-  test('no log line, the framework\'s or the handler\'s, contains the presigned ResponseURL', () => {
-    const logs = e2e.logs.join('\n');
+  test('no log line, the framework\'s or the handler\'s, contains the presigned ResponseURL', async () => {
+    const id = 'pp-logcheck001';
+    e2e.fake.addProduct({ id });
+    const resource = synthesizedResource({ id, owner: OWNER });
+    const request = createRequest(resource);
+    expect(request.ResponseURL).toContain(RESPONSE_URL_SECRET);
+    const logsBefore = e2e.logs.length;
+    await expect(e2e.harness.send(request)).resolves.toMatchObject({ Status: 'SUCCESS' });
+    await expect(e2e.harness.send(deleteRequest(resource, id))).resolves.toMatchObject({ Status: 'SUCCESS' });
+    const logs = e2e.logs.slice(logsBefore).join('\n');
     expect(logs).toContain('[provider-framework]');
     expect(logs).toContain('onEvent request');
     expect(logs).not.toContain('X-Amz-Signature');
-    expect(logs).not.toContain('presigned-secret');
+    expect(logs).not.toContain(RESPONSE_URL_SECRET);
   });
 });
