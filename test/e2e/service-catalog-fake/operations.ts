@@ -1,5 +1,5 @@
 /**
- * The six operations, on input that already satisfies the model. Each returns the JSON output
+ * The four operations the project calls, on input that already satisfies the model. Each returns the JSON output
  * or throws a ServiceError carrying one of the operation's modeled exceptions.
  */
 import { parsePrincipalArn, sameRole } from './arns';
@@ -38,8 +38,6 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
   DescribeRecord: describeRecord,
   DescribeProvisionedProduct: describeProvisionedProduct,
   SearchProvisionedProducts: searchProvisionedProducts,
-  ScanProvisionedProducts: scanProvisionedProducts,
-  ListRecordHistory: listRecordHistory,
 };
 
 function updateProvisionedProductProperties(state: ServiceCatalogState, input: Input, now: number): OperationResult {
@@ -131,25 +129,6 @@ function searchProvisionedProducts(state: ServiceCatalogState, input: Input): Op
       NextPageToken: page.nextToken,
     },
   };
-}
-
-function scanProvisionedProducts(state: ServiceCatalogState, input: Input): OperationResult {
-  const page = paginate(visibleProducts(state, input.AccessLevelFilter), input.PageSize, input.PageToken);
-  return { output: { ProvisionedProducts: page.items.map((p) => productDetail(p)), NextPageToken: page.nextToken } };
-}
-
-function listRecordHistory(state: ServiceCatalogState, input: Input, now: number): OperationResult {
-  const visible = accessFilter(state, input.AccessLevelFilter);
-  const filter = input.SearchFilter;
-  let records = [...state.records.values()].filter((r) => visible(r.userArn));
-  if (filter?.Key !== undefined) {
-    if (filter.Key === 'product') records = records.filter((r) => r.productId === filter.Value);
-    else if (filter.Key === 'provisionedproduct') records = records.filter((r) => r.provisionedProductId === filter.Value);
-    else throw new ServiceError('InvalidParametersException', `SearchFilter Key ${filter.Key} is not one of product, provisionedproduct.`);
-  }
-  const newestFirst = records.reverse();
-  const page = paginate(newestFirst, input.PageSize, input.PageToken);
-  return { output: { RecordDetails: page.items.map((r) => recordDetail(r, now)), NextPageToken: page.nextToken } };
 }
 
 function findProduct(state: ServiceCatalogState, id: string): ProductState {

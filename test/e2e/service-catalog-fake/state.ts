@@ -90,8 +90,6 @@ export interface StoredRecord {
   readonly provisioningArtifactId: string;
   readonly pathId: string;
   readonly launchRoleArn?: string;
-  /** Who made the record; ListRecordHistory's access filter looks at it. */
-  readonly userArn: string;
   readonly createdAt: number;
   timeline: StatusChange[];
   errors: readonly RecordErrorDetail[];
@@ -198,7 +196,7 @@ export class ServiceCatalogState {
     this.products.set(product.id, product);
     // The product was provisioned before the test started: give it its finished PROVISION_PRODUCT record.
     this.records.set(provisioningRecordId, {
-      ...recordBase(product, provisioningRecordId, 'PROVISION_PRODUCT', product.ownerArn, now),
+      ...recordBase(product, provisioningRecordId, 'PROVISION_PRODUCT', now),
       timeline: [{ status: 'CREATED', at: now }, { status: 'IN_PROGRESS', at: now }, { status: 'SUCCEEDED', at: now }],
       errors: [],
       productStatusAfterFailure: 'AVAILABLE',
@@ -240,7 +238,7 @@ export class ServiceCatalogState {
     const duration = planned.recordDurationMs ?? product.recordDurationMs;
     const id = newId('rec');
     const record: StoredRecord = {
-      ...recordBase(product, id, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', this.config.callerArn, now),
+      ...recordBase(product, id, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', now),
       timeline: plannedTimeline(planned.outcome, now, duration),
       errors: 'status' in planned.outcome && planned.outcome.status === 'FAILED' ? planned.outcome.errors ?? [] : [],
       productStatusAfterFailure: 'status' in planned.outcome && planned.outcome.status === 'FAILED'
@@ -288,7 +286,7 @@ export class ServiceCatalogState {
   }
 }
 
-function recordBase(product: ProductState, id: string, type: RecordType, userArn: string, now: number) {
+function recordBase(product: ProductState, id: string, type: RecordType, now: number) {
   return {
     id,
     type,
@@ -299,7 +297,6 @@ function recordBase(product: ProductState, id: string, type: RecordType, userArn
     provisioningArtifactId: product.provisioningArtifactId,
     pathId: product.pathId,
     launchRoleArn: product.launchRoleArn,
-    userArn,
     createdAt: now,
   };
 }
