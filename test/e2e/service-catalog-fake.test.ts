@@ -1,6 +1,7 @@
 /**
  * Exercises the Service Catalog fake through the real @aws-sdk/client-service-catalog, so the
- * fake is held to what the SDK actually sends and parses.
+ * fake is held to what the SDK actually sends and parses. The fake runs on a ManualClock: a
+ * record's status depends on how far the test moved the clock, never on the machine's load.
  */
 import * as http from 'http';
 import {
@@ -8,7 +9,7 @@ import {
   RecordStatus, SearchProvisionedProductsCommand, SearchProvisionedProductsCommandInput, ServiceCatalogClient,
   ServiceCatalogClientConfig, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
-import { ServiceCatalogFake } from './service-catalog-fake';
+import { ManualClock, ServiceCatalogFake } from './service-catalog-fake';
 
 const ACCOUNT = '123456789012';
 const ALICE = `arn:aws:iam::${ACCOUNT}:user/team/alice`;
@@ -20,6 +21,7 @@ const ENV_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'A
 const savedEnv: Partial<Record<string, string>> = {};
 
 let fake: ServiceCatalogFake;
+let clock: ManualClock;
 let clients: ServiceCatalogClient[] = [];
 
 beforeAll(() => {
@@ -38,7 +40,8 @@ afterAll(() => {
 });
 
 beforeEach(async () => {
-  fake = await ServiceCatalogFake.start();
+  clock = new ManualClock();
+  fake = await ServiceCatalogFake.start({ clock });
   fake.addProduct({ id: 'pp-main', name: 'main-product', recordDurationMs: 150 });
 });
 
@@ -71,19 +74,21 @@ async function failure(promise: Promise<unknown>): Promise<Error & { $metadata?:
   throw new Error('expected the call to fail');
 }
 
-/** Polls DescribeRecord until a terminal status (or the timeout); returns every status seen, in order. */
-async function pollRecord(c: ServiceCatalogClient, recordId: string, timeoutMs = 2000) {
+/**
+ * Reads DescribeRecord until a terminal status, moving the fake's clock `stepMs` after each
+ * read; returns every status seen, in order, and the fake's time of the terminal read.
+ */
+async function pollRecord(c: ServiceCatalogClient, recordId: string, stepMs = 10, maxReads = 1000) {
   const seen: RecordStatus[] = [];
-  const deadline = Date.now() + timeoutMs;
-  let last: DescribeRecordCommandOutput;
-  do {
+  let last: DescribeRecordCommandOutput | undefined;
+  for (let reads = 0; reads < maxReads; reads++) {
     last = await c.send(new DescribeRecordCommand({ Id: recordId }));
     const status = last.RecordDetail!.Status!;
     if (seen[seen.length - 1] !== status) seen.push(status);
     if (status === 'SUCCEEDED' || status === 'FAILED') break;
-    await sleep(10);
-  } while (Date.now() < deadline);
-  return { seen, last, seenAt: Date.now() };
+    clock.advance(stepMs);
+  }
+  return { seen, last: last!, seenAt: clock.now() };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -175,16 +180,15 @@ describe('record lifecycle', () => {
     expect(during.ProvisionedProductDetail?.LastRecordId).toBe(out.RecordId);
 
     const { seen, last, seenAt } = await pollRecord(c, out.RecordId!);
-    expect(seen[0]).toBe('CREATED');
-    expect(seen).toContain('IN_PROGRESS');
-    expect(seen[seen.length - 1]).toBe('SUCCEEDED');
+    expect(seen).toEqual(['CREATED', 'IN_PROGRESS', 'SUCCEEDED']);
     expect(last.RecordDetail).toMatchObject({
       RecordType: 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', ProvisionedProductId: 'pp-main',
       ProvisionedProductName: 'main-product', RecordErrors: [],
     });
     const record = fake.record(out.RecordId!)!;
     expect(record.terminalAt! - record.createdAt).toBe(600);
-    expect(seenAt).toBeGreaterThanOrEqual(record.terminalAt!); // detection lag is measurable
+    expect(record.timeline.map((t) => t.at - record.createdAt)).toEqual([0, 60, 600]);
+    expect(seenAt).toBe(record.terminalAt); // read every 10 ms of fake time: seen the moment it ended
     expect(last.RecordDetail?.UpdatedTime?.getTime()).toBe(record.terminalAt);
 
     const after = await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
@@ -234,7 +238,7 @@ describe('record lifecycle', () => {
     const c = client();
     fake.setNextOutcome('pp-main', { stuck: true }, 50);
     const out = await update(c, { OWNER: ALICE }, 'token-stuck');
-    await sleep(200);
+    clock.advance(200);
     const described = await c.send(new DescribeRecordCommand({ Id: out.RecordId! }));
     expect(described.RecordDetail?.Status).toBe('IN_PROGRESS');
     expect(fake.record(out.RecordId!)?.terminalAt).toBeUndefined();
@@ -246,13 +250,32 @@ describe('record lifecycle', () => {
   });
 });
 
+describe('clock', () => {
+  test('without a clock the fake follows wall-clock time', async () => {
+    await fake.stop();
+    fake = await ServiceCatalogFake.start(); // afterEach stops it
+    fake.addProduct({ id: 'pp-wall', recordDurationMs: 20 });
+    const out = await update(client(), { OWNER: ALICE }, undefined, 'pp-wall');
+    expect(fake.record(out.RecordId!)!.createdAt).toBeLessThanOrEqual(Date.now());
+    await sleep(40); // only a lower bound on elapsed time matters: no race
+    expect(fake.record(out.RecordId!)!.status).toBe('SUCCEEDED');
+  });
+
+  test('a ManualClock only moves forward', () => {
+    expect(() => clock.advance(-1)).toThrow('only moves forward');
+    const start = clock.now();
+    clock.set(start + 5);
+    expect(clock.now()).toBe(start + 5);
+  });
+});
+
 describe('idempotency', () => {
   test('replaying a token with the same input returns the original record and makes no change', async () => {
     const c = client();
     const first = await update(c, { OWNER: ALICE }, 'token-replay');
     const second = await update(c, { OWNER: ALICE }, 'token-replay'); // while the record is running
     expect(second.RecordId).toBe(first.RecordId);
-    expect(['CREATED', 'IN_PROGRESS']).toContain(second.Status);
+    expect(second.Status).toBe('CREATED');
     await pollRecord(c, first.RecordId!);
     const third = await update(c, { OWNER: ALICE }, 'token-replay');
     expect(third).toMatchObject({ RecordId: first.RecordId, Status: 'SUCCEEDED' });

@@ -5,6 +5,8 @@
  * operations (the four operations the project calls) and server (HTTP, call log, fault injection).
  */
 export { ServiceCatalogFake } from './service-catalog-fake/server';
+export { ManualClock, SYSTEM_CLOCK } from './service-catalog-fake/clock';
+export type { FakeClock } from './service-catalog-fake/clock';
 export type { CallLogEntry, Fault, FaultKind, ServiceCatalogFakeOptions } from './service-catalog-fake/server';
 export type {
   ProductInit, ProductState, RecordErrorDetail, RecordOutcome, RecordSnapshot, RecordType, StatusChange,

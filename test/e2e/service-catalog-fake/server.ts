@@ -6,6 +6,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo, Socket } from 'net';
+import { FakeClock, SYSTEM_CLOCK } from './clock';
 import {
   OPERATION_INPUT_SHAPES, OPERATIONS, OperationName, ProvisionedProductStatus, TARGET_PREFIX, WrongTypeError, validateInput,
 } from './model-constraints';
@@ -22,6 +23,11 @@ export interface ServiceCatalogFakeOptions {
   readonly callerArn?: string;
   /** Default time a record takes to reach its terminal status. Default 300 ms. */
   readonly defaultRecordDurationMs?: number;
+  /**
+   * The fake's time: records progress, and everything else the fake times, by this clock.
+   * Default: wall-clock time. Give a ManualClock to step through a record deterministically.
+   */
+  readonly clock?: FakeClock;
 }
 
 export type Fault =
@@ -35,7 +41,7 @@ export interface CallLogEntry {
   /** The operation named by X-Amz-Target (as sent, even if unknown). */
   readonly operation: string;
   readonly input: any;
-  /** Date.now() when the request arrived. */
+  /** The fake's clock (epoch ms) when the request arrived. */
   readonly at: number;
   /**
    * 'ok', the error name answered (ValidationException, ...), or the fault kind when a fault
@@ -45,7 +51,7 @@ export interface CallLogEntry {
   outcome: string;
   /** The injected fault this call consumed, if any. */
   fault?: FaultKind;
-  /** Date.now() when the response was written (undefined for 'reset'). */
+  /** The fake's clock when the response was written (undefined for 'reset'). */
   respondedAt?: number;
   /** For UpdateProvisionedProductProperties: the record created or replayed. */
   recordId?: string;
@@ -70,6 +76,7 @@ export class ServiceCatalogFake {
       region: options.region ?? 'us-east-1',
       callerArn: options.callerArn ?? `arn:aws:sts::${accountId}:assumed-role/fake-caller/fake-session`,
       defaultRecordDurationMs: options.defaultRecordDurationMs ?? 300,
+      clock: options.clock ?? SYSTEM_CLOCK,
     });
     const fake = new ServiceCatalogFake(state);
     await new Promise<void>((resolve, reject) => {
@@ -153,7 +160,7 @@ export class ServiceCatalogFake {
   // ---- records --------------------------------------------------------------------------
 
   record(recordId: string): RecordSnapshot | undefined {
-    const now = Date.now();
+    const now = this.state.now();
     this.state.settle(now);
     const record = this.state.records.get(recordId);
     return record && this.state.snapshot(record, now);
@@ -161,7 +168,7 @@ export class ServiceCatalogFake {
 
   /** All records in creation order, optionally of one provisioned product. */
   records(provisionedProductId?: string): RecordSnapshot[] {
-    const now = Date.now();
+    const now = this.state.now();
     this.state.settle(now);
     return [...this.state.records.values()]
       .filter((r) => provisionedProductId === undefined || r.provisionedProductId === provisionedProductId)
@@ -200,7 +207,7 @@ export class ServiceCatalogFake {
   // ---- HTTP -------------------------------------------------------------------------------
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const at = Date.now();
+    const at = this.state.now();
     let rawBody: string;
     try {
       rawBody = await readBody(req);
@@ -263,7 +270,7 @@ export class ServiceCatalogFake {
         if (e instanceof SyntaxError || e instanceof WrongTypeError) throw new ServiceError('SerializationException', e.message);
         throw e;
       }
-      const now = Date.now();
+      const now = this.state.now();
       this.state.settle(now);
       const result = HANDLERS[op](this.state, input as Record<string, unknown>, now);
       entry.recordId = result.recordId;
@@ -286,7 +293,7 @@ export class ServiceCatalogFake {
     if (reply.errorType) headers['x-amzn-ErrorType'] = reply.errorType;
     res.writeHead(reply.status, headers);
     res.end(body);
-    entry.respondedAt = Date.now();
+    entry.respondedAt = this.state.now();
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * The fake's world: provisioned products, their records, and idempotency tokens.
  *
- * Record progress is driven by wall-clock time. Each record carries a precomputed timeline
- * (CREATED -> IN_PROGRESS -> ... -> terminal) and its status is whatever the timeline says at
- * the moment it is read. `settle()` applies the effect of records whose terminal time has
+ * Record progress is driven by the fake's clock (wall-clock time unless a test injects a
+ * ManualClock). Each record carries a precomputed timeline (CREATED -> IN_PROGRESS -> ... ->
+ * terminal) and its status is whatever the timeline says at the moment it is read. `settle()` applies the effect of records whose terminal time has
  * passed; every read and write calls it first, so state is always consistent with "now".
  */
 import { randomBytes } from 'crypto';
+import { FakeClock } from './clock';
 import { PropertyKey, ProvisionedProductStatus, RecordStatus } from './model-constraints';
 
 export interface RecordErrorDetail {
@@ -120,6 +121,7 @@ export interface StateConfig {
   readonly region: string;
   readonly callerArn: string;
   readonly defaultRecordDurationMs: number;
+  readonly clock: FakeClock;
 }
 
 const TERMINAL: readonly RecordStatus[] = ['SUCCEEDED', 'FAILED'];
@@ -167,7 +169,11 @@ export class ServiceCatalogState {
 
   constructor(readonly config: StateConfig) {}
 
-  addProduct(init: ProductInit, now = Date.now()): ProductState {
+  now(): number {
+    return this.config.clock.now();
+  }
+
+  addProduct(init: ProductInit, now = this.now()): ProductState {
     if (this.products.has(init.id)) throw new Error(`product ${init.id} already exists`);
     const { accountId, region } = this.config;
     const name = init.name ?? `sc-product-${init.id}`;
@@ -212,7 +218,7 @@ export class ServiceCatalogState {
   }
 
   /** Applies the effect of every record whose terminal time has passed. */
-  settle(now = Date.now()): void {
+  settle(now = this.now()): void {
     for (const product of this.products.values()) {
       if (product.pendingRecordId === undefined) continue;
       const record = this.records.get(product.pendingRecordId)!;
@@ -255,7 +261,7 @@ export class ServiceCatalogState {
   }
 
   /** Ends a record now with the given outcome (e.g. to release a stuck record). */
-  resolveRecord(recordId: string, outcome: RecordOutcome, now = Date.now()): void {
+  resolveRecord(recordId: string, outcome: RecordOutcome, now = this.now()): void {
     this.settle(now);
     const record = this.records.get(recordId);
     if (!record) throw new Error(`no record ${recordId} in the fake`);
