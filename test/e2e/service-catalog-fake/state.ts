@@ -2,40 +2,16 @@
  * The fake's world: provisioned products, their records, and idempotency tokens.
  *
  * Record progress is driven by the fake's clock (wall-clock time unless a test injects a
- * ManualClock). Each record carries a precomputed timeline (CREATED -> IN_PROGRESS -> ... ->
- * terminal) and its status is whatever the timeline says at the moment it is read. `settle()` applies the effect of records whose terminal time has
- * passed; every read and write calls it first, so state is always consistent with "now".
+ * ManualClock): each record carries a precomputed timeline (./records). `settle()` applies the
+ * effect of records whose terminal time has passed; every read and write calls it first, so
+ * state is always consistent with "now".
  */
 import { randomBytes } from 'crypto';
 import { FakeClock } from './clock';
 import { PropertyKey, ProvisionedProductStatus, RecordStatus } from './model-constraints';
-
-export interface RecordErrorDetail {
-  readonly Code: string;
-  readonly Description: string;
-}
-
-/** How a record created by UpdateProvisionedProductProperties ends. */
-export type RecordOutcome =
-  | { readonly status: 'SUCCEEDED' }
-  | {
-    readonly status: 'FAILED';
-    readonly errors?: readonly RecordErrorDetail[];
-    /** Pass through IN_PROGRESS_IN_ERROR (from half the duration) before FAILED. */
-    readonly inErrorFirst?: boolean;
-    /** The product's status once the record failed; AVAILABLE unless told otherwise. */
-    readonly productStatusAfter?: 'AVAILABLE' | 'TAINTED' | 'ERROR';
-  }
-  /** The record never leaves IN_PROGRESS (until `resolveRecord`). */
-  | { readonly stuck: true };
-
-export type RecordType = 'PROVISION_PRODUCT' | 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES';
-
-export interface StatusChange {
-  readonly status: RecordStatus;
-  /** Epoch milliseconds. */
-  readonly at: number;
-}
+import {
+  RecordErrorDetail, RecordOutcome, RecordType, StatusChange, plannedTimeline, statusAt, terminalAt, visibleErrors,
+} from './records';
 
 export interface ProductInit {
   readonly id: string;
@@ -122,35 +98,6 @@ export interface StateConfig {
   readonly callerArn: string;
   readonly defaultRecordDurationMs: number;
   readonly clock: FakeClock;
-}
-
-const TERMINAL: readonly RecordStatus[] = ['SUCCEEDED', 'FAILED'];
-/** Share of the duration a record spends in CREATED before IN_PROGRESS. */
-const CREATED_SHARE = 0.1;
-/** Share of the duration after which an inErrorFirst record shows IN_PROGRESS_IN_ERROR. */
-const IN_ERROR_SHARE = 0.5;
-
-export function statusAt(record: StoredRecord, now: number): RecordStatus {
-  let status = record.timeline[0].status;
-  for (const change of record.timeline) if (change.at <= now) status = change.status;
-  return status;
-}
-
-export function updatedAt(record: StoredRecord, now: number): number {
-  let at = record.createdAt;
-  for (const change of record.timeline) if (change.at <= now) at = change.at;
-  return at;
-}
-
-export function terminalAt(record: StoredRecord): number | undefined {
-  const last = record.timeline[record.timeline.length - 1];
-  return TERMINAL.includes(last.status) ? last.at : undefined;
-}
-
-/** Errors show up once the record is in error, as on the real service. */
-export function visibleErrors(record: StoredRecord, now: number): readonly RecordErrorDetail[] {
-  const status = statusAt(record, now);
-  return status === 'FAILED' || status === 'IN_PROGRESS_IN_ERROR' ? record.errors : [];
 }
 
 /** Random id in the service's style: prefix plus 13 lowercase alphanumerics. */
@@ -305,18 +252,4 @@ function recordBase(product: ProductState, id: string, type: RecordType, now: nu
     launchRoleArn: product.launchRoleArn,
     createdAt: now,
   };
-}
-
-/** The statuses a new record will go through, with the wall-clock time of each. */
-function plannedTimeline(outcome: RecordOutcome, createdAt: number, durationMs: number): StatusChange[] {
-  const timeline: StatusChange[] = [
-    { status: 'CREATED', at: createdAt },
-    { status: 'IN_PROGRESS', at: createdAt + Math.round(durationMs * CREATED_SHARE) },
-  ];
-  if ('stuck' in outcome) return timeline;
-  if (outcome.status === 'FAILED' && outcome.inErrorFirst) {
-    timeline.push({ status: 'IN_PROGRESS_IN_ERROR', at: createdAt + Math.round(durationMs * IN_ERROR_SHARE) });
-  }
-  timeline.push({ status: outcome.status, at: createdAt + durationMs });
-  return timeline;
 }

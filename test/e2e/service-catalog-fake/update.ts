@@ -1,0 +1,66 @@
+/**
+ * UpdateProvisionedProductProperties: the idempotency token, the principal checks and the busy
+ * check, then a new record.
+ */
+import { parsePrincipalArn } from './arns';
+import { Input, OperationResult, ServiceError, findProduct } from './common';
+import { PropertyKey, ProvisionedProductStatus } from './model-constraints';
+import { statusAt } from './records';
+import { ServiceCatalogState, StoredRecord } from './state';
+
+/** Statuses in which the service refuses to start another change. */
+const BUSY_STATUSES: readonly ProvisionedProductStatus[] = ['UNDER_CHANGE', 'PLAN_IN_PROGRESS'];
+
+export function updateProvisionedProductProperties(state: ServiceCatalogState, input: Input, now: number): OperationResult {
+  const id: string = input.ProvisionedProductId;
+  const token: string = input.IdempotencyToken;
+  const properties: Record<PropertyKey, string> = input.ProvisionedProductProperties;
+  const fingerprint = JSON.stringify([id, Object.entries(properties).sort(([a], [b]) => a.localeCompare(b))]);
+
+  // A retried request must get the original answer even if the product is busy with that very change.
+  const prior = state.tokens.get(token);
+  if (prior) {
+    if (prior.fingerprint !== fingerprint) {
+      throw new ServiceError('InvalidParametersException',
+        `IdempotencyToken ${token} has already been used with different parameters.`);
+    }
+    const record = state.records.get(prior.recordId)!;
+    return { output: updateOutput(record, statusAt(record, now)), recordId: record.id, replayed: true };
+  }
+
+  const product = findProduct(state, id);
+  checkPropertyValues(properties, state.config.accountId);
+  if (BUSY_STATUSES.includes(product.status)) {
+    throw new ServiceError('InvalidStateException',
+      `Provisioned product ${id} is in status ${product.status}; wait until the current operation completes.`);
+  }
+  const record = state.startPropertyUpdate(product, properties, token, fingerprint, now);
+  return { output: updateOutput(record, 'CREATED'), recordId: record.id };
+}
+
+function updateOutput(record: StoredRecord, status: string): Record<string, unknown> {
+  return {
+    ProvisionedProductId: record.provisionedProductId,
+    ProvisionedProductProperties: record.properties,
+    RecordId: record.id,
+    Status: status,
+  };
+}
+
+/** OWNER: IAM user, IAM role or STS assumed-role ARN; LAUNCH_ROLE: IAM role ARN; both in the caller's account. */
+function checkPropertyValues(properties: Record<PropertyKey, string>, accountId: string): void {
+  for (const [key, value] of Object.entries(properties)) {
+    const principal = parsePrincipalArn(value);
+    if (key === 'OWNER' && !principal) {
+      throw new ServiceError('InvalidParametersException',
+        `OWNER must be an IAM user ARN, IAM role ARN or STS assumed-role ARN; got '${value}'.`);
+    }
+    if (key === 'LAUNCH_ROLE' && principal?.kind !== 'role') {
+      throw new ServiceError('InvalidParametersException', `LAUNCH_ROLE must be an IAM role ARN; got '${value}'.`);
+    }
+    if (principal!.account !== accountId) {
+      throw new ServiceError('InvalidParametersException',
+        `${key} '${value}' is not in account ${accountId}; only principals of the same account are allowed.`);
+    }
+  }
+}
