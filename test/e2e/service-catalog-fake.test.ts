@@ -95,6 +95,27 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Every page of a Search, following NextPageToken: the ids on each page. */
+async function searchPages(c: ServiceCatalogClient, input: SearchProvisionedProductsCommandInput): Promise<string[][]> {
+  const pages: string[][] = [];
+  let token: string | undefined;
+  do {
+    const out = await c.send(new SearchProvisionedProductsCommand({ ...input, PageToken: token }));
+    pages.push((out.ProvisionedProducts ?? []).map((p) => p.Id!));
+    token = out.NextPageToken;
+  } while (token !== undefined && pages.length < 100);
+  return pages;
+}
+
+/** What the handler reads: Search at the account level for `id:<id>`; undefined when not listed. */
+async function searchOwner(c: ServiceCatalogClient, id: string) {
+  const out = await c.send(new SearchProvisionedProductsCommand({
+    AccessLevelFilter: { Key: 'Account', Value: 'self' }, Filters: { SearchQuery: [`id:${id}`] },
+  }));
+  const found = out.ProvisionedProducts?.find((p) => p.Id === id);
+  return found && { UserArn: found.UserArn, UserArnSession: found.UserArnSession };
+}
+
 /** A raw HTTP POST, to check the wire format the SDK hides. */
 function rawPost(target: string | undefined, body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
   return new Promise((resolve, reject) => {
@@ -434,6 +455,110 @@ describe('search', () => {
     expect(page2.ProvisionedProducts?.map((p) => p.Id)).toEqual(['pp-session']);
     expect(page2.NextPageToken).toBeUndefined();
     expect((await failure(c.send(new SearchProvisionedProductsCommand({ SortBy: 'color' })))).name).toBe('InvalidParametersException');
+  });
+});
+
+describe('search index and pages (switches)', () => {
+  const ACCOUNT_LEVEL = { Key: 'Account' as const, Value: 'self' };
+
+  test('with searchLagMs a new product exists at once but Search lists it only after the lag', async () => {
+    const c = client();
+    fake.configure({ searchLagMs: 1000 });
+    fake.addProduct({ id: 'pp-new' });
+    expect((await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-new' }))).ProvisionedProductDetail?.Id).toBe('pp-new');
+    const hidden = await c.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: ACCOUNT_LEVEL, Filters: { SearchQuery: ['id:pp-new'] } }));
+    expect(hidden).toMatchObject({ ProvisionedProducts: [], TotalResultsCount: 0 });
+    expect(fake.searchCatchesUpAt('pp-new')).toBe(fake.product('pp-new')!.createdAt + 1000);
+    clock.advance(999);
+    expect(await searchOwner(c, 'pp-new')).toBeUndefined();
+    clock.advance(1);
+    expect(await searchOwner(c, 'pp-new')).toEqual({ UserArn: CALLER, UserArnSession: CALLER });
+    expect(await searchOwner(c, 'pp-main')).toBeDefined(); // added before the switch: no lag
+  });
+
+  test('an OWNER change shows the stale owner during the lag by default, or nothing with searchLagReading unlisted', async () => {
+    const c = client();
+    fake.configure({ searchLagMs: 500 });
+    const out = await update(c, { OWNER: ALICE }); // pp-main: 150 ms records
+    clock.advance(150);
+    expect(fake.record(out.RecordId!)?.status).toBe('SUCCEEDED');
+    expect(fake.product('pp-main')?.ownerArn).toBe(ALICE);
+    expect(fake.searchCatchesUpAt('pp-main')).toBe(fake.record(out.RecordId!)!.terminalAt! + 500);
+    expect(await searchOwner(c, 'pp-main')).toEqual({ UserArn: CALLER, UserArnSession: CALLER });
+    const byNewOwner = await c.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: ACCOUNT_LEVEL, Filters: { SearchQuery: [`userArn:${ALICE}`] } }));
+    expect(byNewOwner.ProvisionedProducts).toEqual([]);
+
+    fake.configure({ searchLagReading: 'unlisted' });
+    expect(await searchOwner(c, 'pp-main')).toBeUndefined();
+    clock.advance(500);
+    expect(await searchOwner(c, 'pp-main')).toEqual({ UserArn: ALICE, UserArnSession: ALICE });
+  });
+
+  test('a product can have its own lag, or never be listed', async () => {
+    const c = client();
+    fake.configure({ searchLagMs: 60_000 });
+    fake.addProduct({ id: 'pp-quick', searchLagMs: 0 });
+    fake.addProduct({ id: 'pp-lost', neverListed: true, searchLagMs: 0 });
+    expect(await searchOwner(c, 'pp-quick')).toBeDefined();
+    clock.advance(3_600_000);
+    expect(await searchOwner(c, 'pp-lost')).toBeUndefined();
+    expect((await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-lost' }))).ProvisionedProductDetail?.Status).toBe('AVAILABLE');
+    fake.configureProduct('pp-lost', { neverListed: false });
+    expect(await searchOwner(c, 'pp-lost')).toBeDefined();
+    expect(() => fake.configureProduct('pp-lost', { searchLagMs: -1 })).toThrow('searchLagMs');
+  });
+
+  test('the default page size is a switch, and searchMaxPageSize caps what PageSize asks', async () => {
+    const c = client();
+    fake.addProduct({ id: 'pp-b' });
+    fake.addProduct({ id: 'pp-c' });
+    expect(await searchPages(c, { AccessLevelFilter: ACCOUNT_LEVEL })).toEqual([['pp-main', 'pp-b', 'pp-c']]); // default 20
+    fake.configure({ searchDefaultPageSize: 1 });
+    expect(await searchPages(c, { AccessLevelFilter: ACCOUNT_LEVEL })).toEqual([['pp-main'], ['pp-b'], ['pp-c']]);
+    expect(await searchPages(c, { AccessLevelFilter: ACCOUNT_LEVEL, PageSize: 0 })).toHaveLength(3); // 0 means the default
+    expect(await searchPages(c, { AccessLevelFilter: ACCOUNT_LEVEL, PageSize: 2 })).toEqual([['pp-main', 'pp-b'], ['pp-c']]);
+    fake.configure({ searchMaxPageSize: 1 });
+    const first = await c.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: ACCOUNT_LEVEL, PageSize: 100 }));
+    expect(first).toMatchObject({ ProvisionedProducts: [{ Id: 'pp-main' }], TotalResultsCount: 3, NextPageToken: expect.any(String) });
+    const err = await failure(c.send(new SearchProvisionedProductsCommand({ PageSize: 101 })));
+    expect(err.name).toBe('ValidationException'); // the model's range is 0-100
+  });
+
+  test('with searchPaging page-then-filter a match can sit behind empty pages', async () => {
+    const c = client();
+    fake.addProduct({ id: 'pp-b' });
+    fake.addProduct({ id: 'pp-c' });
+    fake.configure({ searchDefaultPageSize: 1, searchPaging: 'page-then-filter' });
+    const input = { AccessLevelFilter: ACCOUNT_LEVEL, Filters: { SearchQuery: ['id:pp-c'] } };
+    expect(await searchPages(c, input)).toEqual([[], [], ['pp-c']]);
+    expect((await c.send(new SearchProvisionedProductsCommand(input))).TotalResultsCount).toBe(1);
+    expect(await searchOwner(c, 'pp-c')).toBeUndefined(); // a reader of page one only misses it
+  });
+
+  test('a field query matches the whole field; free text matches any part of any field', async () => {
+    const c = client();
+    fake.addProduct({ id: 'pp-mainly', name: 'other' });
+    const ids = async (q: string) => (await c.send(new SearchProvisionedProductsCommand({
+      AccessLevelFilter: ACCOUNT_LEVEL, Filters: { SearchQuery: [q] },
+    }))).ProvisionedProducts?.map((p) => p.Id);
+    expect(await ids('id:pp-main')).toEqual(['pp-main']);
+    expect(await ids('id:pp-ma')).toEqual([]);
+    expect(await ids('pp-ma')).toEqual(['pp-main', 'pp-mainly']);
+    expect(await ids('MAIN-PRODUCT')).toEqual(['pp-main']);
+  });
+
+  test('switches are checked, settable at start and reported', async () => {
+    expect(() => fake.configure({ searchDefaultPageSize: 0 })).toThrow('searchDefaultPageSize');
+    expect(() => fake.configure({ searchMaxPageSize: 101 })).toThrow('searchMaxPageSize');
+    expect(() => fake.configure({ searchLagMs: -1 })).toThrow('searchLagMs');
+    expect(() => fake.configure({ searchLagReading: 'late' as never })).toThrow('stale-owner, unlisted');
+    expect(fake.switches).toMatchObject({ searchLagMs: 0, searchLagReading: 'stale-owner', searchDefaultPageSize: 20 });
+    const other = await ServiceCatalogFake.start({ clock, searchLagMs: 250, searchPaging: 'page-then-filter' });
+    try {
+      expect(other.switches).toMatchObject({ searchLagMs: 250, searchPaging: 'page-then-filter', searchMaxPageSize: 100 });
+    } finally {
+      await other.stop();
+    }
   });
 });
 

@@ -1,4 +1,7 @@
-/** SearchProvisionedProducts: access level, SearchQuery, sorting and pages. */
+/**
+ * SearchProvisionedProducts: access level, SearchQuery, sorting and pages, over the lagging
+ * index of ./search-index. Page sizes and the order of filtering and paging are switches.
+ */
 import { sameRole } from './arns';
 import { Input, OperationResult, ServiceError, epochSeconds } from './common';
 import { ProductState, ServiceCatalogState } from './state';
@@ -7,48 +10,71 @@ import { ProductState, ServiceCatalogState } from './state';
 const SORT_FIELDS: Readonly<Record<string, (p: ProductState) => string | number>> = {
   arn: (p) => p.arn, id: (p) => p.id, name: (p) => p.name, lastRecordId: (p) => p.lastRecordId,
 };
-const DEFAULT_PAGE_SIZE = 20;
 
-export function searchProvisionedProducts(state: ServiceCatalogState, input: Input): OperationResult {
+/** A product as Search shows it: live attributes, with the owner the index holds. */
+interface Listed {
+  readonly product: ProductState;
+  readonly ownerArn: string;
+}
+
+export function searchProvisionedProducts(state: ServiceCatalogState, input: Input, now: number): OperationResult {
   const queries: string[] = input.Filters?.SearchQuery ?? [];
-  let matches = visibleProducts(state, input.AccessLevelFilter).filter((p) => queries.every((q) => matchesQuery(p, q)));
+  const matches = (l: Listed) => queries.every((q) => matchesQuery(l, q));
+  let listed = listedProducts(state, now).filter(accessFilter(state, input.AccessLevelFilter));
   if (input.SortBy !== undefined) {
     const field = SORT_FIELDS[input.SortBy];
     if (!field) throw new ServiceError('InvalidParametersException', `SortBy ${input.SortBy} is not one of ${Object.keys(SORT_FIELDS).join(', ')}.`);
     const direction = input.SortOrder === 'DESCENDING' ? -1 : 1;
-    matches = [...matches].sort((a, b) => (field(a) < field(b) ? -direction : field(a) > field(b) ? direction : 0));
+    const key = (l: Listed) => field(l.product);
+    listed = [...listed].sort((a, b) => (key(a) < key(b) ? -direction : key(a) > key(b) ? direction : 0));
   }
-  const page = paginate(matches, input.PageSize, input.PageToken);
+  const { searchDefaultPageSize, searchMaxPageSize, searchPaging } = state.switches;
+  const size = Math.min(input.PageSize || searchDefaultPageSize, searchMaxPageSize);
+  const total = listed.filter(matches).length;
+  // 'page-then-filter': the page is cut from everything listed, then filtered, so it can be short or empty.
+  const page = searchPaging === 'page-then-filter'
+    ? filterPage(paginate(listed, size, input.PageToken), matches)
+    : paginate(listed.filter(matches), size, input.PageToken);
   return {
     output: {
-      ProvisionedProducts: page.items.map((p) => productAttribute(p)),
-      TotalResultsCount: matches.length,
+      ProvisionedProducts: page.items.map((l) => productAttribute(l)),
+      TotalResultsCount: total,
       NextPageToken: page.nextToken,
     },
   };
 }
 
+/** Products the index lists now, each with the owner it holds (see ./search-index). */
+function listedProducts(state: ServiceCatalogState, now: number): Listed[] {
+  const listed: Listed[] = [];
+  for (const product of state.products.values()) {
+    if (product.neverListed) continue;
+    const ownerArn = state.searchIndex.ownerShown(product.id, now, state.switches.searchLagReading);
+    if (ownerArn !== undefined) listed.push({ product, ownerArn });
+  }
+  return listed;
+}
+
 /** AccessLevelFilter; the service's default is User (the caller's own products). */
-function accessFilter(state: ServiceCatalogState, filter: Input | undefined): (ownerArn: string) => boolean {
+function accessFilter(state: ServiceCatalogState, filter: Input | undefined): (l: Listed) => boolean {
   if (filter?.Value !== undefined && filter.Value.toLowerCase() !== 'self') {
     throw new ServiceError('InvalidParametersException', `AccessLevelFilter Value ${filter.Value} is not supported; use Self.`);
   }
   const caller = state.config.callerArn;
   switch (filter?.Key ?? 'User') {
     case 'Account': return () => true;
-    case 'Role': return (owner) => owner === caller || sameRole(owner, caller);
-    default: return (owner) => owner === caller;
+    case 'Role': return (l) => l.ownerArn === caller || sameRole(l.ownerArn, caller);
+    default: return (l) => l.ownerArn === caller;
   }
 }
 
-function visibleProducts(state: ServiceCatalogState, filter: Input | undefined): ProductState[] {
-  const visible = accessFilter(state, filter);
-  return [...state.products.values()].filter((p) => visible(p.ownerArn));
-}
-
-/** One SearchQuery value: `field:value` for a documented field, otherwise free text. */
-function matchesQuery(product: ProductState, query: string): boolean {
-  const fields = searchableFields(product);
+/**
+ * One SearchQuery value: `field:value` for a documented field matches that field exactly
+ * (so `id:pp-x` finds pp-x and not pp-xy); anything else is free text, matched case-insensitively
+ * as a substring of any field. How the service matches is undocumented; this is the fake's reading.
+ */
+function matchesQuery(listed: Listed, query: string): boolean {
+  const fields = searchableFields(listed);
   const colon = query.indexOf(':');
   const field = colon > 0 ? query.slice(0, colon) : '';
   if (field in fields) return fields[field] === query.slice(colon + 1);
@@ -56,35 +82,45 @@ function matchesQuery(product: ProductState, query: string): boolean {
   return Object.values(fields).some((v) => v !== undefined && v.toLowerCase().includes(text));
 }
 
-function searchableFields(p: ProductState): Record<string, string | undefined> {
+function searchableFields(l: Listed): Record<string, string | undefined> {
+  const p = l.product;
   return {
     arn: p.arn, id: p.id, name: p.name, lastRecordId: p.lastRecordId, idempotencyToken: p.idempotencyToken,
     physicalId: p.physicalId, productId: p.productId, provisioningArtifactId: p.provisioningArtifactId, type: p.type,
-    status: p.status, userArn: p.ownerArn, userArnSession: p.ownerArn, lastProvisioningRecordId: p.lastProvisioningRecordId,
+    status: p.status, userArn: l.ownerArn, userArnSession: l.ownerArn, lastProvisioningRecordId: p.lastProvisioningRecordId,
     lastSuccessfulProvisioningRecordId: p.lastSuccessfulProvisioningRecordId, productName: p.productName,
   };
 }
 
+interface Page<T> {
+  readonly items: T[];
+  readonly nextToken?: string;
+}
+
 /** Opaque page tokens: the base64 of the next offset. */
-function paginate<T>(items: T[], pageSize: number | undefined, pageToken: string | undefined): { items: T[]; nextToken?: string } {
+function paginate<T>(items: T[], size: number, pageToken: string | undefined): Page<T> {
   let offset = 0;
   if (pageToken !== undefined) {
     offset = Number(Buffer.from(pageToken, 'base64').toString('utf8'));
     if (!Number.isInteger(offset) || offset < 0) throw new ServiceError('InvalidParametersException', 'The page token is not valid.');
   }
-  const size = pageSize || DEFAULT_PAGE_SIZE;
   const end = offset + size;
   return { items: items.slice(offset, end), nextToken: end < items.length ? Buffer.from(String(end)).toString('base64') : undefined };
 }
 
+function filterPage<T>(page: Page<T>, keep: (item: T) => boolean): Page<T> {
+  return { items: page.items.filter(keep), nextToken: page.nextToken };
+}
+
 /** ProvisionedProductAttribute: has UserArn/UserArnSession (the OWNER) but, per the model, no LaunchRoleArn. */
-function productAttribute(p: ProductState): Record<string, unknown> {
+function productAttribute(l: Listed): Record<string, unknown> {
+  const p = l.product;
   return {
     Name: p.name, Arn: p.arn, Type: p.type, Id: p.id, Status: p.status, StatusMessage: p.statusMessage,
     CreatedTime: epochSeconds(p.createdAt), IdempotencyToken: p.idempotencyToken, LastRecordId: p.lastRecordId,
     LastProvisioningRecordId: p.lastProvisioningRecordId, LastSuccessfulProvisioningRecordId: p.lastSuccessfulProvisioningRecordId,
     Tags: [], PhysicalId: p.physicalId, ProductId: p.productId, ProductName: p.productName,
     ProvisioningArtifactId: p.provisioningArtifactId, ProvisioningArtifactName: 'v1',
-    UserArn: p.ownerArn, UserArnSession: p.ownerArn,
+    UserArn: l.ownerArn, UserArnSession: l.ownerArn,
   };
 }

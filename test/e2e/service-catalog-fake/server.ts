@@ -8,8 +8,10 @@ import { CallLogEntry, FakeHttpFront, Fault } from './http';
 import { OperationName, ProvisionedProductStatus } from './model-constraints';
 import { RecordErrorDetail, RecordOutcome } from './records';
 import { ProductInit, ProductState, RecordSnapshot, ServiceCatalogState } from './state';
+import { FakeSwitchSettings, FakeSwitches, applySwitches, nonNegative, switchSettingsOf } from './switches';
 
-export interface ServiceCatalogFakeOptions {
+/** Setup of the fake, plus the initial value of any switch of ./switches (all settable later with `configure`). */
+export interface ServiceCatalogFakeOptions extends FakeSwitchSettings {
   /** The account of the fake; OWNER and LAUNCH_ROLE must belong to it. Default 123456789012. */
   readonly accountId?: string;
   readonly region?: string;
@@ -39,6 +41,7 @@ export class ServiceCatalogFake {
       clock: options.clock ?? SYSTEM_CLOCK,
     });
     const fake = new ServiceCatalogFake(state);
+    fake.configure(switchSettingsOf(options));
     fake.port = await fake.front.listen();
     return fake;
   }
@@ -65,9 +68,23 @@ export class ServiceCatalogFake {
     await this.front.stop();
   }
 
+  // ---- switches -------------------------------------------------------------------------
+
+  /** Changes switches of ./switches from now on; the others keep their values. Throws on a bad value. */
+  configure(settings: FakeSwitchSettings): void {
+    this.state.settle();
+    this.state.switches = applySwitches(this.state.switches, settings);
+  }
+
+  /** The switches as currently set. */
+  get switches(): FakeSwitches {
+    return this.state.switches;
+  }
+
   // ---- products -------------------------------------------------------------------------
 
   addProduct(init: ProductInit): void {
+    if (init.searchLagMs !== undefined) nonNegative('searchLagMs', init.searchLagMs);
     this.state.addProduct(init);
   }
 
@@ -86,13 +103,30 @@ export class ServiceCatalogFake {
   removeProduct(id: string): void {
     this.state.settle();
     this.state.products.delete(id);
+    this.state.searchIndex.remove(id);
   }
 
-  /** Changes how this product's future records behave (every update from now on). */
-  configureProduct(id: string, config: { outcome?: RecordOutcome; recordDurationMs?: number }): void {
+  /**
+   * Changes how this product behaves from now on: its future records (outcome, duration), the
+   * Search lag of its future changes, and whether Search lists it at all.
+   */
+  configureProduct(id: string, config: {
+    outcome?: RecordOutcome; recordDurationMs?: number; searchLagMs?: number; neverListed?: boolean;
+  }): void {
     const product = this.state.getProduct(id);
     if (config.outcome) product.outcome = config.outcome;
     if (config.recordDurationMs !== undefined) product.recordDurationMs = config.recordDurationMs;
+    if (config.searchLagMs !== undefined) {
+      nonNegative('searchLagMs', config.searchLagMs);
+      product.searchLagMs = config.searchLagMs;
+    }
+    if (config.neverListed !== undefined) product.neverListed = config.neverListed;
+  }
+
+  /** Fake-clock time from which Search shows the product's latest change (its addition or OWNER change). */
+  searchCatchesUpAt(id: string): number | undefined {
+    this.state.settle();
+    return this.state.searchIndex.caughtUpAt(id);
   }
 
   /** Sets the outcome (and optionally the duration) of the product's next record only. */

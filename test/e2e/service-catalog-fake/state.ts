@@ -8,6 +8,8 @@
  */
 import { randomBytes } from 'crypto';
 import { FakeClock } from './clock';
+import { SearchIndex } from './search-index';
+import { DEFAULT_SWITCHES, FakeSwitches } from './switches';
 import { PropertyKey, ProvisionedProductStatus, RecordStatus } from './model-constraints';
 import {
   RecordErrorDetail, RecordOutcome, RecordType, StatusChange, plannedTimeline, statusAt, terminalAt, visibleErrors,
@@ -27,6 +29,10 @@ export interface ProductInit {
   readonly productId?: string;
   readonly productName?: string;
   readonly provisioningArtifactId?: string;
+  /** This product's Search lag, instead of the fake's `searchLagMs`. */
+  readonly searchLagMs?: number;
+  /** Search never lists this product (an index entry that went missing). Default false. */
+  readonly neverListed?: boolean;
 }
 
 /** The mutable state of one provisioned product; `product(id)` hands out copies. */
@@ -55,6 +61,8 @@ export interface ProductState {
   nextOutcome?: { outcome: RecordOutcome; recordDurationMs?: number };
   /** The record that is changing the product, if any. */
   pendingRecordId?: string;
+  searchLagMs?: number;
+  neverListed: boolean;
 }
 
 export interface StoredRecord {
@@ -113,6 +121,9 @@ export class ServiceCatalogState {
   readonly records = new Map<string, StoredRecord>();
   /** IdempotencyToken -> the request it first came with and the record it created. */
   readonly tokens = new Map<string, { fingerprint: string; recordId: string }>();
+  readonly searchIndex = new SearchIndex();
+  /** The behaviours AWS does not document, as currently switched (see ./switches). */
+  switches: FakeSwitches = DEFAULT_SWITCHES;
 
   constructor(readonly config: StateConfig) {}
 
@@ -145,8 +156,11 @@ export class ServiceCatalogState {
       lastSuccessfulProvisioningRecordId: provisioningRecordId,
       recordDurationMs: init.recordDurationMs ?? this.config.defaultRecordDurationMs,
       outcome: init.outcome ?? { status: 'SUCCEEDED' },
+      searchLagMs: init.searchLagMs,
+      neverListed: init.neverListed ?? false,
     };
     this.products.set(product.id, product);
+    this.searchIndex.change(product.id, product.ownerArn, now, this.searchLag(product));
     // The product was provisioned before the test started: give it its finished PROVISION_PRODUCT record.
     this.records.set(provisioningRecordId, {
       ...recordBase(product, provisioningRecordId, 'PROVISION_PRODUCT', now),
@@ -172,7 +186,10 @@ export class ServiceCatalogState {
       const end = terminalAt(record);
       if (end === undefined || end > now) continue;
       if (statusAt(record, now) === 'SUCCEEDED') {
-        if ('OWNER' in record.properties) product.ownerArn = record.properties.OWNER;
+        if ('OWNER' in record.properties) {
+          product.ownerArn = record.properties.OWNER;
+          this.searchIndex.change(product.id, product.ownerArn, end, this.searchLag(product));
+        }
         if ('LAUNCH_ROLE' in record.properties) product.launchRoleArn = record.properties.LAUNCH_ROLE;
         product.status = 'AVAILABLE';
         product.statusMessage = undefined;
@@ -182,6 +199,10 @@ export class ServiceCatalogState {
       }
       product.pendingRecordId = undefined;
     }
+  }
+
+  searchLag(product: ProductState): number {
+    return product.searchLagMs ?? this.switches.searchLagMs;
   }
 
   /** Creates the record of an UpdateProvisionedProductProperties call and marks the product UNDER_CHANGE. */

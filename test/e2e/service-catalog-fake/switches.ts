@@ -1,0 +1,77 @@
+/**
+ * Switches for what AWS does not document. Each behaviour below is a reading the project's code
+ * must survive; the default is the most likely reading (or the fake's behaviour before the
+ * switch existed), and each doc comment names its source or says "undocumented".
+ * Set them at `ServiceCatalogFake.start({...})` or at runtime with `fake.configure({...})`.
+ */
+export interface FakeSwitches {
+  /**
+   * Search is index-backed: a product added (or whose OWNER changed) becomes visible to
+   * SearchProvisionedProducts this long after the change. AWS confirmed Search can miss existing
+   * products (aws-service-catalog-puppet moved to Scan for it); how long is undocumented.
+   * Default 0. A product may override it (`searchLagMs` on addProduct / configureProduct).
+   */
+  readonly searchLagMs: number;
+  /**
+   * What Search shows of a product whose latest OWNER change is not indexed yet (undocumented):
+   * 'stale-owner' (default: an index usually keeps the old document until re-indexed) lists it
+   * with the previous owner; 'unlisted' lists it not at all. A product added less than the lag
+   * ago is unlisted either way.
+   */
+  readonly searchLagReading: 'stale-owner' | 'unlisted';
+  /** Search page size when PageSize is absent or 0. The model allows 0–100; the default is undocumented. Default 20. */
+  readonly searchDefaultPageSize: number;
+  /**
+   * The most items one Search page holds, whatever PageSize asks: PageSize is documented as "the
+   * maximum number of items to return", so fewer is allowed. Default 100 (the model's maximum).
+   */
+  readonly searchMaxPageSize: number;
+  /**
+   * Whether SearchQuery filters before the page is cut ('filter-then-page', default), or pages
+   * are cut from everything the access level shows and then filtered ('page-then-filter'), so
+   * a match can sit on a later page behind empty ones. Undocumented.
+   */
+  readonly searchPaging: 'filter-then-page' | 'page-then-filter';
+}
+
+export type FakeSwitchSettings = Partial<FakeSwitches>;
+
+export const DEFAULT_SWITCHES: FakeSwitches = {
+  searchLagMs: 0,
+  searchLagReading: 'stale-owner',
+  searchDefaultPageSize: 20,
+  searchMaxPageSize: 100,
+  searchPaging: 'filter-then-page',
+};
+
+const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
+  searchLagReading: ['stale-owner', 'unlisted'],
+  searchPaging: ['filter-then-page', 'page-then-filter'],
+};
+
+/** The switch settings among `options` (keys of DEFAULT_SWITCHES that `options` has). */
+export function switchSettingsOf(options: object): FakeSwitchSettings {
+  return Object.fromEntries(Object.entries(options).filter(([key]) => key in DEFAULT_SWITCHES));
+}
+
+/** `current` with `settings` applied; throws on a value the switch does not take. */
+export function applySwitches(current: FakeSwitches, settings: FakeSwitchSettings): FakeSwitches {
+  const next = { ...current, ...settings };
+  for (const [key, allowed] of Object.entries(CHOICES)) {
+    const value = next[key as keyof FakeSwitches];
+    if (!allowed!.includes(value as string)) throw new Error(`${key} must be one of ${allowed!.join(', ')}; got ${String(value)}`);
+  }
+  nonNegative('searchLagMs', next.searchLagMs);
+  pageSize('searchDefaultPageSize', next.searchDefaultPageSize);
+  pageSize('searchMaxPageSize', next.searchMaxPageSize);
+  return next;
+}
+
+/** A delay in ms: zero or more (Infinity allowed: never). */
+export function nonNegative(name: string, value: number): void {
+  if (!(value >= 0)) throw new Error(`${name} must be a number of ms >= 0; got ${value}`);
+}
+
+function pageSize(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 100) throw new Error(`${name} must be an integer from 1 to 100; got ${value}`);
+}
