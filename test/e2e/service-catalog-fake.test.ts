@@ -458,7 +458,7 @@ describe('search', () => {
   });
 });
 
-describe('search index and pages (switches)', () => {
+describe('search index, pages and owner forms (switches)', () => {
   const ACCOUNT_LEVEL = { Key: 'Account' as const, Value: 'self' };
 
   test('with searchLagMs a new product exists at once but Search lists it only after the lag', async () => {
@@ -547,12 +547,47 @@ describe('search index and pages (switches)', () => {
     expect(await ids('MAIN-PRODUCT')).toEqual(['pp-main']);
   });
 
+  test('ownerArnForm role-and-session: UserArn is the role of an assumed-role OWNER, UserArnSession the session', async () => {
+    const c = client();
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/deploy-42`;
+    fake.addProduct({ id: 'pp-s', ownerArn: session });
+    expect(await searchOwner(c, 'pp-s')).toEqual({ UserArn: session, UserArnSession: session }); // default 'as-set'
+    fake.configure({ ownerArnForm: 'role-and-session' });
+    expect(await searchOwner(c, 'pp-s')).toEqual({ UserArn: `arn:aws:iam::${ACCOUNT}:role/Deployer`, UserArnSession: session });
+    fake.registerRolePath('Deployer', '/team/');
+    const withPath = `arn:aws:iam::${ACCOUNT}:role/team/Deployer`;
+    expect(await searchOwner(c, 'pp-s')).toEqual({ UserArn: withPath, UserArnSession: session });
+    const ids = async (q: string) => (await c.send(new SearchProvisionedProductsCommand({
+      AccessLevelFilter: ACCOUNT_LEVEL, Filters: { SearchQuery: [q] },
+    }))).ProvisionedProducts?.map((p) => p.Id);
+    expect(await ids(`userArn:${withPath}`)).toEqual(['pp-s']);
+    expect(await ids(`userArnSession:${session}`)).toEqual(['pp-s']);
+    expect(await searchOwner(c, 'pp-main')).toEqual({ UserArn: `arn:aws:iam::${ACCOUNT}:role/fake-caller`, UserArnSession: CALLER });
+    expect(() => fake.registerRolePath('Deployer', 'team')).toThrow('IAM path');
+  });
+
+  test('ownerRolePath dropped: UserArn names a role without its path; user paths stay', async () => {
+    const c = client();
+    fake.addProduct({ id: 'pp-role', ownerArn: LAUNCH_ROLE }); // role/service-role/SCLaunchRole
+    fake.addProduct({ id: 'pp-user', ownerArn: ALICE }); // user/team/alice
+    expect(await searchOwner(c, 'pp-role')).toEqual({ UserArn: LAUNCH_ROLE, UserArnSession: LAUNCH_ROLE }); // default 'kept'
+    fake.configure({ ownerRolePath: 'dropped' });
+    expect(await searchOwner(c, 'pp-role')).toEqual({ UserArn: `arn:aws:iam::${ACCOUNT}:role/SCLaunchRole`, UserArnSession: LAUNCH_ROLE });
+    expect(await searchOwner(c, 'pp-user')).toEqual({ UserArn: ALICE, UserArnSession: ALICE });
+    fake.configure({ ownerArnForm: 'role-and-session' });
+    fake.registerRolePath('fake-caller', '/ops/');
+    expect((await searchOwner(c, 'pp-main'))?.UserArn).toBe(`arn:aws:iam::${ACCOUNT}:role/fake-caller`);
+  });
+
   test('switches are checked, settable at start and reported', async () => {
     expect(() => fake.configure({ searchDefaultPageSize: 0 })).toThrow('searchDefaultPageSize');
     expect(() => fake.configure({ searchMaxPageSize: 101 })).toThrow('searchMaxPageSize');
     expect(() => fake.configure({ searchLagMs: -1 })).toThrow('searchLagMs');
     expect(() => fake.configure({ searchLagReading: 'late' as never })).toThrow('stale-owner, unlisted');
-    expect(fake.switches).toMatchObject({ searchLagMs: 0, searchLagReading: 'stale-owner', searchDefaultPageSize: 20 });
+    expect(() => fake.configure({ ownerArnForm: 'role' as never })).toThrow('as-set, role-and-session');
+    expect(fake.switches).toMatchObject({
+      searchLagMs: 0, searchLagReading: 'stale-owner', searchDefaultPageSize: 20, ownerArnForm: 'as-set', ownerRolePath: 'kept',
+    });
     const other = await ServiceCatalogFake.start({ clock, searchLagMs: 250, searchPaging: 'page-then-filter' });
     try {
       expect(other.switches).toMatchObject({ searchLagMs: 250, searchPaging: 'page-then-filter', searchMaxPageSize: 100 });

@@ -2,7 +2,7 @@
  * SearchProvisionedProducts: access level, SearchQuery, sorting and pages, over the lagging
  * index of ./search-index. Page sizes and the order of filtering and paging are switches.
  */
-import { sameRole } from './arns';
+import { parsePrincipalArn, roleArn, sameRole } from './arns';
 import { Input, OperationResult, ServiceError, epochSeconds } from './common';
 import { ProductState, ServiceCatalogState } from './state';
 
@@ -19,7 +19,7 @@ interface Listed {
 
 export function searchProvisionedProducts(state: ServiceCatalogState, input: Input, now: number): OperationResult {
   const queries: string[] = input.Filters?.SearchQuery ?? [];
-  const matches = (l: Listed) => queries.every((q) => matchesQuery(l, q));
+  const matches = (l: Listed) => queries.every((q) => matchesQuery(state, l, q));
   let listed = listedProducts(state, now).filter(accessFilter(state, input.AccessLevelFilter));
   if (input.SortBy !== undefined) {
     const field = SORT_FIELDS[input.SortBy];
@@ -37,7 +37,7 @@ export function searchProvisionedProducts(state: ServiceCatalogState, input: Inp
     : paginate(listed.filter(matches), size, input.PageToken);
   return {
     output: {
-      ProvisionedProducts: page.items.map((l) => productAttribute(l)),
+      ProvisionedProducts: page.items.map((l) => productAttribute(state, l)),
       TotalResultsCount: total,
       NextPageToken: page.nextToken,
     },
@@ -73,8 +73,8 @@ function accessFilter(state: ServiceCatalogState, filter: Input | undefined): (l
  * (so `id:pp-x` finds pp-x and not pp-xy); anything else is free text, matched case-insensitively
  * as a substring of any field. How the service matches is undocumented; this is the fake's reading.
  */
-function matchesQuery(listed: Listed, query: string): boolean {
-  const fields = searchableFields(listed);
+function matchesQuery(state: ServiceCatalogState, listed: Listed, query: string): boolean {
+  const fields = searchableFields(state, listed);
   const colon = query.indexOf(':');
   const field = colon > 0 ? query.slice(0, colon) : '';
   if (field in fields) return fields[field] === query.slice(colon + 1);
@@ -82,12 +82,13 @@ function matchesQuery(listed: Listed, query: string): boolean {
   return Object.values(fields).some((v) => v !== undefined && v.toLowerCase().includes(text));
 }
 
-function searchableFields(l: Listed): Record<string, string | undefined> {
+function searchableFields(state: ServiceCatalogState, l: Listed): Record<string, string | undefined> {
   const p = l.product;
+  const { userArn, userArnSession } = ownerArns(state, l.ownerArn);
   return {
     arn: p.arn, id: p.id, name: p.name, lastRecordId: p.lastRecordId, idempotencyToken: p.idempotencyToken,
     physicalId: p.physicalId, productId: p.productId, provisioningArtifactId: p.provisioningArtifactId, type: p.type,
-    status: p.status, userArn: l.ownerArn, userArnSession: l.ownerArn, lastProvisioningRecordId: p.lastProvisioningRecordId,
+    status: p.status, userArn, userArnSession, lastProvisioningRecordId: p.lastProvisioningRecordId,
     lastSuccessfulProvisioningRecordId: p.lastSuccessfulProvisioningRecordId, productName: p.productName,
   };
 }
@@ -112,15 +113,32 @@ function filterPage<T>(page: Page<T>, keep: (item: T) => boolean): Page<T> {
   return { items: page.items.filter(keep), nextToken: page.nextToken };
 }
 
+/**
+ * UserArn and UserArnSession of an OWNER, by the switches ownerArnForm and ownerRolePath
+ * (both undocumented; see ./switches). UserArnSession is always the OWNER as set.
+ */
+export function ownerArns(state: ServiceCatalogState, ownerArn: string): { userArn: string; userArnSession: string } {
+  const { ownerArnForm, ownerRolePath } = state.switches;
+  let userArn = ownerArn;
+  const owner = parsePrincipalArn(ownerArn);
+  if (owner?.kind === 'assumed-role' && ownerArnForm === 'role-and-session') {
+    userArn = roleArn(owner.partition, owner.account, owner.roleName!, state.rolePaths.get(owner.roleName!));
+  }
+  const role = parsePrincipalArn(userArn);
+  if (role?.kind === 'role' && ownerRolePath === 'dropped') userArn = roleArn(role.partition, role.account, role.roleName!);
+  return { userArn, userArnSession: ownerArn };
+}
+
 /** ProvisionedProductAttribute: has UserArn/UserArnSession (the OWNER) but, per the model, no LaunchRoleArn. */
-function productAttribute(l: Listed): Record<string, unknown> {
+function productAttribute(state: ServiceCatalogState, l: Listed): Record<string, unknown> {
   const p = l.product;
+  const { userArn, userArnSession } = ownerArns(state, l.ownerArn);
   return {
     Name: p.name, Arn: p.arn, Type: p.type, Id: p.id, Status: p.status, StatusMessage: p.statusMessage,
     CreatedTime: epochSeconds(p.createdAt), IdempotencyToken: p.idempotencyToken, LastRecordId: p.lastRecordId,
     LastProvisioningRecordId: p.lastProvisioningRecordId, LastSuccessfulProvisioningRecordId: p.lastSuccessfulProvisioningRecordId,
     Tags: [], PhysicalId: p.physicalId, ProductId: p.productId, ProductName: p.productName,
     ProvisioningArtifactId: p.provisioningArtifactId, ProvisioningArtifactName: 'v1',
-    UserArn: l.ownerArn, UserArnSession: l.ownerArn,
+    UserArn: userArn, UserArnSession: userArnSession,
   };
 }

@@ -4,6 +4,7 @@
  * test's controls: products, records, faults and the call log.
  */
 import { FakeClock, SYSTEM_CLOCK } from './clock';
+import { isIamPath } from './arns';
 import { CallLogEntry, FakeHttpFront, Fault } from './http';
 import { OperationName, ProvisionedProductStatus } from './model-constraints';
 import { RecordErrorDetail, RecordOutcome } from './records';
@@ -79,6 +80,17 @@ export class ServiceCatalogFake {
   /** The switches as currently set. */
   get switches(): FakeSwitches {
     return this.state.switches;
+  }
+
+  // ---- principals -----------------------------------------------------------------------
+
+  /**
+   * Tells the fake a role's IAM path ('/team/'), which an assumed-role ARN does not carry: with
+   * ownerArnForm 'role-and-session', UserArn names the role with this path.
+   */
+  registerRolePath(roleName: string, path: string): void {
+    if (!isIamPath(path)) throw new Error(`an IAM path is '/' or '/a/b/'; got '${path}'`);
+    this.state.rolePaths.set(roleName, path);
   }
 
   // ---- products -------------------------------------------------------------------------

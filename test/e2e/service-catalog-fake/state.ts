@@ -122,6 +122,8 @@ export class ServiceCatalogState {
   /** IdempotencyToken -> the request it first came with and the record it created. */
   readonly tokens = new Map<string, { fingerprint: string; recordId: string }>();
   readonly searchIndex = new SearchIndex();
+  /** Role name -> IAM path ('/team/'), for UserArn forms that name the role of a session. */
+  readonly rolePaths = new Map<string, string>();
   /** The behaviours AWS does not document, as currently switched (see ./switches). */
   switches: FakeSwitches = DEFAULT_SWITCHES;
 

@@ -32,6 +32,20 @@ export interface FakeSwitches {
    * a match can sit on a later page behind empty ones. Undocumented.
    */
   readonly searchPaging: 'filter-then-page' | 'page-then-filter';
+  /**
+   * Search's UserArn / UserArnSession for an OWNER (documented only as "the ARN of the user" and
+   * "the ARN of the user in the session; might contain a session id"). 'as-set' (default): both
+   * are the OWNER as set. 'role-and-session': for an assumed-role OWNER
+   * arn:P:sts::A:assumed-role/R/S, UserArn is arn:P:iam::A:role/<path>R (path from
+   * `registerRolePath`, else none) and UserArnSession the session ARN. Undocumented.
+   */
+  readonly ownerArnForm: 'as-set' | 'role-and-session';
+  /**
+   * Whether a role's IAM path stays in UserArn ('kept', default: as set) or is dropped
+   * ('dropped': arn:P:iam::A:role/R), for an IAM role OWNER and for the role UserArn names under
+   * 'role-and-session'. User paths are kept. Undocumented.
+   */
+  readonly ownerRolePath: 'kept' | 'dropped';
 }
 
 export type FakeSwitchSettings = Partial<FakeSwitches>;
@@ -42,11 +56,15 @@ export const DEFAULT_SWITCHES: FakeSwitches = {
   searchDefaultPageSize: 20,
   searchMaxPageSize: 100,
   searchPaging: 'filter-then-page',
+  ownerArnForm: 'as-set',
+  ownerRolePath: 'kept',
 };
 
 const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
   searchLagReading: ['stale-owner', 'unlisted'],
   searchPaging: ['filter-then-page', 'page-then-filter'],
+  ownerArnForm: ['as-set', 'role-and-session'],
+  ownerRolePath: ['kept', 'dropped'],
 };
 
 /** The switch settings among `options` (keys of DEFAULT_SWITCHES that `options` has). */
