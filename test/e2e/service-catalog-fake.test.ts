@@ -597,6 +597,42 @@ describe('search index, pages and owner forms (switches)', () => {
   });
 });
 
+describe('records appearing late (switch recordVisibleAfterMs)', () => {
+  test('DescribeRecord answers ResourceNotFoundException until the record is visible', async () => {
+    const c = client();
+    fake.configure({ recordVisibleAfterMs: 100 });
+    const out = await update(c, { OWNER: ALICE }, 'token-late');
+    expect(out.Status).toBe('CREATED');
+    const early = await failure(c.send(new DescribeRecordCommand({ Id: out.RecordId! })));
+    expect(early.name).toBe('ResourceNotFoundException');
+    expect(early.message).toContain(out.RecordId!);
+    // The product already names it, and a replay of the token returns it.
+    expect((await c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }))).ProvisionedProductDetail?.LastRecordId).toBe(out.RecordId);
+    expect((await update(c, { OWNER: ALICE }, 'token-late')).RecordId).toBe(out.RecordId);
+    const record = fake.record(out.RecordId!)!;
+    expect(record.visibleAt).toBe(record.createdAt + 100);
+    clock.advance(99);
+    expect((await failure(c.send(new DescribeRecordCommand({ Id: out.RecordId! })))).name).toBe('ResourceNotFoundException');
+    clock.advance(1);
+    expect((await c.send(new DescribeRecordCommand({ Id: out.RecordId! }))).RecordDetail?.Status).toBe('IN_PROGRESS');
+    expect(fake.callsOf('DescribeRecord').map((x) => x.outcome)).toEqual(['ResourceNotFoundException', 'ResourceNotFoundException', 'ok']);
+  });
+
+  test('a product can have its own record read lag', async () => {
+    const c = client();
+    fake.addProduct({ id: 'pp-slow', recordVisibleAfterMs: 50 });
+    const slow = await update(c, { OWNER: ALICE }, undefined, 'pp-slow');
+    const quick = await update(c, { OWNER: ALICE });
+    expect((await failure(c.send(new DescribeRecordCommand({ Id: slow.RecordId! })))).name).toBe('ResourceNotFoundException');
+    await expect(c.send(new DescribeRecordCommand({ Id: quick.RecordId! }))).resolves.toBeDefined();
+    fake.configureProduct('pp-main', { recordVisibleAfterMs: 30 });
+    clock.advance(1000);
+    const next = await update(c, { OWNER: BOB });
+    expect(fake.record(next.RecordId!)!.visibleAt - fake.record(next.RecordId!)!.createdAt).toBe(30);
+    expect(() => fake.configure({ recordVisibleAfterMs: -5 })).toThrow('recordVisibleAfterMs');
+  });
+});
+
 describe('fault injection', () => {
   test('two throttles are retried transparently by the default retry strategy', async () => {
     const c = client(); // default maxAttempts: 3

@@ -21,7 +21,8 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
 
 function describeRecord(state: ServiceCatalogState, input: Input, now: number): OperationResult {
   const record = state.records.get(input.Id);
-  if (!record) throw new ServiceError('ResourceNotFoundException', `Record ${input.Id} not found.`);
+  // A record too new to read answers as if it did not exist (switch recordVisibleAfterMs).
+  if (!record || now < record.visibleAt) throw new ServiceError('ResourceNotFoundException', `Record ${input.Id} not found.`);
   return { output: { RecordDetail: recordDetail(record, now), RecordOutputs: [] } };
 }
 

@@ -96,7 +96,7 @@ export class ServiceCatalogFake {
   // ---- products -------------------------------------------------------------------------
 
   addProduct(init: ProductInit): void {
-    if (init.searchLagMs !== undefined) nonNegative('searchLagMs', init.searchLagMs);
+    for (const key of ['searchLagMs', 'recordVisibleAfterMs'] as const) if (init[key] !== undefined) nonNegative(key, init[key]);
     this.state.addProduct(init);
   }
 
@@ -119,11 +119,11 @@ export class ServiceCatalogFake {
   }
 
   /**
-   * Changes how this product behaves from now on: its future records (outcome, duration), the
-   * Search lag of its future changes, and whether Search lists it at all.
+   * Changes how this product behaves from now on: its future records (outcome, duration, read
+   * lag), the Search lag of its future changes, and whether Search lists it at all.
    */
   configureProduct(id: string, config: {
-    outcome?: RecordOutcome; recordDurationMs?: number; searchLagMs?: number; neverListed?: boolean;
+    outcome?: RecordOutcome; recordDurationMs?: number; recordVisibleAfterMs?: number; searchLagMs?: number; neverListed?: boolean;
   }): void {
     const product = this.state.getProduct(id);
     if (config.outcome) product.outcome = config.outcome;
@@ -133,6 +133,10 @@ export class ServiceCatalogFake {
       product.searchLagMs = config.searchLagMs;
     }
     if (config.neverListed !== undefined) product.neverListed = config.neverListed;
+    if (config.recordVisibleAfterMs !== undefined) {
+      nonNegative('recordVisibleAfterMs', config.recordVisibleAfterMs);
+      product.recordVisibleAfterMs = config.recordVisibleAfterMs;
+    }
   }
 
   /** Fake-clock time from which Search shows the product's latest change (its addition or OWNER change). */

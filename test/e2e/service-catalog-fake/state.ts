@@ -33,6 +33,8 @@ export interface ProductInit {
   readonly searchLagMs?: number;
   /** Search never lists this product (an index entry that went missing). Default false. */
   readonly neverListed?: boolean;
+  /** This product's record read lag, instead of the fake's `recordVisibleAfterMs`. */
+  readonly recordVisibleAfterMs?: number;
 }
 
 /** The mutable state of one provisioned product; `product(id)` hands out copies. */
@@ -63,6 +65,7 @@ export interface ProductState {
   pendingRecordId?: string;
   searchLagMs?: number;
   neverListed: boolean;
+  recordVisibleAfterMs?: number;
 }
 
 export interface StoredRecord {
@@ -76,6 +79,8 @@ export interface StoredRecord {
   readonly pathId: string;
   readonly launchRoleArn?: string;
   readonly createdAt: number;
+  /** Fake-clock time from which DescribeRecord finds the record. */
+  readonly visibleAt: number;
   timeline: StatusChange[];
   errors: readonly RecordErrorDetail[];
   productStatusAfterFailure: ProvisionedProductStatus;
@@ -91,6 +96,8 @@ export interface RecordSnapshot {
   readonly status: RecordStatus;
   /** Epoch ms of creation. */
   readonly createdAt: number;
+  /** Epoch ms from which DescribeRecord finds it (switch recordVisibleAfterMs). */
+  readonly visibleAt: number;
   /** Epoch ms at which the record reaches (or reached) its terminal status; undefined while stuck. */
   readonly terminalAt?: number;
   readonly timeline: readonly StatusChange[];
@@ -160,12 +167,14 @@ export class ServiceCatalogState {
       outcome: init.outcome ?? { status: 'SUCCEEDED' },
       searchLagMs: init.searchLagMs,
       neverListed: init.neverListed ?? false,
+      recordVisibleAfterMs: init.recordVisibleAfterMs,
     };
     this.products.set(product.id, product);
     this.searchIndex.change(product.id, product.ownerArn, now, this.searchLag(product));
     // The product was provisioned before the test started: give it its finished PROVISION_PRODUCT record.
     this.records.set(provisioningRecordId, {
       ...recordBase(product, provisioningRecordId, 'PROVISION_PRODUCT', now),
+      visibleAt: now,
       timeline: [{ status: 'CREATED', at: now }, { status: 'IN_PROGRESS', at: now }, { status: 'SUCCEEDED', at: now }],
       errors: [],
       productStatusAfterFailure: 'AVAILABLE',
@@ -215,6 +224,7 @@ export class ServiceCatalogState {
     const id = newId('rec');
     const record: StoredRecord = {
       ...recordBase(product, id, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', now),
+      visibleAt: now + (product.recordVisibleAfterMs ?? this.switches.recordVisibleAfterMs),
       timeline: plannedTimeline(planned.outcome, now, duration),
       errors: 'status' in planned.outcome && planned.outcome.status === 'FAILED' ? planned.outcome.errors ?? [] : [],
       productStatusAfterFailure: 'status' in planned.outcome && planned.outcome.status === 'FAILED'
@@ -253,6 +263,7 @@ export class ServiceCatalogState {
       provisionedProductId: record.provisionedProductId,
       status: statusAt(record, now),
       createdAt: record.createdAt,
+      visibleAt: record.visibleAt,
       terminalAt: terminalAt(record),
       timeline: [...record.timeline],
       errors: visibleErrors(record, now),

@@ -46,6 +46,12 @@ export interface FakeSwitches {
    * 'role-and-session'. User paths are kept. Undocumented.
    */
   readonly ownerRolePath: 'kept' | 'dropped';
+  /**
+   * DescribeRecord answers ResourceNotFoundException for this long after a record is created.
+   * Undocumented; terraform-provider-aws's record waiter treats NOT_FOUND as pending, which
+   * suggests it happens. Default 0. A product may override it.
+   */
+  readonly recordVisibleAfterMs: number;
 }
 
 export type FakeSwitchSettings = Partial<FakeSwitches>;
@@ -58,6 +64,7 @@ export const DEFAULT_SWITCHES: FakeSwitches = {
   searchPaging: 'filter-then-page',
   ownerArnForm: 'as-set',
   ownerRolePath: 'kept',
+  recordVisibleAfterMs: 0,
 };
 
 const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
@@ -79,7 +86,7 @@ export function applySwitches(current: FakeSwitches, settings: FakeSwitchSetting
     const value = next[key as keyof FakeSwitches];
     if (!allowed!.includes(value as string)) throw new Error(`${key} must be one of ${allowed!.join(', ')}; got ${String(value)}`);
   }
-  nonNegative('searchLagMs', next.searchLagMs);
+  for (const key of ['searchLagMs', 'recordVisibleAfterMs'] as const) nonNegative(key, next[key]);
   pageSize('searchDefaultPageSize', next.searchDefaultPageSize);
   pageSize('searchMaxPageSize', next.searchMaxPageSize);
   return next;
