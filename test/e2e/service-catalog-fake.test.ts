@@ -633,6 +633,49 @@ describe('records appearing late (switch recordVisibleAfterMs)', () => {
   });
 });
 
+describe('IAM propagation (addPrincipal)', () => {
+  const NEW_ROLE = `arn:aws:iam::${ACCOUNT}:role/team/NewOwner`;
+
+  test('a principal is refused with InvalidParametersException until it propagates, and nothing is created', async () => {
+    const c = client();
+    expect(fake.addPrincipal(NEW_ROLE, { propagatesAfterMs: 500 })).toBe(clock.now() + 500);
+    const asOwner = await failure(update(c, { OWNER: NEW_ROLE }, 'token-new-owner'));
+    expect(asOwner.name).toBe('InvalidParametersException');
+    expect(asOwner.message).toContain(NEW_ROLE);
+    const asLaunchRole = await failure(update(c, { LAUNCH_ROLE: NEW_ROLE }));
+    expect(asLaunchRole.name).toBe('InvalidParametersException');
+    expect(fake.records('pp-main')).toHaveLength(1);
+    expect(fake.product('pp-main')?.status).toBe('AVAILABLE');
+    clock.advance(499);
+    expect((await failure(update(c, { OWNER: NEW_ROLE }, 'token-new-owner'))).name).toBe('InvalidParametersException');
+    clock.advance(1);
+    await expect(update(c, { OWNER: NEW_ROLE }, 'token-new-owner')).resolves.toMatchObject({ Status: 'CREATED' });
+    expect(fake.writeCalls()).toHaveLength(1);
+  });
+
+  test('createdAt places the creation in the past; Infinity never propagates; unregistered principals are accepted', async () => {
+    const c = client();
+    fake.addPrincipal(ALICE, { createdAt: clock.now() - 1000, propagatesAfterMs: 400 });
+    fake.addPrincipal(BOB, { propagatesAfterMs: Infinity });
+    fake.addProduct({ id: 'pp-2', recordDurationMs: 0 });
+    fake.addProduct({ id: 'pp-3', recordDurationMs: 0 });
+    await expect(update(c, { OWNER: ALICE }, undefined, 'pp-2')).resolves.toBeDefined();
+    clock.advance(86_400_000);
+    expect((await failure(update(c, { OWNER: BOB }, undefined, 'pp-3'))).name).toBe('InvalidParametersException');
+    await expect(update(c, { OWNER: `arn:aws:iam::${ACCOUNT}:user/carol` }, undefined, 'pp-3')).resolves.toBeDefined();
+    expect(() => fake.addPrincipal('arn:aws:iam::123456789012:group/admins')).toThrow('not an IAM user');
+  });
+
+  test('a role registered with a path lends it to UserArn under role-and-session', async () => {
+    const c = client();
+    fake.addPrincipal(NEW_ROLE);
+    fake.configure({ ownerArnForm: 'role-and-session' });
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/NewOwner/s1`;
+    fake.addProduct({ id: 'pp-s', ownerArn: session });
+    expect(await searchOwner(c, 'pp-s')).toEqual({ UserArn: NEW_ROLE, UserArnSession: session });
+  });
+});
+
 describe('fault injection', () => {
   test('two throttles are retried transparently by the default retry strategy', async () => {
     const c = client(); // default maxAttempts: 3

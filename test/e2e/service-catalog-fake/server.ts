@@ -4,7 +4,7 @@
  * test's controls: products, records, faults and the call log.
  */
 import { FakeClock, SYSTEM_CLOCK } from './clock';
-import { isIamPath } from './arns';
+import { isIamPath, parsePrincipalArn } from './arns';
 import { CallLogEntry, FakeHttpFront, Fault } from './http';
 import { OperationName, ProvisionedProductStatus } from './model-constraints';
 import { RecordErrorDetail, RecordOutcome } from './records';
@@ -83,6 +83,24 @@ export class ServiceCatalogFake {
   }
 
   // ---- principals -----------------------------------------------------------------------
+
+  /**
+   * Registers a principal as created at `createdAt` (default now), usable by the service only
+   * `propagatesAfterMs` later (default 0; Infinity: never). Until then an
+   * UpdateProvisionedProductProperties naming it (OWNER or LAUNCH_ROLE) answers
+   * InvalidParametersException and creates nothing. Unregistered principals are accepted if in
+   * the account. A role ARN also registers its path (see registerRolePath). Returns when it is usable.
+   */
+  addPrincipal(arn: string, options: { propagatesAfterMs?: number; createdAt?: number } = {}): number {
+    const principal = parsePrincipalArn(arn);
+    if (!principal) throw new Error(`not an IAM user, IAM role or STS assumed-role ARN: ${arn}`);
+    const propagatesAfterMs = options.propagatesAfterMs ?? 0;
+    nonNegative('propagatesAfterMs', propagatesAfterMs);
+    const usableAt = (options.createdAt ?? this.state.now()) + propagatesAfterMs;
+    this.state.principalsUsableAt.set(arn, usableAt);
+    if (principal.kind === 'role') this.registerRolePath(principal.roleName!, principal.path!);
+    return usableAt;
+  }
 
   /**
    * Tells the fake a role's IAM path ('/team/'), which an assumed-role ARN does not carry: with

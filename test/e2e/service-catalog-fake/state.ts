@@ -131,6 +131,8 @@ export class ServiceCatalogState {
   readonly searchIndex = new SearchIndex();
   /** Role name -> IAM path ('/team/'), for UserArn forms that name the role of a session. */
   readonly rolePaths = new Map<string, string>();
+  /** Principal ARN -> fake-clock time from which IAM lets the service use it (see addPrincipal). */
+  readonly principalsUsableAt = new Map<string, number>();
   /** The behaviours AWS does not document, as currently switched (see ./switches). */
   switches: FakeSwitches = DEFAULT_SWITCHES;
 

@@ -29,7 +29,7 @@ export function updateProvisionedProductProperties(state: ServiceCatalogState, i
   }
 
   const product = findProduct(state, id);
-  checkPropertyValues(properties, state.config.accountId);
+  checkPropertyValues(state, properties, now);
   if (BUSY_STATUSES.includes(product.status)) {
     throw new ServiceError('InvalidStateException',
       `Provisioned product ${id} is in status ${product.status}; wait until the current operation completes.`);
@@ -47,8 +47,12 @@ function updateOutput(record: StoredRecord, status: string): Record<string, unkn
   };
 }
 
-/** OWNER: IAM user, IAM role or STS assumed-role ARN; LAUNCH_ROLE: IAM role ARN; both in the caller's account. */
-function checkPropertyValues(properties: Record<PropertyKey, string>, accountId: string): void {
+/**
+ * OWNER: IAM user, IAM role or STS assumed-role ARN; LAUNCH_ROLE: IAM role ARN; both in the
+ * caller's account, and (for a principal registered with addPrincipal) propagated through IAM.
+ */
+function checkPropertyValues(state: ServiceCatalogState, properties: Record<PropertyKey, string>, now: number): void {
+  const accountId = state.config.accountId;
   for (const [key, value] of Object.entries(properties)) {
     const principal = parsePrincipalArn(value);
     if (key === 'OWNER' && !principal) {
@@ -61,6 +65,12 @@ function checkPropertyValues(properties: Record<PropertyKey, string>, accountId:
     if (principal!.account !== accountId) {
       throw new ServiceError('InvalidParametersException',
         `${key} '${value}' is not in account ${accountId}; only principals of the same account are allowed.`);
+    }
+    // A principal created moments ago may be refused until IAM propagates it (terraform-provider-aws
+    // retries InvalidParametersException on ProvisionProduct for that); the service's wording is undocumented.
+    const usableAt = state.principalsUsableAt.get(value);
+    if (usableAt !== undefined && now < usableAt) {
+      throw new ServiceError('InvalidParametersException', `${key} '${value}' is not a valid principal: it does not exist.`);
     }
   }
 }
