@@ -676,6 +676,78 @@ describe('IAM propagation (addPrincipal)', () => {
   });
 });
 
+describe('idempotency token order and refusals (switches)', () => {
+  test('tokenCheck state-first: a replay while UNDER_CHANGE is refused; once AVAILABLE it returns the original record', async () => {
+    const c = client();
+    fake.configure({ tokenCheck: 'state-first' });
+    const first = await update(c, { OWNER: ALICE }, 'token-order');
+    const busy = await failure(update(c, { OWNER: ALICE }, 'token-order'));
+    expect(busy.name).toBe('InvalidStateException');
+    expect(busy.message).toContain('UNDER_CHANGE');
+    expect((await failure(update(c, { OWNER: BOB }, 'token-order'))).name).toBe('InvalidStateException'); // state before token
+    clock.advance(150);
+    await expect(update(c, { OWNER: ALICE }, 'token-order')).resolves.toMatchObject({ RecordId: first.RecordId, Status: 'SUCCEEDED' });
+    const reused = await failure(update(c, { OWNER: BOB }, 'token-order'));
+    expect(reused.message).toContain('already been used with different parameters');
+    expect(fake.callsOf('UpdateProvisionedProductProperties').map((x) => x.effect)).toEqual(['created', 'refused', 'refused', 'replayed', 'refused']);
+    expect(fake.updateSummary()).toMatchObject({ calls: 5, created: 1, replayed: 1, refused: 3, replayedRefusals: 0 });
+  });
+
+  test('tokenCheck token-first (default): a replay while UNDER_CHANGE gets the original record', async () => {
+    const c = client();
+    expect(fake.switches.tokenCheck).toBe('token-first');
+    const first = await update(c, { OWNER: ALICE }, 'token-order');
+    await expect(update(c, { OWNER: ALICE }, 'token-order')).resolves.toMatchObject({ RecordId: first.RecordId, Status: 'CREATED' });
+    expect(fake.updateSummary()).toMatchObject({ created: 1, replayed: 1, refused: 0 });
+  });
+
+  test('by default a refused call leaves its token unused', async () => {
+    const c = client();
+    fake.setProductStatus('pp-main', 'UNDER_CHANGE');
+    expect((await failure(update(c, { OWNER: ALICE }, 'token-refused'))).name).toBe('InvalidStateException');
+    fake.setProductStatus('pp-main', 'AVAILABLE');
+    await expect(update(c, { OWNER: ALICE }, 'token-refused')).resolves.toMatchObject({ Status: 'CREATED' });
+  });
+
+  test('refusalConsumesToken: a refused token answers the same refusal again, even once the cause is gone', async () => {
+    const c = client();
+    fake.configure({ refusalConsumesToken: true });
+    fake.setProductStatus('pp-main', 'UNDER_CHANGE');
+    const busy = await failure(update(c, { OWNER: ALICE }, 'token-busy'));
+    fake.setProductStatus('pp-main', 'AVAILABLE');
+    const again = await failure(update(c, { OWNER: ALICE }, 'token-busy'));
+    expect([again.name, again.message]).toEqual([busy.name, busy.message]);
+    expect(fake.callsOf('UpdateProvisionedProductProperties')[1]).toMatchObject({ effect: 'refused', replayed: true });
+
+    const NEW_ROLE = `arn:aws:iam::${ACCOUNT}:role/Fresh`;
+    fake.addPrincipal(NEW_ROLE, { propagatesAfterMs: 100 });
+    const unknown = await failure(update(c, { OWNER: NEW_ROLE }, 'token-fresh'));
+    clock.advance(100);
+    expect((await failure(update(c, { OWNER: NEW_ROLE }, 'token-fresh'))).message).toBe(unknown.message);
+    expect((await failure(update(c, { OWNER: ALICE }, 'token-fresh'))).message).toContain('already been used with different parameters');
+
+    // ResourceNotFoundException does not use up the token.
+    expect((await failure(update(c, { OWNER: ALICE }, 'token-later', 'pp-later'))).name).toBe('ResourceNotFoundException');
+    fake.addProduct({ id: 'pp-later' });
+    await expect(update(c, { OWNER: ALICE }, 'token-later', 'pp-later')).resolves.toMatchObject({ Status: 'CREATED' });
+    await expect(update(c, { OWNER: ALICE }, 'token-new')).resolves.toMatchObject({ Status: 'CREATED' });
+    expect(fake.updateSummary()).toMatchObject({ calls: 8, created: 2, refused: 6, replayedRefusals: 2 });
+    expect(() => fake.configure({ tokenCheck: 'never' as never })).toThrow('token-first, state-first');
+  });
+
+  test('the call log tells created, replayed, refused, throttled and faulted Update calls apart', async () => {
+    const c = client({ maxAttempts: 1 });
+    await update(c, { OWNER: ALICE }, 'token-log');
+    await update(c, { OWNER: ALICE }, 'token-log');
+    await failure(update(c, { OWNER: 'not-an-arn' }));
+    await failure(update(c, {})); // ValidationException: refused too
+    fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'throttle' }, { kind: 'server-error' }, { kind: 'reset' });
+    for (let i = 0; i < 3; i++) await failure(update(c, { OWNER: ALICE }, 'token-log'));
+    expect(fake.updateSummary()).toEqual({ calls: 7, created: 1, replayed: 1, refused: 2, replayedRefusals: 0, throttled: 1, faulted: 2 });
+    expect(fake.writeCalls()).toHaveLength(1);
+  });
+});
+
 describe('fault injection', () => {
   test('two throttles are retried transparently by the default retry strategy', async () => {
     const c = client(); // default maxAttempts: 3

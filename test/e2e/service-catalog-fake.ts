@@ -8,7 +8,10 @@
 export { ServiceCatalogFake } from './service-catalog-fake/server';
 export { ManualClock, SYSTEM_CLOCK } from './service-catalog-fake/clock';
 export type { FakeClock } from './service-catalog-fake/clock';
-export type { CallLogEntry, Fault, FaultKind, ServiceCatalogFakeOptions } from './service-catalog-fake/server';
+export type {
+  CallLogEntry, Fault, FaultKind, ServiceCatalogFakeOptions, UpdateEffect, UpdateSummary,
+} from './service-catalog-fake/server';
+export type { FakeSwitchSettings, FakeSwitches } from './service-catalog-fake/switches';
 export type { ProductInit, ProductState, RecordSnapshot } from './service-catalog-fake/state';
 export type { RecordErrorDetail, RecordOutcome, RecordType, StatusChange } from './service-catalog-fake/records';
 export type {

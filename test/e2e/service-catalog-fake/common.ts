@@ -2,7 +2,8 @@
 import { ProductState, ServiceCatalogState } from './state';
 
 export class ServiceError extends Error {
-  constructor(readonly errorType: string, message: string, readonly httpStatus = 400) {
+  /** `replayed`: the refusal was answered from an idempotency token (switch refusalConsumesToken). */
+  constructor(readonly errorType: string, message: string, readonly httpStatus = 400, readonly replayed = false) {
     super(message);
   }
 }

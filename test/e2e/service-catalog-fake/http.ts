@@ -36,9 +36,16 @@ export interface CallLogEntry {
   respondedAt?: number;
   /** For UpdateProvisionedProductProperties: the record created or replayed. */
   recordId?: string;
-  /** True when an Update was answered from its idempotency token, making no change. */
+  /** True when an Update was answered from its idempotency token (a record or a remembered refusal), making no change. */
   replayed?: boolean;
+  /**
+   * For an UpdateProvisionedProductProperties the service answered (not a fault, not throttled):
+   * 'created' a record, 'replayed' an earlier record from the token, or 'refused' (any error).
+   */
+  effect?: UpdateEffect;
 }
+
+export type UpdateEffect = 'created' | 'replayed' | 'refused';
 
 interface Reply {
   readonly status: number;
@@ -127,6 +134,9 @@ export class FakeHttpFront {
   private answer(req: http.IncomingMessage, operation: string, rawBody: string, entry: CallLogEntry): Reply {
     const reply = this.dispatch(req, operation, rawBody, entry);
     entry.outcome = reply.errorType ?? 'ok';
+    if (operation === 'UpdateProvisionedProductProperties') {
+      entry.effect = reply.errorType ? 'refused' : entry.replayed ? 'replayed' : 'created';
+    }
     return reply;
   }
 
@@ -153,7 +163,10 @@ export class FakeHttpFront {
       if (result.replayed) entry.replayed = true;
       return { status: 200, body: result.output };
     } catch (e) {
-      if (e instanceof ServiceError) return errorReply(e.errorType, e.message, e.httpStatus);
+      if (e instanceof ServiceError) {
+        if (e.replayed) entry.replayed = true;
+        return errorReply(e.errorType, e.message, e.httpStatus);
+      }
       return errorReply('InternalFailure', `Fake failed: ${(e as Error).message}`, 500);
     }
   }

@@ -27,7 +27,17 @@ export interface ServiceCatalogFakeOptions extends FakeSwitchSettings {
   readonly clock?: FakeClock;
 }
 
-export type { CallLogEntry, Fault, FaultKind } from './http';
+export type { CallLogEntry, Fault, FaultKind, UpdateEffect } from './http';
+
+export interface UpdateSummary {
+  readonly calls: number;
+  readonly created: number;
+  readonly replayed: number;
+  readonly refused: number;
+  readonly replayedRefusals: number;
+  readonly throttled: number;
+  readonly faulted: number;
+}
 
 const DEFAULT_ACCOUNT = '123456789012';
 
@@ -219,5 +229,25 @@ export class ServiceCatalogFake {
   /** Successful UpdateProvisionedProductProperties calls that created a new record (not replays). */
   writeCalls(): CallLogEntry[] {
     return this.callsOf('UpdateProvisionedProductProperties').filter((c) => c.outcome === 'ok' && !c.replayed);
+  }
+
+  /**
+   * UpdateProvisionedProductProperties calls so far, by what they did: created a record,
+   * replayed one from the token, were refused (any error the service answered; `replayedRefusals`
+   * of them from a remembered token), were throttled, or met another injected fault
+   * (server-error, reset) that replaced the answer. Calls still in flight count in `calls` only.
+   */
+  updateSummary(): UpdateSummary {
+    const calls = this.callsOf('UpdateProvisionedProductProperties');
+    const count = (keep: (c: CallLogEntry) => boolean) => calls.filter(keep).length;
+    return {
+      calls: calls.length,
+      created: count((c) => c.effect === 'created'),
+      replayed: count((c) => c.effect === 'replayed'),
+      refused: count((c) => c.effect === 'refused'),
+      replayedRefusals: count((c) => c.effect === 'refused' && c.replayed === true),
+      throttled: count((c) => c.outcome === 'throttle'),
+      faulted: count((c) => c.effect === undefined && c.outcome !== 'throttle' && c.outcome !== 'pending'),
+    };
   }
 }

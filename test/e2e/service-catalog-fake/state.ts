@@ -115,6 +115,10 @@ export interface StateConfig {
   readonly clock: FakeClock;
 }
 
+export type TokenMemory =
+  | { readonly fingerprint: string; readonly recordId: string }
+  | { readonly fingerprint: string; readonly refusal: { readonly errorType: string; readonly message: string } };
+
 /** Random id in the service's style: prefix plus 13 lowercase alphanumerics. */
 export function newId(prefix: string): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -126,8 +130,8 @@ export class ServiceCatalogState {
   readonly products = new Map<string, ProductState>();
   /** Insertion-ordered, so iteration is creation order. */
   readonly records = new Map<string, StoredRecord>();
-  /** IdempotencyToken -> the request it first came with and the record it created. */
-  readonly tokens = new Map<string, { fingerprint: string; recordId: string }>();
+  /** IdempotencyToken -> the request it first came with and the record it created (or, with refusalConsumesToken, its refusal). */
+  readonly tokens = new Map<string, TokenMemory>();
   readonly searchIndex = new SearchIndex();
   /** Role name -> IAM path ('/team/'), for UserArn forms that name the role of a session. */
   readonly rolePaths = new Map<string, string>();

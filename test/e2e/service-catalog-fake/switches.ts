@@ -52,6 +52,20 @@ export interface FakeSwitches {
    * suggests it happens. Default 0. A product may override it.
    */
   readonly recordVisibleAfterMs: number;
+  /**
+   * Whether a call's IdempotencyToken is looked up before the product's state is checked
+   * ('token-first', default: a replay gets the original record even while the product is
+   * UNDER_CHANGE with that change) or after ('state-first': a replay while the product is busy
+   * answers InvalidStateException; once it is AVAILABLE a replay gets the original record).
+   * Undocumented: only the token's shape is.
+   */
+  readonly tokenCheck: 'token-first' | 'state-first';
+  /**
+   * When true, a token whose call was refused with InvalidStateException or
+   * InvalidParametersException is remembered, and a later call with it and the same parameters
+   * gets that refusal again. Undocumented. Default false.
+   */
+  readonly refusalConsumesToken: boolean;
 }
 
 export type FakeSwitchSettings = Partial<FakeSwitches>;
@@ -65,6 +79,8 @@ export const DEFAULT_SWITCHES: FakeSwitches = {
   ownerArnForm: 'as-set',
   ownerRolePath: 'kept',
   recordVisibleAfterMs: 0,
+  tokenCheck: 'token-first',
+  refusalConsumesToken: false,
 };
 
 const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
@@ -72,6 +88,7 @@ const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
   searchPaging: ['filter-then-page', 'page-then-filter'],
   ownerArnForm: ['as-set', 'role-and-session'],
   ownerRolePath: ['kept', 'dropped'],
+  tokenCheck: ['token-first', 'state-first'],
 };
 
 /** The switch settings among `options` (keys of DEFAULT_SWITCHES that `options` has). */

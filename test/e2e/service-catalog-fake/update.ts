@@ -1,41 +1,61 @@
 /**
  * UpdateProvisionedProductProperties: the idempotency token, the principal checks and the busy
- * check, then a new record.
+ * check, then a new record. Whether the token or the state is checked first, and whether a
+ * refused call uses up its token, are switches (tokenCheck, refusalConsumesToken): undocumented.
  */
 import { parsePrincipalArn } from './arns';
 import { Input, OperationResult, ServiceError, findProduct } from './common';
 import { PropertyKey, ProvisionedProductStatus } from './model-constraints';
 import { statusAt } from './records';
-import { ServiceCatalogState, StoredRecord } from './state';
+import { ProductState, ServiceCatalogState, StoredRecord } from './state';
 
 /** Statuses in which the service refuses to start another change. */
 const BUSY_STATUSES: readonly ProvisionedProductStatus[] = ['UNDER_CHANGE', 'PLAN_IN_PROGRESS'];
+/** Refusals a token remembers when refusalConsumesToken is on. */
+const CONSUMING_REFUSALS = ['InvalidStateException', 'InvalidParametersException'];
 
 export function updateProvisionedProductProperties(state: ServiceCatalogState, input: Input, now: number): OperationResult {
   const id: string = input.ProvisionedProductId;
   const token: string = input.IdempotencyToken;
   const properties: Record<PropertyKey, string> = input.ProvisionedProductProperties;
   const fingerprint = JSON.stringify([id, Object.entries(properties).sort(([a], [b]) => a.localeCompare(b))]);
-
-  // A retried request must get the original answer even if the product is busy with that very change.
-  const prior = state.tokens.get(token);
-  if (prior) {
-    if (prior.fingerprint !== fingerprint) {
-      throw new ServiceError('InvalidParametersException',
-        `IdempotencyToken ${token} has already been used with different parameters.`);
+  const { tokenCheck, refusalConsumesToken } = state.switches;
+  try {
+    // 'token-first': a retried request gets the original answer even while the product is busy with that very change.
+    const early = tokenCheck === 'token-first' ? replay(state, token, fingerprint, now) : undefined;
+    if (early) return early;
+    const product = findProduct(state, id);
+    checkPropertyValues(state, properties, now);
+    checkNotBusy(product);
+    const late = tokenCheck === 'state-first' ? replay(state, token, fingerprint, now) : undefined;
+    if (late) return late;
+    const record = state.startPropertyUpdate(product, properties, token, fingerprint, now);
+    return { output: updateOutput(record, 'CREATED'), recordId: record.id };
+  } catch (e) {
+    if (refusalConsumesToken && e instanceof ServiceError && CONSUMING_REFUSALS.includes(e.errorType) && !state.tokens.has(token)) {
+      state.tokens.set(token, { fingerprint, refusal: { errorType: e.errorType, message: e.message } });
     }
-    const record = state.records.get(prior.recordId)!;
-    return { output: updateOutput(record, statusAt(record, now)), recordId: record.id, replayed: true };
+    throw e;
   }
+}
 
-  const product = findProduct(state, id);
-  checkPropertyValues(state, properties, now);
+/** The answer a token remembers, if it is known: its record, or (refusalConsumesToken) its refusal. */
+function replay(state: ServiceCatalogState, token: string, fingerprint: string, now: number): OperationResult | undefined {
+  const prior = state.tokens.get(token);
+  if (!prior) return undefined;
+  if (prior.fingerprint !== fingerprint) {
+    throw new ServiceError('InvalidParametersException', `IdempotencyToken ${token} has already been used with different parameters.`);
+  }
+  if ('refusal' in prior) throw new ServiceError(prior.refusal.errorType, prior.refusal.message, 400, true);
+  const record = state.records.get(prior.recordId)!;
+  return { output: updateOutput(record, statusAt(record, now)), recordId: record.id, replayed: true };
+}
+
+function checkNotBusy(product: ProductState): void {
   if (BUSY_STATUSES.includes(product.status)) {
     throw new ServiceError('InvalidStateException',
-      `Provisioned product ${id} is in status ${product.status}; wait until the current operation completes.`);
+      `Provisioned product ${product.id} is in status ${product.status}; wait until the current operation completes.`);
   }
-  const record = state.startPropertyUpdate(product, properties, token, fingerprint, now);
-  return { output: updateOutput(record, 'CREATED'), recordId: record.id };
 }
 
 function updateOutput(record: StoredRecord, status: string): Record<string, unknown> {
