@@ -9,6 +9,7 @@ import {
   RecordStatus, SearchProvisionedProductsCommand, SearchProvisionedProductsCommandInput, ServiceCatalogClient,
   ServiceCatalogClientConfig, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
+import { isThrottlingError } from '@smithy/core/retry';
 import { ManualClock, ServiceCatalogFake } from './service-catalog-fake';
 
 const ACCOUNT = '123456789012';
@@ -745,6 +746,64 @@ describe('idempotency token order and refusals (switches)', () => {
     for (let i = 0; i < 3; i++) await failure(update(c, { OWNER: ALICE }, 'token-log'));
     expect(fake.updateSummary()).toEqual({ calls: 7, created: 1, replayed: 1, refused: 2, replayedRefusals: 0, throttled: 1, faulted: 2 });
     expect(fake.writeCalls()).toHaveLength(1);
+  });
+});
+
+describe('throttling (switch throttle)', () => {
+  const describePp = (c: ServiceCatalogClient) => c.send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
+
+  test('past its bucket an operation answers 400 ThrottlingException "Rate exceeded", which the SDK recognises', async () => {
+    const c = client({ maxAttempts: 1 });
+    fake.configure({ throttle: { ratePerSecond: 5, burst: 3 } });
+    for (let i = 0; i < 3; i++) await describePp(c);
+    const err = await failure(describePp(c));
+    expect([err.name, err.message, err.$metadata?.httpStatusCode]).toEqual(['ThrottlingException', 'Rate exceeded', 400]);
+    expect(isThrottlingError(err as Parameters<typeof isThrottlingError>[0])).toBe(true);
+    const raw = await rawPost('DescribeProvisionedProduct', JSON.stringify({ Id: 'pp-main' }));
+    expect([raw.status, raw.headers['x-amzn-errortype'], raw.json.__type]).toEqual([400, 'ThrottlingException', 'ThrottlingException']);
+    // Each operation has its own bucket.
+    await expect(c.send(new DescribeRecordCommand({ Id: fake.product('pp-main')!.lastRecordId }))).resolves.toBeDefined();
+    expect(fake.callsOf('DescribeProvisionedProduct').map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok', 'throttled', 'throttled']);
+  });
+
+  test('the bucket refills at ratePerSecond on the fake clock, up to burst', async () => {
+    const c = client({ maxAttempts: 1 });
+    fake.configure({ throttle: { ratePerSecond: 5, burst: 2 } });
+    await describePp(c);
+    await describePp(c);
+    clock.advance(199);
+    expect((await failure(describePp(c))).name).toBe('ThrottlingException'); // 0.995 of a token
+    clock.advance(1);
+    await describePp(c);
+    expect((await failure(describePp(c))).name).toBe('ThrottlingException');
+    clock.advance(60_000); // refills to burst, not beyond
+    await describePp(c);
+    await describePp(c);
+    expect((await failure(describePp(c))).name).toBe('ThrottlingException');
+  });
+
+  test('per-operation rates, throttled Updates in the summary, and off again', async () => {
+    const c = client({ maxAttempts: 1 });
+    fake.configure({ throttle: { ratePerSecond: 100, burst: 100, operations: { UpdateProvisionedProductProperties: { ratePerSecond: 0, burst: 1 } } } });
+    await update(c, { OWNER: ALICE }, 'token-t');
+    const err = await failure(update(c, { OWNER: ALICE }, 'token-t'));
+    expect(err.name).toBe('ThrottlingException');
+    for (let i = 0; i < 10; i++) await describePp(c);
+    expect(fake.updateSummary()).toMatchObject({ calls: 2, created: 1, replayed: 0, throttled: 1, faulted: 0 });
+    expect(fake.callsOf('UpdateProvisionedProductProperties')[1].effect).toBeUndefined(); // it never reached the service
+    fake.configure({ throttle: undefined });
+    await expect(update(c, { OWNER: ALICE }, 'token-t')).resolves.toMatchObject({ Status: 'CREATED' });
+    expect(() => fake.configure({ throttle: { ratePerSecond: 1, burst: 0 } })).toThrow('burst >= 1');
+  });
+
+  test('the default retry strategy retries a throttled call as throttling', async () => {
+    const c = client(); // default maxAttempts: 3
+    fake.configure({ throttle: { ratePerSecond: 0, burst: 1 } }); // the fake clock stands still: never refills
+    await describePp(c);
+    const err = await failure(describePp(c));
+    expect(err.name).toBe('ThrottlingException');
+    expect(err.$metadata?.attempts).toBe(3);
+    expect(fake.callsOf('DescribeProvisionedProduct').map((x) => x.outcome)).toEqual(['ok', 'throttled', 'throttled', 'throttled']);
   });
 });
 

@@ -10,6 +10,7 @@ import {
 } from './model-constraints';
 import { HANDLERS, ServiceError } from './operations';
 import { ServiceCatalogState } from './state';
+import { TokenBuckets } from './throttle';
 
 export type Fault =
   | { readonly kind: 'throttle' }
@@ -25,7 +26,8 @@ export interface CallLogEntry {
   /** The fake's clock (epoch ms) when the request arrived. */
   readonly at: number;
   /**
-   * 'ok', the error name answered (ValidationException, ...), or the fault kind when a fault
+   * 'ok', the error name answered (ValidationException, ...), 'throttled' when the switch
+   * `throttle` refused it (ThrottlingException), or the fault kind when an injected fault
    * replaced the answer ('throttle', 'server-error', 'reset'). A 'delay' fault does not replace
    * the answer: see `fault`.
    */
@@ -62,6 +64,7 @@ export class FakeHttpFront {
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly buckets = new TokenBuckets();
 
   constructor(private readonly state: ServiceCatalogState) {
     this.server = http.createServer((req, res) => void this.onRequest(req, res));
@@ -132,6 +135,12 @@ export class FakeHttpFront {
   }
 
   private answer(req: http.IncomingMessage, operation: string, rawBody: string, entry: CallLogEntry): Reply {
+    // The account's rate limit comes before any check of the request, as at AWS's front door.
+    if ((OPERATIONS as readonly string[]).includes(operation)
+      && !this.buckets.take(this.state.switches.throttle, operation as OperationName, this.state.now())) {
+      entry.outcome = 'throttled';
+      return errorReply('ThrottlingException', 'Rate exceeded');
+    }
     const reply = this.dispatch(req, operation, rawBody, entry);
     entry.outcome = reply.errorType ?? 'ok';
     if (operation === 'UpdateProvisionedProductProperties') {

@@ -234,7 +234,8 @@ export class ServiceCatalogFake {
   /**
    * UpdateProvisionedProductProperties calls so far, by what they did: created a record,
    * replayed one from the token, were refused (any error the service answered; `replayedRefusals`
-   * of them from a remembered token), were throttled, or met another injected fault
+   * of them from a remembered token), were throttled (by the switch `throttle` or an injected
+   * 'throttle' fault), or met another injected fault
    * (server-error, reset) that replaced the answer. Calls still in flight count in `calls` only.
    */
   updateSummary(): UpdateSummary {
@@ -246,8 +247,8 @@ export class ServiceCatalogFake {
       replayed: count((c) => c.effect === 'replayed'),
       refused: count((c) => c.effect === 'refused'),
       replayedRefusals: count((c) => c.effect === 'refused' && c.replayed === true),
-      throttled: count((c) => c.outcome === 'throttle'),
-      faulted: count((c) => c.effect === undefined && c.outcome !== 'throttle' && c.outcome !== 'pending'),
+      throttled: count((c) => c.outcome === 'throttled' || c.outcome === 'throttle'),
+      faulted: count((c) => c.effect === undefined && !['throttled', 'throttle', 'pending'].includes(c.outcome)),
     };
   }
 }

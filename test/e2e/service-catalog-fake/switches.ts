@@ -4,6 +4,20 @@
  * switch existed), and each doc comment names its source or says "undocumented".
  * Set them at `ServiceCatalogFake.start({...})` or at runtime with `fake.configure({...})`.
  */
+import { OperationName } from './model-constraints';
+
+export interface ThrottleRate {
+  /** Tokens added to the bucket per second of the fake's clock. */
+  readonly ratePerSecond: number;
+  /** Bucket size: how many calls may pass at once after a quiet period. */
+  readonly burst: number;
+}
+
+export interface ThrottleSettings extends ThrottleRate {
+  /** Other rates for some operations; each operation always has its own bucket. */
+  readonly operations?: Partial<Record<OperationName, ThrottleRate>>;
+}
+
 export interface FakeSwitches {
   /**
    * Search is index-backed: a product added (or whose OWNER changed) becomes visible to
@@ -66,6 +80,12 @@ export interface FakeSwitches {
    * gets that refusal again. Undocumented. Default false.
    */
   readonly refusalConsumesToken: boolean;
+  /**
+   * A token bucket per operation for the whole account; a call finding its bucket empty gets
+   * HTTP 400 ThrottlingException "Rate exceeded". Quotas are not published; other AWS tools
+   * configure many retries for Service Catalog. Default: off.
+   */
+  readonly throttle?: ThrottleSettings;
 }
 
 export type FakeSwitchSettings = Partial<FakeSwitches>;
@@ -81,6 +101,7 @@ export const DEFAULT_SWITCHES: FakeSwitches = {
   recordVisibleAfterMs: 0,
   tokenCheck: 'token-first',
   refusalConsumesToken: false,
+  throttle: undefined,
 };
 
 const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
@@ -106,6 +127,10 @@ export function applySwitches(current: FakeSwitches, settings: FakeSwitchSetting
   for (const key of ['searchLagMs', 'recordVisibleAfterMs'] as const) nonNegative(key, next[key]);
   pageSize('searchDefaultPageSize', next.searchDefaultPageSize);
   pageSize('searchMaxPageSize', next.searchMaxPageSize);
+  if (next.throttle) {
+    checkRate('throttle', next.throttle);
+    for (const [op, rate] of Object.entries(next.throttle.operations ?? {})) checkRate(`throttle.operations.${op}`, rate!);
+  }
   return next;
 }
 
@@ -116,4 +141,10 @@ export function nonNegative(name: string, value: number): void {
 
 function pageSize(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 100) throw new Error(`${name} must be an integer from 1 to 100; got ${value}`);
+}
+
+function checkRate(name: string, rate: ThrottleRate): void {
+  if (!(rate.ratePerSecond >= 0) || !(rate.burst >= 1)) {
+    throw new Error(`${name} needs ratePerSecond >= 0 and burst >= 1; got ${JSON.stringify(rate)}`);
+  }
 }
