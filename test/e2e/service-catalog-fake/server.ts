@@ -3,8 +3,8 @@
  * Service Catalog well enough for the real @aws-sdk/client-service-catalog (./http), and the
  * test's controls: products, records, faults and the call log.
  */
-import { FakeClock, SYSTEM_CLOCK } from './clock';
 import { isIamPath, parsePrincipalArn } from './arns';
+import { FakeClock, SYSTEM_CLOCK } from './clock';
 import { CallLogEntry, FakeHttpFront, Fault } from './http';
 import { OperationName, ProvisionedProductStatus } from './model-constraints';
 import { RecordErrorDetail, RecordOutcome } from './records';

@@ -8,12 +8,12 @@
  */
 import { randomBytes } from 'crypto';
 import { FakeClock } from './clock';
-import { SearchIndex } from './search-index';
-import { DEFAULT_SWITCHES, FakeSwitches } from './switches';
 import { PropertyKey, ProvisionedProductStatus, RecordStatus } from './model-constraints';
 import {
   RecordErrorDetail, RecordOutcome, RecordType, StatusChange, plannedTimeline, statusAt, terminalAt, visibleErrors,
 } from './records';
+import { SearchIndex } from './search-index';
+import { DEFAULT_SWITCHES, FakeSwitches } from './switches';
 
 export interface ProductInit {
   readonly id: string;
@@ -31,7 +31,7 @@ export interface ProductInit {
   readonly provisioningArtifactId?: string;
   /** This product's Search lag, instead of the fake's `searchLagMs`. */
   readonly searchLagMs?: number;
-  /** Search never lists this product (an index entry that went missing). Default false. */
+  /** Search never lists this product: Search missing products that exist was confirmed by AWS (aws-service-catalog-puppet). Default false. */
   readonly neverListed?: boolean;
   /** This product's record read lag, instead of the fake's `recordVisibleAfterMs`. */
   readonly recordVisibleAfterMs?: number;
@@ -63,9 +63,10 @@ export interface ProductState {
   nextOutcome?: { outcome: RecordOutcome; recordDurationMs?: number };
   /** The record that is changing the product, if any. */
   pendingRecordId?: string;
+  /** Per-product overrides of the switches searchLagMs and recordVisibleAfterMs (see ProductInit). */
   searchLagMs?: number;
-  neverListed: boolean;
   recordVisibleAfterMs?: number;
+  neverListed: boolean;
 }
 
 export interface StoredRecord {
