@@ -10,6 +10,8 @@ import { ProvisionedProductProperties } from '../../lib';
 import { HANDLER_ASSET_DIR } from '../../lib/provider';
 import { TemplateResource, resourceOf } from './cloudformation-request';
 import { FrameworkHarness, HarnessOptions } from './framework-harness';
+import { CloudFormationFake } from './cloudformation-fake/server';
+import { stackModelOf } from './cloudformation-fake/stack-model';
 import { ServiceCatalogFake } from './service-catalog-fake';
 
 export const ACCOUNT = '123456789012';
@@ -17,6 +19,8 @@ export const arn = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
 
 export interface EndToEnd {
   readonly fake: ServiceCatalogFake;
+  /** ListStackResources of the stack the harness plays, for restoreOnDelete's hand-over. */
+  readonly cloudFormation: CloudFormationFake;
   readonly harness: FrameworkHarness;
   /** Every line the framework and the handler logged, kept out of the test output. */
   readonly logs: string[];
@@ -24,21 +28,23 @@ export interface EndToEnd {
 
 export async function startEndToEnd(options: Partial<HarnessOptions> = {}): Promise<EndToEnd> {
   const fake = await ServiceCatalogFake.start({ accountId: ACCOUNT });
+  const cloudFormation = await CloudFormationFake.start();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint,
+    AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
   });
   const { template } = synthesizedResource({ id: 'pp-provider', owner: arn('role/Owner') });
-  const harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template, ...options });
+  const harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template, stack: stackModelOf(cloudFormation), ...options });
   const logs: string[] = [];
   for (const level of ['log', 'info', 'warn', 'error'] as const) {
     jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
       logs.push(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.stack : JSON.stringify(a))).join(' '));
     });
   }
-  return { fake, harness, logs };
+  return { fake, cloudFormation, harness, logs };
 }
 
 /**
@@ -51,6 +57,7 @@ export function useEndToEnd(options: Partial<HarnessOptions> = {}): EndToEnd {
   afterAll(async () => {
     await e2e.harness?.stop();
     await e2e.fake?.stop();
+    await e2e.cloudFormation?.stop();
   });
   return e2e;
 }

@@ -11,6 +11,7 @@
 import { randomUUID } from 'crypto';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { StackModel } from './cloudformation-fake/stack-model';
 import { CloudFormationRequest, TemplateJson, resolveIntrinsic } from './cloudformation-request';
 import { Invocation, InvokeResult, LambdaFunction, LambdaHandler, invokeWithTimeout } from './lambda-emulator';
 
@@ -73,6 +74,8 @@ export interface HarnessOptions {
   /** Overrides of the template's function Timeouts, for tests of the timeout itself. */
   readonly functionTimeoutMs?: { readonly onEvent?: number; readonly isComplete?: number };
   readonly stackId?: string;
+  /** CloudFormation's listing of the stack, kept in step with the requests played (for ListStackResources). */
+  readonly stack?: StackModel;
 }
 
 interface Waiting {
@@ -93,7 +96,10 @@ export class FrameworkHarness {
   private readonly pending = new Map<string, Waiting[]>();
   private readonly abort = new AbortController();
 
+  private readonly stack?: StackModel;
+
   constructor(options: HarnessOptions) {
+    this.stack = options.stack;
     const template = asJson(options.template);
     this.waiter = waiterSettingsFromTemplate(template);
     const resolve = (value: unknown) => resolveIntrinsic(value as Record<string, unknown>, template, { stackId: options.stackId });
@@ -138,9 +144,12 @@ export class FrameworkHarness {
       waiting = { resolve: (r) => { clearTimeout(timer); resolve(r); }, reject: (e) => { clearTimeout(timer); reject(e); } };
       this.pending.set(requestId, [...this.pending.get(requestId) ?? [], waiting]);
     });
+    this.stack?.before(request);
     // Not awaited: a slow onEvent must not hold the send past its own deadline.
     this.track(framework.onEvent(structuredClone(request)).catch((e: Error) => waiting.reject(e)));
-    return response;
+    const answered = await response;
+    this.stack?.after(request, answered);
+    return answered;
   }
 
   /** Lambda's synchronous Invoke, as the framework makes it. */

@@ -37,6 +37,15 @@ export class CloudFormationFake {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** The stack exists (CloudFormation is creating or updating it), with the resources set so far. */
+  ensureStack(stackId: string): void {
+    if (!this.stacks.has(stackId)) this.stacks.set(stackId, []);
+  }
+
+  resource(stackId: string, logicalId: string): StackResource | undefined {
+    return this.stacks.get(stackId)?.find((r) => r.logicalId === logicalId);
+  }
+
   /** Sets (or replaces) what the stack lists for a logical id. */
   setResource(stackId: string, resource: StackResource): void {
     const resources = (this.stacks.get(stackId) ?? []).filter((r) => r.logicalId !== resource.logicalId);

@@ -1,0 +1,115 @@
+/**
+ * The handler under each reading of what Service Catalog does not document, end to end: the
+ * built asset in the provider framework, the real SDK, and the fake with the switch for that
+ * reading (test/e2e/service-catalog-fake/switches.ts). Each test sets up its own product.
+ */
+import { createRequest } from './cloudformation-request';
+import { ACCOUNT, arn, synthesizedResource, useEndToEnd } from './e2e-setup';
+import { DEFAULT_SWITCHES } from './service-catalog-fake/switches';
+
+const e2e = useEndToEnd();
+const OWNER = arn('role/PlatformTeam');
+const ALICE = arn('user/alice');
+const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/PlatformTeam/alice`;
+const created = (id: string) => e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id && c.effect === 'created');
+const updates = (id: string) => e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id);
+const create = (props: Parameters<typeof synthesizedResource>[0]) => e2e.harness.send(createRequest(synthesizedResource(props)));
+
+afterEach(() => e2e.fake.configure(DEFAULT_SWITCHES));
+
+describe('SearchProvisionedProducts lags behind the product', () => {
+  test('a product Search lists only after a moment is found by a later search: its originals are kept', async () => {
+    const id = 'pp-lagged00001';
+    e2e.fake.configure({ searchLagMs: 1_200, searchLagReading: 'unlisted' });
+    e2e.fake.addProduct({ id, ownerArn: ALICE });
+    const response = await create({ id, owner: OWNER, restoreOnDelete: true });
+    expect(response.Status).toBe('SUCCESS');
+    const kept = JSON.parse(Buffer.from(response.PhysicalResourceId.split('/restore:')[1], 'base64url').toString('utf8'));
+    expect(kept).toEqual({ OWNER: ALICE });
+    expect(e2e.fake.callsOf('SearchProvisionedProducts').filter((c) => JSON.stringify(c.input).includes(id)).length).toBeGreaterThan(1);
+  });
+
+  test('a product Search never lists: restoreOnDelete fails the deploy clearly, and nothing is written', async () => {
+    const id = 'pp-unlisted001';
+    e2e.fake.addProduct({ id, ownerArn: ALICE, neverListed: true });
+    const response = await create({ id, owner: OWNER, restoreOnDelete: true });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/^SearchProvisionedProducts did not list provisioned product pp-unlisted001 after 4 searches/);
+    expect(updates(id)).toHaveLength(0);
+  });
+
+  test('without restoreOnDelete, an unlisted owner is unknown: the change is made, not skipped', async () => {
+    const id = 'pp-unlisted002';
+    e2e.fake.addProduct({ id, ownerArn: OWNER, neverListed: true });
+    await expect(create({ id, owner: OWNER })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true' } });
+    expect(created(id)).toHaveLength(1);
+  });
+
+  test('the match behind empty pages (page-then-filter, pages of 1) is found: a product in place gets no write', async () => {
+    e2e.fake.configure({ searchPaging: 'page-then-filter', searchMaxPageSize: 1 });
+    const id = 'pp-paged000001';
+    for (let i = 0; i < 4; i++) e2e.fake.addProduct({ id: `pp-paged-other${i}`, ownerArn: ALICE });
+    e2e.fake.addProduct({ id, ownerArn: OWNER });
+    await expect(create({ id, owner: OWNER })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'false' } });
+    expect(updates(id)).toHaveLength(0);
+  });
+});
+
+describe('how Search reports an owner', () => {
+  test.each([
+    ['as set', { ownerArnForm: 'as-set' as const }],
+    ['as the role IAM ARN with the session in UserArnSession', { ownerArnForm: 'role-and-session' as const }],
+    ['as the role with its path, and the session', { ownerArnForm: 'role-and-session' as const, path: '/teams/' }],
+  ])('an assumed-role owner already in place, reported %s, is never "corrected" again', async (_title, reading) => {
+    e2e.fake.configure({ ownerArnForm: reading.ownerArnForm });
+    if ('path' in reading) e2e.fake.registerRolePath('PlatformTeam', reading.path!);
+    const id = `pp-session-${reading.ownerArnForm}${'path' in reading ? 'p' : ''}`.slice(0, 30);
+    e2e.fake.addProduct({ id, ownerArn: SESSION });
+    await expect(create({ id, owner: SESSION })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'false' } });
+    expect(updates(id)).toHaveLength(0);
+    e2e.fake.registerRolePath('PlatformTeam', '/');
+  });
+
+  test('a role owner with a path, reported without it, is in place', async () => {
+    e2e.fake.configure({ ownerRolePath: 'dropped' });
+    const id = 'pp-pathdrop001';
+    const withPath = arn('role/teams/platform/PathTeam');
+    e2e.fake.addProduct({ id, ownerArn: withPath });
+    await expect(create({ id, owner: withPath })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'false' } });
+    expect(updates(id)).toHaveLength(0);
+  });
+});
+
+test('a record DescribeRecord cannot find for a moment is followed to SUCCEEDED', async () => {
+  const id = 'pp-latercd0001';
+  e2e.fake.addProduct({ id, ownerArn: ALICE, recordVisibleAfterMs: 1_500 });
+  await expect(create({ id, owner: OWNER })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+  const recordId = created(id)[0].recordId!;
+  expect(e2e.fake.callsOf('DescribeRecord').filter((c) => c.input.Id === recordId).map((c) => c.outcome)).toContain('ResourceNotFoundException');
+});
+
+test('an owner that IAM has not propagated yet is retried until Service Catalog accepts it: one change', async () => {
+  const id = 'pp-propagate01';
+  const fresh = arn('role/CreatedThisDeploy');
+  e2e.fake.addPrincipal(fresh, { propagatesAfterMs: 2_500 });
+  e2e.fake.addProduct({ id, ownerArn: ALICE });
+  await expect(create({ id, owner: fresh })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+  expect(updates(id).map((c) => c.effect)).toEqual([...updates(id).slice(0, -1).map(() => 'refused'), 'created']);
+  expect(updates(id).length).toBeGreaterThan(1);
+  expect(e2e.fake.product(id)!.ownerArn).toBe(fresh);
+});
+
+describe.each([
+  ['token-first', false], ['state-first', false], ['state-first', true],
+] as const)('a busy product, the service checking %s (a refusal remembered with its token: %s)', (tokenCheck, refusalConsumesToken) => {
+  test('the change waits with reads only, and is made exactly once', async () => {
+    e2e.fake.configure({ tokenCheck, refusalConsumesToken });
+    const id = `pp-busy-${tokenCheck}-${refusalConsumesToken}`.slice(0, 30);
+    e2e.fake.addProduct({ id, ownerArn: ALICE, status: 'UNDER_CHANGE' });
+    setTimeout(() => e2e.fake.setProductStatus(id, 'AVAILABLE'), 1_500);
+    await expect(create({ id, owner: OWNER })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
+    expect(created(id)).toHaveLength(1);
+    expect(updates(id).map((c) => c.effect)).toEqual(['refused', 'created']);
+    expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+  });
+});
