@@ -69,6 +69,9 @@ export interface DeclarationProps {
   readonly launchRole?: string;
   readonly timeout?: Duration;
   readonly restoreOnDelete?: boolean;
+  /** The construct's id, which makes its logical id: another id is a rename. */
+  readonly constructId?: string;
+  readonly checkOnEveryDeploy?: boolean;
 }
 
 /**
@@ -77,13 +80,14 @@ export interface DeclarationProps {
  */
 export function synthesizedResource(props: DeclarationProps): TemplateResource {
   const stack = new Stack(new App(), 'Example', { env: { account: ACCOUNT, region: 'us-east-1' } });
-  new ProvisionedProductProperties(stack, 'Ownership', {
+  new ProvisionedProductProperties(stack, props.constructId ?? 'Ownership', {
     provisionedProductId: props.id,
     provisionedProductName: props.name,
     restoreOnDelete: props.restoreOnDelete,
     owner: props.owner,
     launchRole: props.launchRole ? iam.Role.fromRoleArn(stack, 'Launch', props.launchRole) : undefined,
     timeout: props.timeout,
+    checkOnEveryDeploy: props.checkOnEveryDeploy,
   });
   return resourceOf(Template.fromStack(stack));
 }
