@@ -1,8 +1,11 @@
 /** Shared fixtures for the handler unit tests: a fake clock, requests and service errors. */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ServiceCatalogClient, ServiceCatalogServiceException } from '@aws-sdk/client-service-catalog';
+import { Duration } from 'aws-cdk-lib';
 import { HandlerDeps } from '../../lambda/runtime';
 import { OnEventRequest } from '../../lambda/types';
+import { createRequest } from '../e2e/cloudformation-request';
+import { synthesizedResource } from '../e2e/e2e-setup';
 
 export const ACCOUNT = '123456789012';
 export const OWNER = `arn:aws:iam::${ACCOUNT}:role/PlatformTeam`;
@@ -27,28 +30,25 @@ export function fakeDeps(): HandlerDeps & { sleeps: number[]; advance(ms: number
 }
 
 /**
- * A Create request for pp-1 declaring OWNER and LAUNCH, for unit tests of the handler's decisions;
- * `props` overrides (undefined removes) properties. It has the fields CloudFormation sends, the
- * ServiceToken and ServiceTimeout in ResourceProperties among them; the end-to-end tests build
- * theirs from the synthesized template.
+ * The Create CloudFormation sends for pp-1 declaring OWNER and LAUNCH with a 60 s timeout, built
+ * from the synthesized template (ServiceToken and ServiceTimeout included), once per test file.
+ */
+let synthesized: OnEventRequest | undefined;
+function synthesizedCreate(): OnEventRequest {
+  synthesized ??= createRequest(synthesizedResource({ id: 'pp-1', owner: OWNER, launchRole: LAUNCH, timeout: Duration.seconds(60) }),
+    { requestId: 'req-1', stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/S/guid` }) as OnEventRequest;
+  return structuredClone(synthesized);
+}
+
+/**
+ * That request, for unit tests of the handler's decisions: `overrides` replace top-level fields,
+ * and `props` override (undefined removes) properties, as a hand-edited template would.
  */
 export function cfnEvent(overrides: Record<string, unknown> = {}, props: Record<string, unknown> = {}): OnEventRequest {
-  const serviceToken = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:onEvent`;
-  const properties: Record<string, unknown> = {
-    ServiceToken: serviceToken, ServiceTimeout: '180', ProvisionedProductId: 'pp-1', Owner: OWNER, LaunchRoleArn: LAUNCH, TimeoutSeconds: '60', ...props,
-  };
+  const request = synthesizedCreate();
+  const properties: Record<string, unknown> = { ...request.ResourceProperties, ...props };
   for (const key of Object.keys(properties)) if (properties[key] === undefined) delete properties[key];
-  return {
-    RequestType: 'Create',
-    ServiceToken: serviceToken,
-    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/presigned',
-    StackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/S/guid`,
-    RequestId: 'req-1',
-    LogicalResourceId: 'Ownership',
-    ResourceType: 'Custom::ProvisionedProductProperties',
-    ResourceProperties: properties,
-    ...overrides,
-  } as OnEventRequest;
+  return { ...request, LogicalResourceId: 'Ownership', ResourceProperties: properties, ...overrides } as OnEventRequest;
 }
 
 export function serviceError(name: string, fault: 'client' | 'server' = 'client', statusCode = 400) {
