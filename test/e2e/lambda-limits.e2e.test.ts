@@ -20,21 +20,15 @@ test('a record longer than one invocation: isComplete hands back before its time
   expect(timedOut(create.RequestId)).toEqual([]);
 }, 45_000);
 
-test('a DescribeRecord slower than the invocation has left is abandoned, not waited on past the timeout', async () => {
-  const id = 'pp-slowpoll001';
+test.each([
+  ['a DescribeRecord slower than the invocation has left is abandoned, not waited on past the timeout', 'pp-slowpoll001', 'DescribeRecord'],
+  ['an update slower than onEvent has left: onEvent returns in time, and isComplete finds the change in place without a second write',
+    'pp-slowupdate1', 'UpdateProvisionedProductProperties'],
+] as const)('%s', async (_title, id, operation) => {
   e2e.fake.addProduct({ id, recordDurationMs: 300 });
-  e2e.fake.injectFaults('DescribeRecord', { kind: 'delay', ms: 15_000 }); // longer than the function's 14 s
+  e2e.fake.injectFaults(operation, { kind: 'delay', ms: 15_000 }); // longer than the function's 14 s
   const create = await e2e.harness.send(createRequest(synthesizedResource({ id, owner: OWNER })), 40_000);
   expect(create).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
-  expect(timedOut(create.RequestId)).toEqual([]);
-}, 45_000);
-
-test('an update slower than onEvent has left: onEvent returns in time, and isComplete finds the change in place without a second write', async () => {
-  const id = 'pp-slowupdate1';
-  e2e.fake.addProduct({ id, recordDurationMs: 300 });
-  e2e.fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'delay', ms: 15_000 }); // longer than the function's 14 s
-  const create = await e2e.harness.send(createRequest(synthesizedResource({ id, owner: OWNER })), 40_000);
-  expect(create).toMatchObject({ Status: 'SUCCESS' });
   expect(timedOut(create.RequestId)).toEqual([]);
   expect(e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id && c.effect === 'created')).toHaveLength(1);
   expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);

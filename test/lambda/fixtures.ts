@@ -51,6 +51,12 @@ export function cfnEvent(overrides: Record<string, unknown> = {}, props: Record<
   return { ...request, LogicalResourceId: 'Ownership', ResourceProperties: properties, ...overrides } as OnEventRequest;
 }
 
+/** The deps of an invocation whose function times out `ms` after it started. */
+export function endingAfter<D extends ReturnType<typeof fakeDeps>>(deps: D, ms: number): D {
+  const endsAt = deps.now() + ms;
+  return { ...deps, remainingMs: () => endsAt - deps.now() };
+}
+
 export function serviceError(name: string, fault: 'client' | 'server' = 'client', statusCode = 400) {
   return new ServiceCatalogServiceException({ name, $fault: fault, $metadata: { httpStatusCode: statusCode }, message: `${name} happened` });
 }
