@@ -1,17 +1,22 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { NODEJS_24, acknowledge, assertSupportedAwsCdkLib } from './cdk-compat';
 import { DriftCorrectionSchedule, DriftDeclaration } from './drift-correction';
 import { MAX_TIMEOUT_SECONDS } from './shared/validation';
 
-/** The latest Node.js runtime (cdk-nag AwsSolutions-L1); the bundle also runs on Node.js 20 and 22. */
-export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
+/**
+ * The latest Node.js runtime (cdk-nag AwsSolutions-L1), for our handlers and for the provider
+ * framework's functions alike: aws-cdk-lib picks the framework's by its release (Node.js 20 before
+ * 2.197, 22 before 2.259, 24 after), so it is pinned for one template across the supported range.
+ */
+export const HANDLER_RUNTIME = NODEJS_24;
 
 /** The esbuild bundle of `lambda/`, built by `npm run build` and shipped in the package. */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
@@ -46,6 +51,7 @@ interface PassRolePolicy {
 export class ProvisionedProductPropertiesProvider extends Construct {
   /** Returns the stack's provider, creating it on first use. */
   public static getOrCreate(scope: Construct): ProvisionedProductPropertiesProvider {
+    assertSupportedAwsCdkLib();
     const stack = Stack.of(scope);
     const id = 'ProvisionedProductPropertiesProvider';
     return (stack.node.tryFindChild(id) as ProvisionedProductPropertiesProvider | undefined)
@@ -77,12 +83,6 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       description: 'Sets and follows Service Catalog provisioned product properties (OWNER, LAUNCH_ROLE)',
     });
     this.logGroup.grantWrite(this.handlerRole);
-    Validations.of(this.handlerRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Service Catalog defines no resource types for UpdateProvisionedProductProperties, DescribeRecord, '
-        + 'DescribeProvisionedProduct and SearchProvisionedProducts (Service Authorization Reference), so they can only be '
-        + 'granted on "*". iam:PassRole is not on "*": it lists the declared launch roles.',
-    });
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'UpdateAndFollowProvisionedProductProperties',
       // Service Catalog has no resource-level permissions for these actions. The two reads find
@@ -93,6 +93,12 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       ],
       resources: ['*'],
     }));
+    acknowledge(this.handlerRole, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Service Catalog defines no resource types for UpdateProvisionedProductProperties, DescribeRecord, '
+        + 'DescribeProvisionedProduct and SearchProvisionedProducts (Service Authorization Reference), so they can only be '
+        + 'granted on "*". iam:PassRole is not on "*": it lists the declared launch roles.',
+    });
 
     const code = this.code = lambda.Code.fromAsset(HANDLER_ASSET_DIR);
     const handler = (name: 'onEvent' | 'isComplete', timeout: Duration, description: string) =>
@@ -110,7 +116,9 @@ export class ProvisionedProductPropertiesProvider extends Construct {
 
     const onEvent = handler('onEvent', Duration.minutes(5), 'Calls UpdateProvisionedProductProperties');
     const isComplete = handler('isComplete', Duration.minutes(2), 'Polls DescribeRecord until SUCCEEDED or FAILED');
-    const provider = new cr.Provider(this, 'Provider', {
+    const frameworkOnEventRole = this.frameworkRole('FrameworkOnEventRole');
+    const frameworkWaiterRole = this.frameworkRole('FrameworkWaiterRole');
+    const provider = withPinnedFrameworkRuntime(this, () => new cr.Provider(this, 'Provider', {
       // Long enough for the SDK's retries of a throttled UpdateProvisionedProductProperties.
       onEventHandler: onEvent,
       // The 15 s in-Lambda poll window plus a DescribeRecord call with its retries.
@@ -120,25 +128,30 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       logGroup: this.logGroup,
       // Roles of our own for the framework's functions: log writing on the log group only,
       // instead of the AWS managed AWSLambdaBasicExecutionRole (cdk-nag AwsSolutions-IAM4).
-      frameworkOnEventRole: this.frameworkRole('FrameworkOnEventRole', [onEvent, isComplete]),
-      frameworkCompleteAndTimeoutRole: this.frameworkRole('FrameworkWaiterRole', [onEvent, isComplete]),
-    });
+      frameworkOnEventRole: frameworkOnEventRole,
+      frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
+      // Explicit, because the default changed in aws-cdk-lib 2.206 (on before, off after). The
+      // handlers and the framework functions log every poll and decision (AwsSolutions-SF1 below).
+      disableWaiterStateMachineLogging: true,
+    }));
     this.serviceToken = provider.serviceToken;
+    for (const role of [frameworkOnEventRole, frameworkWaiterRole]) {
+      acknowledge(role, ...[onEvent, isComplete].map((fn) => ({
+        id: versionsFinding(fn),
+        reason: 'The provider framework grants lambda:InvokeFunction on each handler function and its versions '
+          + '(<arn>:*); the wildcard only covers versions and aliases of that one function.',
+      })));
+    }
     this.acknowledgeFrameworkFindings(provider);
   }
 
   /** A role for framework functions, which the framework lets invoke the handler functions. */
-  private frameworkRole(id: string, handlers: lambda.Function[]): iam.Role {
+  private frameworkRole(id: string): iam.Role {
     const role = new iam.Role(this, id, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs a function of the custom resource provider framework (aws-cdk-lib custom_resources.Provider)',
     });
     this.logGroup.grantWrite(role);
-    Validations.of(role).acknowledge(...handlers.map((fn) => ({
-      id: versionsFinding(fn),
-      reason: 'The provider framework grants lambda:InvokeFunction on each handler function and its versions '
-        + '(<arn>:*); the wildcard only covers versions and aliases of that one function.',
-    })));
     return role;
   }
 
@@ -147,7 +160,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
    * acknowledged on the framework's own constructs with the reason.
    */
   private acknowledgeFrameworkFindings(provider: cr.Provider): void {
-    Validations.of(provider).acknowledge(
+    acknowledge(provider,
       ...['framework-isComplete', 'framework-onTimeout'].map((id) => ({
         id: versionsFinding(provider.node.findChild(id) as lambda.Function),
         reason: 'The framework\'s waiter state machine may invoke the framework\'s isComplete and onTimeout functions '
@@ -156,7 +169,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       {
         id: 'AwsSolutions-SF1',
         reason: 'The waiter state machine only re-invokes isComplete every 5 s. Every poll and decision is logged by the '
-          + 'handler and the framework functions in the provider\'s log group; state machine logging would add '
+          + 'handlers in the provider\'s log group (and the framework functions\' fatal errors); state machine logging would add '
           + 'logs:*LogDelivery permissions on "*" and no information.',
       },
       {
@@ -222,6 +235,35 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       conditions: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } },
     });
   }
+}
+
+/** The stack mapping aws-cdk-lib adds for the latest Node.js runtime of each region, in a stack with no region. */
+const LATEST_NODE_RUNTIME_MAP = 'LatestNodeRuntimeMap';
+
+/**
+ * Creates the provider with its framework functions on the handlers' runtime. aws-cdk-lib gives
+ * them the latest Node.js runtime it knows, which depends on its release (and, in a stack with no
+ * region, a per-region mapping), so the same app would deploy a different template after a
+ * routine aws-cdk-lib upgrade. The mapping goes too when the provider alone brought it in. Their
+ * log level is pinned the same way.
+ */
+function withPinnedFrameworkRuntime(scope: Construct, create: () => cr.Provider): cr.Provider {
+  const stack = Stack.of(scope);
+  const mappingExisted = stack.node.tryFindChild(LATEST_NODE_RUNTIME_MAP) !== undefined;
+  const provider = create();
+  for (const id of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
+    const fn = provider.node.findChild(id) as lambda.Function;
+    const cfn = fn.node.defaultChild as lambda.CfnFunction;
+    cfn.runtime = HANDLER_RUNTIME.name;
+    // As aws-cdk-lib does in its newer releases (frameworkLambdaLoggingLevel, default FATAL): the framework's own log lines
+    // hold CloudFormation's pre-signed ResponseURL, so only fatal errors; our handlers log the rest.
+    cfn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'FATAL');
+    cfn.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
+  }
+  if (!mappingExisted) {
+    stack.node.tryRemoveChild(LATEST_NODE_RUNTIME_MAP);
+  }
+  return provider;
 }
 
 /** cdk-nag's finding for a grant on a function's versions (`<arn>:*`). */
