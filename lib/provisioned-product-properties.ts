@@ -5,6 +5,7 @@ import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
 import { recordDeclaration } from './declarations';
 import { AcceptLanguage } from './accept-language';
+import { inOtherLanguages } from './prop-names';
 import { ProvisionedProductPropertiesProvider } from './provider';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
@@ -151,7 +152,7 @@ export class ProvisionedProductProperties extends Construct {
     const stack = Stack.of(this);
     const timeout = props.timeout ?? DEFAULT_TIMEOUT;
     const launchRoleArn = props.launchRole?.roleArn;
-    this.validate(props, timeout, launchRoleArn, stack);
+    this.validateProps(props, timeout, launchRoleArn, stack);
 
     const provider = ProvisionedProductPropertiesProvider.getOrCreate(this);
     if (props.launchRole) {
@@ -192,8 +193,12 @@ export class ProvisionedProductProperties extends Construct {
     recordDeclaration(this, { product: targetProduct(props.provisionedProductId), name: props.provisionedProductName });
   }
 
-  /** Applies the shared validation rules to every value known at synth time. */
-  private validate(props: ProvisionedProductPropertiesProps, timeout: Duration, launchRoleArn: string | undefined, stack: Stack) {
+  /**
+   * Applies the shared validation rules to every value known at synth time. Not named
+   * `validate()`: aws-cdk-lib refuses a construct with a method of that name (the API before
+   * constructs 10) when the app loads an older constructs release, such as 10.0.5.
+   */
+  private validateProps(props: ProvisionedProductPropertiesProps, timeout: Duration, launchRoleArn: string | undefined, stack: Stack) {
     try {
       validateOneTarget(props.provisionedProductId, props.provisionedProductName, 'provisionedProductId and provisionedProductName');
       validateSomethingDeclared(props.owner, props.launchRole, 'owner and launchRole');
@@ -219,7 +224,7 @@ export class ProvisionedProductProperties extends Construct {
       }
     } catch (error) {
       throw error instanceof PropertyValidationError
-        ? new Error(`ProvisionedProductProperties at '${this.node.path}': ${error.message}`)
+        ? new Error(`ProvisionedProductProperties at '${this.node.path}': ${error.message}${inOtherLanguages(error.field)}`)
         : error;
     }
   }

@@ -21,6 +21,9 @@ describe('the aws-cdk-lib range', () => {
   test('the peer dependency starts at the floor, and the devDependency is pinned to it (build and tests run on it)', () => {
     expect(pkg.peerDependencies['aws-cdk-lib']).toBe(`^${MIN_AWS_CDK_LIB_VERSION}`);
     expect(pkg.devDependencies['aws-cdk-lib']).toBe(MIN_AWS_CDK_LIB_VERSION);
+    // constructs likewise: 10.0.5 is the oldest release lib/ compiles and its tests pass against.
+    expect(pkg.peerDependencies.constructs).toBe('^10.0.5');
+    expect(pkg.devDependencies.constructs).toBe('10.0.5');
   });
 
   test('the loaded release is read from aws-cdk-lib itself (the one the tests run on)', () => {
