@@ -11,9 +11,10 @@
  *   written in every release.
  */
 import * as cdk from 'aws-cdk-lib';
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { IConstruct } from 'constructs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
 
 /** The oldest aws-cdk-lib release this library runs on (the peer dependency's floor). */
 export const MIN_AWS_CDK_LIB_VERSION = '2.183.0';
@@ -82,8 +83,7 @@ interface NagV2Rule {
  *   writes (`rules_to_suppress`, with `applies_to` for a granular finding such as
  *   `AwsSolutions-IAM5[Resource::*]`), on each CloudFormation resource under `scope`.
  *
- * Call it once the resources exist: it fails when `scope` holds none, rather than acknowledge
- * nothing.
+ * Call it once the resources exist: the metadata goes on the resources under `scope` at the time.
  */
 export function acknowledge(scope: IConstruct, ...acknowledgements: Acknowledgement[]): void {
   const validations = (cdk as unknown as { Validations?: { of(s: IConstruct): { acknowledge(...a: Acknowledgement[]): void } } })
@@ -91,11 +91,9 @@ export function acknowledge(scope: IConstruct, ...acknowledgements: Acknowledgem
   if (validations && typeof validations.of === 'function') {
     validations.of(scope).acknowledge(...acknowledgements);
   }
+  // No resource under the scope (a role that iam.Role.customizeRoles does not synthesize): nothing
+  // for cdk-nag to find there either.
   const resources = scope.node.findAll().filter(CfnResource.isCfnResource);
-  if (resources.length === 0) {
-    throw new Error(`cdk-provisioned-product-properties: internal error, no resource under ${scope.node.path} to acknowledge `
-      + `${acknowledgements.map((a) => a.id).join(', ')} on.`);
-  }
   const rules = acknowledgements.map(toNagV2Rule);
   for (const resource of resources) {
     const existing: NagV2Rule[] = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
@@ -110,4 +108,33 @@ export function toNagV2Rule(acknowledgement: Acknowledgement): NagV2Rule {
   return match
     ? { id: match[1], reason: acknowledgement.reason, applies_to: [match[2]] }
     : { id: acknowledgement.id, reason: acknowledgement.reason };
+}
+
+/** The stack mapping aws-cdk-lib adds for the latest Node.js runtime of each region, in a stack with no region. */
+const LATEST_NODE_RUNTIME_MAP = 'LatestNodeRuntimeMap';
+
+/**
+ * Creates the provider with its framework functions on the handlers' runtime. aws-cdk-lib gives
+ * them the latest Node.js runtime it knows, which depends on its release (and, in a stack with no
+ * region, a per-region mapping), so the same app would deploy a different template after a
+ * routine aws-cdk-lib upgrade. The mapping goes too when the provider alone brought it in. Their
+ * log level is pinned the same way.
+ */
+export function withPinnedFrameworkRuntime(scope: Construct, create: () => cr.Provider): cr.Provider {
+  const stack = Stack.of(scope);
+  const mappingExisted = stack.node.tryFindChild(LATEST_NODE_RUNTIME_MAP) !== undefined;
+  const provider = create();
+  for (const id of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
+    const fn = provider.node.findChild(id) as lambda.Function;
+    const cfn = fn.node.defaultChild as lambda.CfnFunction;
+    cfn.runtime = NODEJS_24.name;
+    // As aws-cdk-lib does in its newer releases (frameworkLambdaLoggingLevel, default FATAL): the framework's own log lines
+    // hold CloudFormation's pre-signed ResponseURL, so only fatal errors; our handlers log the rest.
+    cfn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'FATAL');
+    cfn.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
+  }
+  if (!mappingExisted) {
+    stack.node.tryRemoveChild(LATEST_NODE_RUNTIME_MAP);
+  }
+  return provider;
 }

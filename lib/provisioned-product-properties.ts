@@ -7,6 +7,7 @@ import { recordDeclaration } from './declarations';
 import { AcceptLanguage } from './accept-language';
 import { inOtherLanguages } from './prop-names';
 import { ProvisionedProductPropertiesProvider } from './provider';
+import { ProvisionedProductPropertiesProviderProps, configureProvider } from './provider-config';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
   validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSomethingDeclared,
@@ -125,6 +126,37 @@ const SERVICE_TIMEOUT_MARGIN_SECONDS = 120;
  * });
  */
 export class ProvisionedProductProperties extends Construct {
+  /**
+   * Configures the provider of `scope`'s stack: the Lambda functions, roles and log group shared by
+   * every `ProvisionedProductProperties` of the stack (VPC, logs, roles, functions). Call it before
+   * the stack's first `ProvisionedProductProperties`, in any construct of the stack. Calling it
+   * again with the same configuration (the same values and the same constructs) is accepted, so
+   * that several constructs may each state it; a different configuration is an error, as is a call
+   * after the provider was created with the defaults.
+   *
+   * @param scope any construct of the stack
+   * @param props the configuration; every prop is optional and defaults to today's provider
+   *
+   * @example
+   * declare const vpc: ec2.IVpc;
+   * declare const key: kms.IKey;
+   *
+   * ProvisionedProductProperties.configureProvider(this, {
+   *   vpc,
+   *   logEncryptionKey: key,
+   *   logRetention: logs.RetentionDays.ONE_YEAR,
+   *   environmentEncryption: key,
+   *   reservedConcurrentExecutions: 5,
+   *   iamPath: '/platform/',
+   *   roleNamePrefix: 'ppp-prod-',
+   *   functionNamePrefix: 'ppp-prod-',
+   * });
+   */
+  public static configureProvider(scope: Construct, props: ProvisionedProductPropertiesProviderProps): void {
+    const stack = Stack.of(scope);
+    configureProvider(scope, props, ProvisionedProductPropertiesProvider.of(stack)?.firstUser);
+  }
+
   /**
    * The id of the provisioned product, resolved from its name where it was given by name.
    */
