@@ -120,7 +120,11 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       resources: ['*'],
     }));
     grantFunctionBasics(this.handlerRole, config);
-    if (this.ownsHandlerRole) acknowledgeHandlerRole(this.handlerRole, config.vpc !== undefined);
+    // On a role of yours defined in the app, the acknowledgement would cover your own statements too:
+    // there it is yours to give. An imported role holds only the policy made for these statements.
+    if (this.ownsHandlerRole || !this.handlerRole.node.defaultChild) {
+      acknowledgeHandlerRole(this.handlerRole, config.vpc !== undefined);
+    }
 
     this.securityGroups = securityGroupsFor(this, config);
     const code = this.code = lambda.Code.fromAsset(HANDLER_ASSET_DIR);

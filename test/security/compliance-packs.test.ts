@@ -6,6 +6,7 @@
  * each pack, on what the configuration is there for.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { ProvisionedProductProperties } from '../../lib';
 import { nagFindings, NagPackClass } from './nag';
@@ -35,4 +36,12 @@ test.each(PACKS.slice(0, 3))('%s: the unconfigured provider fails only the rules
   new ProvisionedProductProperties(stack, 'Ownership', { provisionedProductId: 'pp-abc123def4567', owner: 'arn:aws:iam::123456789012:role/PlatformTeam' });
   const rules = [...new Set(nagFindings(app, Pack).map((f) => /^error [^-]+(?:-[^-]+)*?-([A-Za-z0-9]+)(?:\[|\s)/.exec(f)?.[1] ?? f))].sort();
   expect(rules).toEqual(UNCONFIGURED[name]);
+});
+
+test('AwsSolutions: an imported handler role gets the provider\'s policy with its acknowledgement, and no finding', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Imported', { env: { account: '123456789012', region: 'us-east-1' } });
+  ProvisionedProductProperties.configureProvider(stack, { handlerRole: iam.Role.fromRoleName(stack, 'Mine', 'PlatformPppHandler') });
+  new ProvisionedProductProperties(stack, 'Ownership', { provisionedProductId: 'pp-abc123def4567', owner: 'arn:aws:iam::123456789012:role/PlatformTeam' });
+  expect(nagFindings(app, AwsSolutionsChecks)).toEqual([]);
 });
