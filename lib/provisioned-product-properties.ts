@@ -1,16 +1,16 @@
-import { Arn, ArnFormat, CustomResource, Duration, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
 import { recordDeclaration } from './declarations';
 import { AcceptLanguage } from './accept-language';
 import { inOtherLanguages } from './prop-names';
+import { targetProduct, validatePrincipal } from './principal-validation';
 import { ProvisionedProductPropertiesProvider } from './provider';
 import { ProvisionedProductPropertiesProviderProps, configureProvider } from './provider-config';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
-  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSomethingDeclared,
+  validateProvisionedProductId, validateProvisionedProductName, validateSomethingDeclared,
   validateTimeoutSeconds,
 } from './shared/validation';
 import { DataKey, RESOURCE_TYPE, WireProperties } from './shared/wire-contract';
@@ -241,10 +241,10 @@ export class ProvisionedProductProperties extends Construct {
         validateProvisionedProductName(props.provisionedProductName, 'provisionedProductName');
       }
       if (props.owner !== undefined) {
-        this.validatePrincipal(props.owner, 'owner', parseOwnerArn, stack);
+        validatePrincipal(props.owner, 'owner', parseOwnerArn, stack);
       }
       if (launchRoleArn !== undefined) {
-        this.validatePrincipal(launchRoleArn, 'launchRole', parseLaunchRoleArn, stack);
+        validatePrincipal(launchRoleArn, 'launchRole', parseLaunchRoleArn, stack);
       }
       if (props.acceptLanguage !== undefined) {
         validateAcceptLanguage(props.acceptLanguage, 'acceptLanguage');
@@ -260,41 +260,4 @@ export class ProvisionedProductProperties extends Construct {
         : error;
     }
   }
-
-  /**
-   * A fully known ARN gets the full rules. An ARN with tokens in it (such as the partition or
-   * account of `Role.fromRoleName`) is split with `Arn.split` and its known parts are checked.
-   */
-  private validatePrincipal(arn: string, field: string, parse: typeof parseOwnerArn, stack: Stack): void {
-    const stackAccount = Token.isUnresolved(stack.account) ? undefined : stack.account;
-    if (!Token.isUnresolved(arn)) {
-      const principal = parse(arn, field);
-      if (stackAccount) validateSameAccount(principal.account, arn, field, stackAccount);
-      return;
-    }
-    if (!arn.startsWith('arn:')) {
-      return; // wholly a token, such as a role created in this app: nothing is known yet
-    }
-    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-    const known = (value: string | undefined) => value !== undefined && !Token.isUnresolved(value);
-    const expectedTypes = field === 'owner' ? ['iam:user', 'iam:role', 'sts:assumed-role'] : ['iam:role'];
-    if (known(parts.service) && known(parts.resource) && !expectedTypes.includes(`${parts.service}:${parts.resource}`)) {
-      throw new PropertyValidationError(field, arn, `expected an ARN of type ${expectedTypes.join(' or ')}, `
-        + `but it names ${parts.service}:${parts.resource}.`);
-    }
-    if (stackAccount && known(parts.account)) {
-      validateSameAccount(parts.account!, arn, field, stackAccount);
-    }
-  }
-}
-
-/** The product a token id points to, such as `CfnCloudFormationProvisionedProduct.attrProvisionedProductId`. */
-function targetProduct(provisionedProductId: string | undefined): servicecatalog.CfnCloudFormationProvisionedProduct | undefined {
-  if (provisionedProductId === undefined || !Token.isUnresolved(provisionedProductId)) {
-    return undefined;
-  }
-  const reference = Tokenization.reverseString(provisionedProductId).firstToken;
-  return reference instanceof Reference && reference.target instanceof servicecatalog.CfnCloudFormationProvisionedProduct
-    ? reference.target
-    : undefined;
 }
