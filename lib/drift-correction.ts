@@ -1,11 +1,9 @@
 import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HANDLER_RUNTIME } from './provider';
+import { acknowledgeDriftHandler } from './compliance';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent, DriftProductEntry } from './shared/drift-payload';
 
 /** EventBridge caps a target's input at 8,192 characters; this leaves room for the envelope. */
@@ -23,6 +21,14 @@ export interface DriftDeclaration {
   readonly owner?: string;
   readonly launchRoleArn?: string;
   readonly acceptLanguage?: string;
+}
+
+/** How the provider builds the schedule's function: its code, and the props all its functions share. */
+export interface DriftCorrectionScheduleProps {
+  readonly schedule: events.Schedule;
+  readonly code: lambda.Code;
+  /** Runtime, role, log group, memory and the provider configuration's settings. */
+  readonly functionProps: Omit<lambda.FunctionProps, 'code' | 'handler'>;
 }
 
 interface Chunk {
@@ -43,20 +49,18 @@ export class DriftCorrectionSchedule extends Construct {
   private readonly rule: events.Rule;
   private readonly chunks: Chunk[] = [];
 
-  constructor(scope: Construct, id: string, props: { schedule: events.Schedule; role: iam.IRole; code: lambda.Code; logGroup: logs.ILogGroup }) {
+  constructor(scope: Construct, id: string, props: DriftCorrectionScheduleProps) {
     super(scope, id);
     this.expression = props.schedule.expressionString;
-    this.handler = new lambda.Function(this, 'Handler', {
-      runtime: HANDLER_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+    const handler = new lambda.Function(this, 'Handler', {
+      ...props.functionProps,
       code: props.code,
       handler: 'index.correctDrift',
-      role: props.role,
-      memorySize: 256,
       timeout: Duration.minutes(15),
-      logGroup: props.logGroup,
       description: 'Re-applies declared provisioned product owners and launch roles that drifted',
     });
+    acknowledgeDriftHandler(handler);
+    this.handler = handler;
     this.rule = new events.Rule(this, 'Rule', {
       schedule: props.schedule,
       description: 'Checks provisioned products for drift from their declared owner and launch role',

@@ -4,6 +4,7 @@ import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { IConstruct } from 'constructs';
 import { AcceptLanguage } from './accept-language';
 import { declarationOf, recordDeclaration } from './declarations';
+import { inOtherLanguages } from './prop-names';
 import { ProvisionedProductProperties } from './provisioned-product-properties';
 
 /** What `EnforceProvisionedProductProperties` does with a product that declares nothing. */
@@ -84,7 +85,7 @@ export class EnforceProvisionedProductProperties implements IAspect {
     this.mode = props.mode ?? EnforcementMode.ENFORCE;
     if (this.mode === EnforcementMode.ENFORCE && props.owner === undefined && props.launchRole === undefined) {
       throw new Error('EnforceProvisionedProductProperties: Invalid owner and launchRole (not set): ENFORCE mode declares them '
-        + 'for undeclared products, so give at least one, or use EnforcementMode.AUDIT.');
+        + `for undeclared products, so give at least one, or use EnforcementMode.AUDIT.${inOtherLanguages('owner and launchRole')}`);
     }
   }
 

@@ -1,17 +1,31 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { NODEJS_24, assertSupportedAwsCdkLib, withPinnedFrameworkRuntime } from './cdk-compat';
+import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandler, acknowledgeHandlerRole } from './compliance';
 import { DriftCorrectionSchedule, DriftDeclaration } from './drift-correction';
+import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
+import {
+  allowLogsToUseKey, configureFramework, createRole, functionProps, grantFunctionBasics, securityGroupsFor,
+} from './provider-resources';
 import { MAX_TIMEOUT_SECONDS } from './shared/validation';
 
-/** The latest Node.js runtime (cdk-nag AwsSolutions-L1); the bundle also runs on Node.js 20 and 22. */
-export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
+/** The provider's construct id in its stack. */
+const PROVIDER_ID = 'ProvisionedProductPropertiesProvider';
+
+/**
+ * The latest Node.js runtime (cdk-nag AwsSolutions-L1), for our handlers and for the provider
+ * framework's functions alike: aws-cdk-lib picks the framework's by its release (Node.js 20 before
+ * 2.197, 22 before 2.259, 24 after), so it is pinned for one template across the supported range.
+ */
+export const HANDLER_RUNTIME = NODEJS_24;
 
 /** The esbuild bundle of `lambda/`, built by `npm run build` and shipped in the package. */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
@@ -46,44 +60,56 @@ interface PassRolePolicy {
 export class ProvisionedProductPropertiesProvider extends Construct {
   /** Returns the stack's provider, creating it on first use. */
   public static getOrCreate(scope: Construct): ProvisionedProductPropertiesProvider {
+    assertSupportedAwsCdkLib();
     const stack = Stack.of(scope);
-    const id = 'ProvisionedProductPropertiesProvider';
-    return (stack.node.tryFindChild(id) as ProvisionedProductPropertiesProvider | undefined)
-      ?? new ProvisionedProductPropertiesProvider(stack, id);
+    const provider = ProvisionedProductPropertiesProvider.of(stack)
+      ?? new ProvisionedProductPropertiesProvider(stack, PROVIDER_ID, providerPropsOf(stack));
+    provider.firstUser ??= scope.node.path;
+    return provider;
   }
+
+  /** The stack's provider, if it has been created. */
+  public static of(stack: Stack): ProvisionedProductPropertiesProvider | undefined {
+    return stack.node.tryFindChild(PROVIDER_ID) as ProvisionedProductPropertiesProvider | undefined;
+  }
+
+  /** The construct the provider was first created for, for messages. */
+  public firstUser?: string;
 
   /** The service token for the custom resources. */
   public readonly serviceToken: string;
-  /** The role shared by the onEvent and isComplete handlers. */
-  public readonly handlerRole: iam.Role;
+  /** The role shared by the onEvent, isComplete and drift-correction handlers. */
+  public readonly handlerRole: iam.IRole;
   /** The log group of the handlers and of the provider framework. */
-  public readonly logGroup: logs.LogGroup;
+  public readonly logGroup: logs.ILogGroup;
 
+  private readonly config: ProvisionedProductPropertiesProviderProps;
+  private readonly ownsHandlerRole: boolean;
+  private readonly securityGroups?: ec2.ISecurityGroup[];
+  private readonly frameworkOnEvent: lambda.Function;
   private readonly code: lambda.Code;
   private driftCorrection?: DriftCorrectionSchedule;
   private readonly passRolePolicies: PassRolePolicy[] = [];
   private readonly passableRoleArns = new Set<string>();
   private readsOwnStack = false;
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, config: ProvisionedProductPropertiesProviderProps) {
     super(scope, id);
     if (!existsSync(path.join(HANDLER_ASSET_DIR, 'index.js'))) {
       throw new Error(`cdk-provisioned-product-properties: the bundled handler is missing at ${HANDLER_ASSET_DIR}. `
         + 'Run "npm run build" in the package (a package from the npm registry ships it built).');
     }
-
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
-    this.handlerRole = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Sets and follows Service Catalog provisioned product properties (OWNER, LAUNCH_ROLE)',
+    this.config = config;
+    if (config.logEncryptionKey) allowLogsToUseKey(this, config.logEncryptionKey);
+    this.logGroup = config.logGroup ?? new logs.LogGroup(this, 'Logs', {
+      retention: config.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: config.logEncryptionKey,
+      removalPolicy: config.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    this.ownsHandlerRole = !config.handlerRole;
+    this.handlerRole = config.handlerRole ?? createRole(this, 'HandlerRole', 'Handler', config,
+      'Sets and follows Service Catalog provisioned product properties (OWNER, LAUNCH_ROLE)');
     this.logGroup.grantWrite(this.handlerRole);
-    Validations.of(this.handlerRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Service Catalog defines no resource types for UpdateProvisionedProductProperties, DescribeRecord, '
-        + 'DescribeProvisionedProduct and SearchProvisionedProducts (Service Authorization Reference), so they can only be '
-        + 'granted on "*". iam:PassRole is not on "*": it lists the declared launch roles.',
-    });
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'UpdateAndFollowProvisionedProductProperties',
       // Service Catalog has no resource-level permissions for these actions. The two reads find
@@ -94,78 +120,79 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       ],
       resources: ['*'],
     }));
+    grantFunctionBasics(this.handlerRole, config);
+    // On a role of yours defined in the app, the acknowledgement would cover your own statements too:
+    // there it is yours to give. An imported role holds only the policy made for these statements.
+    if (this.ownsHandlerRole || !this.handlerRole.node.defaultChild) {
+      acknowledgeHandlerRole(this.handlerRole, config.vpc !== undefined);
+    }
 
+    this.securityGroups = securityGroupsFor(this, config);
     const code = this.code = lambda.Code.fromAsset(HANDLER_ASSET_DIR);
-    const handler = (name: 'onEvent' | 'isComplete', timeout: Duration, description: string) =>
-      new lambda.Function(this, name === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
-        runtime: HANDLER_RUNTIME,
-        architecture: lambda.Architecture.ARM_64,
+    const handler = (name: 'onEvent' | 'isComplete', timeout: Duration, description: string) => {
+      const fn = new lambda.Function(this, name === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
+        ...this.functionProps(name === 'onEvent' ? 'OnEvent' : 'IsComplete'),
         code,
         handler: `index.${name}`,
-        role: this.handlerRole,
-        memorySize: 256,
         timeout,
-        logGroup: this.logGroup,
         description,
       });
+      acknowledgeHandler(fn);
+      return fn;
+    };
 
+    // Long enough for the SDK's retries of a throttled UpdateProvisionedProductProperties.
     const onEvent = handler('onEvent', Duration.minutes(5), 'Calls UpdateProvisionedProductProperties');
+    // The 15 s in-Lambda poll window plus a DescribeRecord call with its retries.
     const isComplete = handler('isComplete', Duration.minutes(2), 'Polls DescribeRecord until SUCCEEDED or FAILED');
-    const provider = new cr.Provider(this, 'Provider', {
-      // Long enough for the SDK's retries of a throttled UpdateProvisionedProductProperties.
+    const frameworkOnEventRole = this.frameworkRole('FrameworkOnEventRole', 'FrameworkOnEvent');
+    const frameworkWaiterRole = this.frameworkRole('FrameworkWaiterRole', 'FrameworkWaiter');
+    const provider = withPinnedFrameworkRuntime(this, () => new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
-      // The 15 s in-Lambda poll window plus a DescribeRecord call with its retries.
       isCompleteHandler: isComplete,
       queryInterval: WAITER_QUERY_INTERVAL,
       totalTimeout: WAITER_TOTAL_TIMEOUT,
       logGroup: this.logGroup,
       // Roles of our own for the framework's functions: log writing on the log group only,
       // instead of the AWS managed AWSLambdaBasicExecutionRole (cdk-nag AwsSolutions-IAM4).
-      frameworkOnEventRole: this.frameworkRole('FrameworkOnEventRole', [onEvent, isComplete]),
-      frameworkCompleteAndTimeoutRole: this.frameworkRole('FrameworkWaiterRole', [onEvent, isComplete]),
-    });
+      frameworkOnEventRole,
+      frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
+      // Explicit, because the default changed in aws-cdk-lib 2.206 (on before, off after). The
+      // handlers log every poll and decision (AwsSolutions-SF1 in lib/compliance.ts).
+      disableWaiterStateMachineLogging: true,
+      vpc: config.vpc,
+      vpcSubnets: config.vpc ? config.vpcSubnets : undefined,
+      securityGroups: this.securityGroups,
+      providerFunctionEnvEncryption: config.environmentEncryption,
+    }));
+    configureFramework(provider, config);
+    this.frameworkOnEvent = provider.node.findChild('framework-onEvent') as lambda.Function;
     this.serviceToken = provider.serviceToken;
-    this.acknowledgeFrameworkFindings(provider);
+    for (const role of [frameworkOnEventRole, frameworkWaiterRole]) {
+      acknowledgeFrameworkRole(role, [onEvent, isComplete], config.vpc !== undefined);
+    }
+    acknowledgeFramework(provider);
+  }
+
+  /** The props every function of ours gets: runtime, role, log group, and the configuration's. */
+  private functionProps(nameSuffix: string) {
+    return {
+      runtime: HANDLER_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      role: this.handlerRole,
+      memorySize: 256,
+      logGroup: this.logGroup,
+      ...functionProps(this.config, nameSuffix, this.securityGroups),
+    };
   }
 
   /** A role for framework functions, which the framework lets invoke the handler functions. */
-  private frameworkRole(id: string, handlers: lambda.Function[]): iam.Role {
-    const role = new iam.Role(this, id, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs a function of the custom resource provider framework (aws-cdk-lib custom_resources.Provider)',
-    });
+  private frameworkRole(id: string, nameSuffix: string): iam.Role {
+    const role = createRole(this, id, nameSuffix, this.config,
+      'Runs a function of the custom resource provider framework (aws-cdk-lib custom_resources.Provider)');
     this.logGroup.grantWrite(role);
-    Validations.of(role).acknowledge(...handlers.map((fn) => ({
-      id: versionsFinding(fn),
-      reason: 'The provider framework grants lambda:InvokeFunction on each handler function and its versions '
-        + '(<arn>:*); the wildcard only covers versions and aliases of that one function.',
-    })));
+    grantFunctionBasics(role, this.config);
     return role;
-  }
-
-  /**
-   * What cdk-nag finds in aws-cdk-lib's provider framework, which this construct cannot change,
-   * acknowledged on the framework's own constructs with the reason.
-   */
-  private acknowledgeFrameworkFindings(provider: cr.Provider): void {
-    Validations.of(provider).acknowledge(
-      ...['framework-isComplete', 'framework-onTimeout'].map((id) => ({
-        id: versionsFinding(provider.node.findChild(id) as lambda.Function),
-        reason: 'The framework\'s waiter state machine may invoke the framework\'s isComplete and onTimeout functions '
-          + 'and their versions (<arn>:*); the wildcard only covers versions and aliases of those functions.',
-      })),
-      {
-        id: 'AwsSolutions-SF1',
-        reason: 'The waiter state machine only re-invokes isComplete every 5 s. Every poll and decision is logged by the '
-          + 'handler and the framework functions in the provider\'s log group; state machine logging would add '
-          + 'logs:*LogDelivery permissions on "*" and no information.',
-      },
-      {
-        id: 'AwsSolutions-SF2',
-        reason: 'aws-cdk-lib\'s Provider offers no X-Ray setting for its waiter state machine, a retry loop of a single '
-          + 'task; the handler log has the timings.',
-      },
-    );
   }
 
   /**
@@ -174,7 +201,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
    */
   public addDriftCorrection(schedule: events.Schedule, declaration: DriftDeclaration): void {
     this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', {
-      schedule, role: this.handlerRole, code: this.code, logGroup: this.logGroup,
+      schedule, code: this.code, functionProps: this.functionProps('DriftCorrection'),
     });
     if (this.driftCorrection.expression !== schedule.expressionString) {
       throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, `
@@ -217,17 +244,28 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     const characters = (Token.isUnresolved(arn) ? ESTIMATED_TOKEN_ROLE_ARN_LENGTH : arn.length) + 3; // quotes and comma
     let policy = this.passRolePolicies[this.passRolePolicies.length - 1];
     if (!policy || policy.charactersUsed + characters > PASS_ROLE_POLICY_BUDGET) {
-      if (this.passRolePolicies.length === MAX_MANAGED_POLICIES_PER_ROLE) {
+      // With managedPoliciesOnly, one of the role's managed policies holds its other statements.
+      const maxPolicies = MAX_MANAGED_POLICIES_PER_ROLE - (this.config.managedPoliciesOnly && this.ownsHandlerRole ? 1 : 0);
+      if (this.passRolePolicies.length === maxPolicies) {
         throw new Error(`cdk-provisioned-product-properties: the launch roles of stack ${Stack.of(this).stackName} no longer `
-          + `fit in ${MAX_MANAGED_POLICIES_PER_ROLE} managed policies of the handler role (IAM's default quota), at `
+          + `fit in ${maxPolicies} managed policies of the handler role (IAM's default quota), at `
           + `${this.passableRoleArns.size} distinct roles. Share launch roles between products, or split the products across stacks.`);
       }
       policy = { statement: this.newPassRoleStatement(), charactersUsed: 0 };
       this.passRolePolicies.push(policy);
-      this.handlerRole.addManagedPolicy(new iam.ManagedPolicy(this, `PassLaunchRoles${this.passRolePolicies.length}`, {
+      const managed = new iam.ManagedPolicy(this, `PassLaunchRoles${this.passRolePolicies.length}`, {
         description: 'Lets the provisioned-product-properties handler pass the declared launch roles to Service Catalog',
+        path: this.config.iamPath,
         statements: [policy.statement],
-      }));
+      });
+      if (this.ownsHandlerRole) {
+        this.handlerRole.addManagedPolicy(managed);
+      } else {
+        // A role of yours, possibly imported (whose addManagedPolicy does nothing): the policy
+        // names the role, and the framework's onEvent, which every custom resource calls, waits for it.
+        managed.attachToRole(this.handlerRole);
+        this.frameworkOnEvent.node.addDependency(managed);
+      }
     }
     policy.statement.addResources(arn);
     policy.charactersUsed += characters;
@@ -242,7 +280,3 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   }
 }
 
-/** cdk-nag's finding for a grant on a function's versions (`<arn>:*`). */
-function versionsFinding(fn: lambda.Function): string {
-  return `AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`;
-}

@@ -1,16 +1,19 @@
 import { randomUUID } from 'crypto';
-import { Arn, ArnFormat, CustomResource, Duration, Lazy, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
 import { recordDeclaration } from './declarations';
 import { AcceptLanguage } from './accept-language';
+import { inOtherLanguages } from './prop-names';
+import { targetProduct, validatePrincipal } from './principal-validation';
+import { productRevision } from './product-revision';
 import { ProvisionedProductPropertiesProvider } from './provider';
+import { ProvisionedProductPropertiesProviderProps, configureProvider } from './provider-config';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
-  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSamePartition,
-  validateSomethingDeclared, validateTimeoutSeconds,
+  validateProvisionedProductId, validateProvisionedProductName, validateSomethingDeclared,
+  validateTimeoutSeconds,
 } from './shared/validation';
 import { DataKey, RESOURCE_TYPE, WireProperties } from './shared/wire-contract';
 
@@ -145,6 +148,37 @@ const SERVICE_TIMEOUT_MARGIN_SECONDS = 120;
  */
 export class ProvisionedProductProperties extends Construct {
   /**
+   * Configures the provider of `scope`'s stack: the Lambda functions, roles and log group shared by
+   * every `ProvisionedProductProperties` of the stack (VPC, logs, roles, functions). Call it before
+   * the stack's first `ProvisionedProductProperties`, in any construct of the stack. Calling it
+   * again with the same configuration (the same values and the same constructs) is accepted, so
+   * that several constructs may each state it; a different configuration is an error, as is a call
+   * after the provider was created with the defaults.
+   *
+   * @param scope any construct of the stack
+   * @param props the configuration; every prop is optional and defaults to today's provider
+   *
+   * @example
+   * declare const vpc: ec2.IVpc;
+   * declare const key: kms.IKey;
+   *
+   * ProvisionedProductProperties.configureProvider(this, {
+   *   vpc,
+   *   logEncryptionKey: key,
+   *   logRetention: logs.RetentionDays.ONE_YEAR,
+   *   environmentEncryption: key,
+   *   reservedConcurrentExecutions: 5,
+   *   iamPath: '/platform/',
+   *   roleNamePrefix: 'ppp-prod-',
+   *   functionNamePrefix: 'ppp-prod-',
+   * });
+   */
+  public static configureProvider(scope: Construct, props: ProvisionedProductPropertiesProviderProps): void {
+    const stack = Stack.of(scope);
+    configureProvider(scope, props, ProvisionedProductPropertiesProvider.of(stack)?.firstUser);
+  }
+
+  /**
    * The id of the provisioned product, resolved from its name where it was given by name.
    */
   public readonly provisionedProductId: string;
@@ -171,7 +205,7 @@ export class ProvisionedProductProperties extends Construct {
     const stack = Stack.of(this);
     const timeout = props.timeout ?? DEFAULT_TIMEOUT;
     const launchRoleArn = props.launchRole?.roleArn;
-    this.validate(props, timeout, launchRoleArn, stack);
+    this.validateProps(props, timeout, launchRoleArn, stack);
 
     const provider = ProvisionedProductPropertiesProvider.getOrCreate(this);
     if (props.launchRole) {
@@ -217,8 +251,12 @@ export class ProvisionedProductProperties extends Construct {
     recordDeclaration(this, { product: targetProduct(props.provisionedProductId), name: props.provisionedProductName });
   }
 
-  /** Applies the shared validation rules to every value known at synth time. */
-  private validate(props: ProvisionedProductPropertiesProps, timeout: Duration, launchRoleArn: string | undefined, stack: Stack) {
+  /**
+   * Applies the shared validation rules to every value known at synth time. Not named
+   * `validate()`: aws-cdk-lib refuses a construct with a method of that name (the API before
+   * constructs 10) when the app loads an older constructs release, such as 10.0.5.
+   */
+  private validateProps(props: ProvisionedProductPropertiesProps, timeout: Duration, launchRoleArn: string | undefined, stack: Stack) {
     try {
       validateOneTarget(props.provisionedProductId, props.provisionedProductName, 'provisionedProductId and provisionedProductName');
       validateSomethingDeclared(props.owner, props.launchRole, 'owner and launchRole');
@@ -229,10 +267,10 @@ export class ProvisionedProductProperties extends Construct {
         validateProvisionedProductName(props.provisionedProductName, 'provisionedProductName');
       }
       if (props.owner !== undefined) {
-        this.validatePrincipal(props.owner, 'owner', parseOwnerArn, stack);
+        validatePrincipal(props.owner, 'owner', parseOwnerArn, stack);
       }
       if (launchRoleArn !== undefined) {
-        this.validatePrincipal(launchRoleArn, 'launchRole', parseLaunchRoleArn, stack);
+        validatePrincipal(launchRoleArn, 'launchRole', parseLaunchRoleArn, stack);
       }
       if (props.acceptLanguage !== undefined) {
         validateAcceptLanguage(props.acceptLanguage, 'acceptLanguage');
@@ -244,71 +282,8 @@ export class ProvisionedProductProperties extends Construct {
       }
     } catch (error) {
       throw error instanceof PropertyValidationError
-        ? new Error(`ProvisionedProductProperties at '${this.node.path}': ${error.message}`)
+        ? new Error(`ProvisionedProductProperties at '${this.node.path}': ${error.message}${inOtherLanguages(error.field)}`)
         : error;
     }
   }
-
-  /**
-   * A fully known ARN gets the full rules. An ARN with tokens in it (such as the partition or
-   * account of `Role.fromRoleName`) is split with `Arn.split` and its known parts are checked.
-   */
-  private validatePrincipal(arn: string, field: string, parse: typeof parseOwnerArn, stack: Stack): void {
-    const stackAccount = Token.isUnresolved(stack.account) ? undefined : stack.account;
-    const stackPartition = Token.isUnresolved(stack.partition) ? undefined : stack.partition;
-    if (!Token.isUnresolved(arn)) {
-      const principal = parse(arn, field);
-      if (stackPartition) validateSamePartition(principal.partition, arn, field, stackPartition);
-      if (stackAccount) validateSameAccount(principal.account, arn, field, stackAccount);
-      return;
-    }
-    if (!arn.startsWith('arn:')) {
-      return; // wholly a token, such as a role created in this app: nothing is known yet
-    }
-    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-    const known = (value: string | undefined) => value !== undefined && !Token.isUnresolved(value);
-    const expectedTypes = field === 'owner' ? ['iam:user', 'iam:role', 'sts:assumed-role'] : ['iam:role'];
-    if (known(parts.service) && known(parts.resource) && !expectedTypes.includes(`${parts.service}:${parts.resource}`)) {
-      throw new PropertyValidationError(field, arn, `expected an ARN of type ${expectedTypes.join(' or ')}, `
-        + `but it names ${parts.service}:${parts.resource}.`);
-    }
-    if (stackPartition && known(parts.partition)) {
-      validateSamePartition(parts.partition!, arn, field, stackPartition);
-    }
-    if (stackAccount && known(parts.account)) {
-      validateSameAccount(parts.account!, arn, field, stackAccount);
-    }
-  }
-}
-
-/**
- * The linked product's definition, as CloudFormation will resolve it (intrinsics included): it
- * changes exactly when CloudFormation updates the product, which then always sends this resource
- * an Update, after the product's (this resource depends on it through its id).
- */
-function productRevision(product: servicecatalog.CfnCloudFormationProvisionedProduct | undefined): string | undefined {
-  if (!product) {
-    return undefined;
-  }
-  return Lazy.string({
-    // Read at synthesis, so properties set on the product after this construct count too.
-    produce: () => Stack.of(product).toJsonString({
-      productId: product.productId, productName: product.productName,
-      provisioningArtifactId: product.provisioningArtifactId, provisioningArtifactName: product.provisioningArtifactName,
-      pathId: product.pathId, pathName: product.pathName,
-      provisioningParameters: product.provisioningParameters, provisioningPreferences: product.provisioningPreferences,
-      notificationArns: product.notificationArns, tags: product.tags.renderTags(),
-    }),
-  });
-}
-
-/** The product a token id points to, such as `CfnCloudFormationProvisionedProduct.attrProvisionedProductId`. */
-function targetProduct(provisionedProductId: string | undefined): servicecatalog.CfnCloudFormationProvisionedProduct | undefined {
-  if (provisionedProductId === undefined || !Token.isUnresolved(provisionedProductId)) {
-    return undefined;
-  }
-  const reference = Tokenization.reverseString(provisionedProductId).firstToken;
-  return reference instanceof Reference && reference.target instanceof servicecatalog.CfnCloudFormationProvisionedProduct
-    ? reference.target
-    : undefined;
 }

@@ -4,12 +4,15 @@
  * declaring the first one's owner and launch role, and the enforcement Aspect (ENFORCE mode)
  * declaring them for the second. It synthesizes offline, with no credentials.
  */
-import { App, AspectPriority, Aspects, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EnforceProvisionedProductProperties, ProvisionedProductProperties } from '../lib';
+// Acknowledges cdk-nag findings for cdk-nag v2 (template metadata) and v3 (Validations, where
+// aws-cdk-lib has it) alike; on aws-cdk-lib 2.252+ with cdk-nag v3 alone, Validations.of(...) does it.
+import { acknowledge } from '../lib/cdk-compat';
 
 /** What the product provisions: one SSM parameter, enough to show the mechanics. */
 class ParameterProduct extends servicecatalog.ProductStack {
@@ -52,7 +55,7 @@ export class ExampleStack extends Stack {
         'ssm:RemoveTagsFromResource', 'cloudformation:*'],
       resources: ['*'],
     }));
-    Validations.of(launchRole).acknowledge(
+    acknowledge(launchRole,
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'Service Catalog names the product\'s stack (SC-<account>-pp-<id>) and the stack names the parameter when '

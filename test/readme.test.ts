@@ -9,7 +9,7 @@ import * as ts from 'typescript';
 
 const root = path.join(__dirname, '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-const examples = new Map([...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+const examples = new Map([...readme.matchAll(/```ts(?: nofixture)?\n([\s\S]*?)```/g)]
   .map((m, i) => [path.join(root, 'test', `readme-example-${i + 1}.ts`), m[1]]));
 
 let program: ts.Program;

@@ -60,15 +60,18 @@ describe('the handler role', () => {
   test('without restoreOnDelete the handler cannot read CloudFormation at all', () => {
     const stack = newStack();
     new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });
-    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('cloudformation:');
+    const properties = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, { Properties?: unknown }>).map((r) => r.Properties);
+    expect(JSON.stringify(properties)).not.toContain('cloudformation:');
   });
 
-  test('without any launch role there is no PassRole anywhere', () => {
+  test('without any launch role there is no PassRole in any resource\'s properties', () => {
     const stack = newStack();
     new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });
     const template = Template.fromStack(stack);
     expect(passRolePolicies(template)).toEqual({});
-    expect(JSON.stringify(template.toJSON())).not.toContain('iam:PassRole');
+    // Properties only: the cdk-nag acknowledgements in Metadata explain why PassRole is not on "*".
+    const properties = Object.values(template.toJSON().Resources as Record<string, { Properties?: unknown }>).map((r) => r.Properties);
+    expect(JSON.stringify(properties)).not.toContain('iam:PassRole');
   });
 
   test('PassRole: one statement, scoped to the declared launch roles (each once) and to Service Catalog', () => {

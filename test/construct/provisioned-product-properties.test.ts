@@ -1,7 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { AcceptLanguage, ProvisionedProductProperties } from '../../lib';
 
@@ -128,10 +127,11 @@ describe('the stack-singleton provider', () => {
     for (const fn of functions) {
       expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: logGroupId });
     }
+    // The framework's functions too: aws-cdk-lib's own choice varies by release (see cdk-compat.test.ts).
+    expect(functions.map((fn) => fn.Properties.Runtime)).toEqual(functions.map(() => 'nodejs24.x'));
     const handlers = functions.filter((fn) => /^index\.(onEvent|isComplete)$/.test(fn.Properties.Handler));
     expect(handlers).toHaveLength(2);
     for (const fn of handlers) {
-      expect(fn.Properties.Runtime).toBe(lambda.Runtime.NODEJS_24_X.name);
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
     }

@@ -1,6 +1,9 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AcceptLanguage, ProvisionedProductProperties, ProvisionedProductPropertiesProps } from '../../lib';
+import { inOtherLanguages, toPascalName, toPythonName } from '../../lib/prop-names';
+
+const OWNER = 'arn:aws:iam::123456789012:role/PlatformTeam';
 
 const ACCOUNT = '123456789012';
 const OTHER = '210987654321';
@@ -97,3 +100,20 @@ describe('synth-time validation names the prop and the bad value', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+describe('prop names in other languages', () => {
+  test('each synth-time error also names the prop as Python, C# and Go write it', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(() => new ProvisionedProductProperties(stack, 'P', { provisionedProductId: 'pp-1', owner: 'not-an-arn' }))
+      .toThrow(/Invalid owner "not-an-arn": .* \[props named as in TypeScript and Java; Python: owner; C# and Go: Owner\]$/);
+    expect(() => new ProvisionedProductProperties(stack, 'Q', { owner: OWNER }))
+      .toThrow(/\[props named as in TypeScript and Java; Python: provisioned_product_id and provisioned_product_name; C# and Go: ProvisionedProductId and ProvisionedProductName\]$/);
+  });
+
+  test('the names convert as jsii converts them', () => {
+    expect(toPythonName('acceptLanguage')).toBe('accept_language');
+    expect(toPascalName('restoreOnDelete')).toBe('RestoreOnDelete');
+    expect(inOtherLanguages('launchRole')).toBe(' [props named as in TypeScript and Java; Python: launch_role; C# and Go: LaunchRole]');
+    expect(inOtherLanguages('')).toBe('');
+  });
+});

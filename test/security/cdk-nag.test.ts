@@ -9,12 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ProvisionedProductProperties } from '../../lib';
 import { ExampleStack } from '../integ.provisioned-product-properties';
+import { nagFindings } from './nag';
 
-function findings(app: App): string[] {
-  app.synth(); // runs the Aspects, so the enforcement Aspect's declarations exist too
-  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(app);
-  return report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
-}
+const findings = (app: App) => nagFindings(app, AwsSolutionsChecks);
 
 test('AwsSolutionsChecks finds no unacknowledged error or warning in the example app', () => {
   const app = new App();

@@ -1,0 +1,40 @@
+/**
+ * A stack as a regulated team would write it: the provider in the team's VPC, logs encrypted
+ * with the team's key and kept a year, environment variables encrypted, reserved concurrency,
+ * managed policies only, and a drift-correction schedule. The launch role and the VPC already
+ * exist in the account (a platform team's), so they are imported.
+ */
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ProvisionedProductProperties } from '../../lib';
+
+export class RegulatedStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, { env: { account: '123456789012', region: 'us-east-1' }, ...props });
+    const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d4e5f67890', availabilityZones: ['us-east-1a', 'us-east-1b'],
+      privateSubnetIds: ['subnet-0a1b2c3d4e5f67890', 'subnet-0b1c2d3e4f5a67890'],
+    });
+    const key = new kms.Key(this, 'ProviderKey', { enableKeyRotation: true, description: 'Provider logs and environment' });
+    ProvisionedProductProperties.configureProvider(this, {
+      vpc,
+      logEncryptionKey: key,
+      logRetention: logs.RetentionDays.ONE_YEAR,
+      environmentEncryption: key,
+      reservedConcurrentExecutions: 5,
+      managedPoliciesOnly: true,
+      iamPath: '/platform/',
+    });
+    new ProvisionedProductProperties(this, 'Ownership', {
+      provisionedProductId: 'pp-abc123def4567',
+      owner: 'arn:aws:iam::123456789012:role/PlatformTeam',
+      launchRole: iam.Role.fromRoleArn(this, 'LaunchRole', 'arn:aws:iam::123456789012:role/SCLaunchRole'),
+      driftCorrection: events.Schedule.rate(Duration.hours(1)),
+    });
+  }
+}
