@@ -1,5 +1,5 @@
 /**
- * Input constraints of the six Service Catalog operations the project calls, and the check that
+ * Input constraints of the four Service Catalog operations the project calls, and the check that
  * enforces them the way AWS JSON services do (400 ValidationException, Coral-style message).
  *
  * The shapes below were copied by hand from the official AWS Service Catalog API model,
@@ -15,8 +15,6 @@ export const OPERATIONS = [
   'DescribeRecord',
   'DescribeProvisionedProduct',
   'SearchProvisionedProducts',
-  'ScanProvisionedProducts',
-  'ListRecordHistory',
 ] as const;
 export type OperationName = typeof OPERATIONS[number];
 
@@ -98,27 +96,6 @@ const SHAPES: Readonly<Record<string, ShapeDef>> = {
   SortField: { type: 'string' },
   SortOrder: { type: 'string', enum: ['ASCENDING', 'DESCENDING'] },
   SearchProvisionedProductsPageSize: { type: 'integer', min: 0, max: 100 },
-
-  // ScanProvisionedProducts
-  ScanProvisionedProductsInput: {
-    type: 'structure',
-    members: { AcceptLanguage: 'AcceptLanguage', AccessLevelFilter: 'AccessLevelFilter', PageSize: 'PageSize', PageToken: 'PageToken' },
-  },
-
-  // ListRecordHistory
-  ListRecordHistoryInput: {
-    type: 'structure',
-    members: {
-      AcceptLanguage: 'AcceptLanguage',
-      AccessLevelFilter: 'AccessLevelFilter',
-      SearchFilter: 'ListRecordHistorySearchFilter',
-      PageSize: 'PageSize',
-      PageToken: 'PageToken',
-    },
-  },
-  ListRecordHistorySearchFilter: { type: 'structure', members: { Key: 'SearchFilterKey', Value: 'SearchFilterValue' } },
-  SearchFilterKey: { type: 'string' },
-  SearchFilterValue: { type: 'string' },
 };
 
 /** The input shape of each operation. */
@@ -127,8 +104,6 @@ export const OPERATION_INPUT_SHAPES: Readonly<Record<OperationName, string>> = {
   DescribeRecord: 'DescribeRecordInput',
   DescribeProvisionedProduct: 'DescribeProvisionedProductInput',
   SearchProvisionedProducts: 'SearchProvisionedProductsInput',
-  ScanProvisionedProducts: 'ScanProvisionedProductsInput',
-  ListRecordHistory: 'ListRecordHistoryInput',
 };
 
 /**

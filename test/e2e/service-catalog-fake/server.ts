@@ -1,20 +1,18 @@
 /**
  * ServiceCatalogFake: an HTTP server on 127.0.0.1 that speaks the AWS JSON 1.1 protocol of
- * Service Catalog well enough for the real @aws-sdk/client-service-catalog, with a call log and
- * fault injection. SigV4 signatures are accepted unchecked.
+ * Service Catalog well enough for the real @aws-sdk/client-service-catalog (./http), and the
+ * test's controls: products, records, faults and the call log.
  */
-import { randomUUID } from 'crypto';
-import * as http from 'http';
-import { AddressInfo, Socket } from 'net';
-import {
-  OPERATION_INPUT_SHAPES, OPERATIONS, OperationName, ProvisionedProductStatus, TARGET_PREFIX, WrongTypeError, validateInput,
-} from './model-constraints';
-import { HANDLERS, ServiceError } from './operations';
-import {
-  ProductInit, ProductState, RecordErrorDetail, RecordOutcome, RecordSnapshot, ServiceCatalogState,
-} from './state';
+import { isIamPath, parsePrincipalArn } from './arns';
+import { FakeClock, SYSTEM_CLOCK } from './clock';
+import { CallLogEntry, FakeHttpFront, Fault } from './http';
+import { OperationName, ProvisionedProductStatus } from './model-constraints';
+import { RecordErrorDetail, RecordOutcome } from './records';
+import { ProductInit, ProductState, RecordSnapshot, ServiceCatalogState } from './state';
+import { FakeSwitchSettings, FakeSwitches, applySwitches, nonNegative, switchSettingsOf } from './switches';
 
-export interface ServiceCatalogFakeOptions {
+/** Setup of the fake, plus the initial value of any switch of ./switches (all settable later with `configure`). */
+export interface ServiceCatalogFakeOptions extends FakeSwitchSettings {
   /** The account of the fake; OWNER and LAUNCH_ROLE must belong to it. Default 123456789012. */
   readonly accountId?: string;
   readonly region?: string;
@@ -22,44 +20,25 @@ export interface ServiceCatalogFakeOptions {
   readonly callerArn?: string;
   /** Default time a record takes to reach its terminal status. Default 300 ms. */
   readonly defaultRecordDurationMs?: number;
-}
-
-export type Fault =
-  | { readonly kind: 'throttle' }
-  | { readonly kind: 'server-error' }
-  | { readonly kind: 'reset' }
-  | { readonly kind: 'delay'; readonly ms: number };
-export type FaultKind = Fault['kind'];
-
-export interface CallLogEntry {
-  /** The operation named by X-Amz-Target (as sent, even if unknown). */
-  readonly operation: string;
-  readonly input: any;
-  /** Date.now() when the request arrived. */
-  readonly at: number;
   /**
-   * 'ok', the error name answered (ValidationException, ...), or the fault kind when a fault
-   * replaced the answer ('throttle', 'server-error', 'reset'). A 'delay' fault does not replace
-   * the answer: see `fault`.
+   * The fake's time: records progress, and everything else the fake times, by this clock.
+   * Default: wall-clock time. Give a ManualClock to step through a record deterministically.
    */
-  outcome: string;
-  /** The injected fault this call consumed, if any. */
-  fault?: FaultKind;
-  /** Date.now() when the response was written (undefined for 'reset'). */
-  respondedAt?: number;
-  /** For UpdateProvisionedProductProperties: the record created or replayed. */
-  recordId?: string;
-  /** True when an Update was answered from its idempotency token, making no change. */
-  replayed?: boolean;
+  readonly clock?: FakeClock;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-  readonly errorType?: string;
+export type { CallLogEntry, Fault, FaultKind, UpdateEffect } from './http';
+
+export interface UpdateSummary {
+  readonly calls: number;
+  readonly created: number;
+  readonly replayed: number;
+  readonly refused: number;
+  readonly replayedRefusals: number;
+  readonly throttled: number;
+  readonly faulted: number;
 }
 
-const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const DEFAULT_ACCOUNT = '123456789012';
 
 export class ServiceCatalogFake {
@@ -70,13 +49,11 @@ export class ServiceCatalogFake {
       region: options.region ?? 'us-east-1',
       callerArn: options.callerArn ?? `arn:aws:sts::${accountId}:assumed-role/fake-caller/fake-session`,
       defaultRecordDurationMs: options.defaultRecordDurationMs ?? 300,
+      clock: options.clock ?? SYSTEM_CLOCK,
     });
     const fake = new ServiceCatalogFake(state);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.configure(switchSettingsOf(options));
+    fake.port = await fake.front.listen();
     return fake;
   }
 
@@ -85,33 +62,69 @@ export class ServiceCatalogFake {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  readonly calls: CallLogEntry[] = [];
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly faults = new Map<string, Fault[]>();
+  /** Every request, in arrival order. */
+  get calls(): CallLogEntry[] {
+    return this.front.calls;
+  }
+
+  private readonly front: FakeHttpFront;
   private port = 0;
 
   private constructor(private readonly state: ServiceCatalogState) {
-    this.server = http.createServer((req, res) => void this.onRequest(req, res));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
+    this.front = new FakeHttpFront(state);
   }
 
   /** Closes the server and every socket (including keep-alive ones) at once. */
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+    await this.front.stop();
+  }
+
+  // ---- switches -------------------------------------------------------------------------
+
+  /** Changes switches of ./switches from now on; the others keep their values. Throws on a bad value. */
+  configure(settings: FakeSwitchSettings): void {
+    this.state.settle();
+    this.state.switches = applySwitches(this.state.switches, settings);
+  }
+
+  /** The switches as currently set. */
+  get switches(): FakeSwitches {
+    return this.state.switches;
+  }
+
+  // ---- principals -----------------------------------------------------------------------
+
+  /**
+   * Registers a principal as created at `createdAt` (default now), usable by the service only
+   * `propagatesAfterMs` later (default 0; Infinity: never). Until then an
+   * UpdateProvisionedProductProperties naming it (OWNER or LAUNCH_ROLE) answers
+   * InvalidParametersException and creates nothing. Unregistered principals are accepted if in
+   * the account. A role ARN also registers its path (see registerRolePath). Returns when it is usable.
+   */
+  addPrincipal(arn: string, options: { propagatesAfterMs?: number; createdAt?: number } = {}): number {
+    const principal = parsePrincipalArn(arn);
+    if (!principal) throw new Error(`not an IAM user, IAM role or STS assumed-role ARN: ${arn}`);
+    const propagatesAfterMs = options.propagatesAfterMs ?? 0;
+    nonNegative('propagatesAfterMs', propagatesAfterMs);
+    const usableAt = (options.createdAt ?? this.state.now()) + propagatesAfterMs;
+    this.state.principalsUsableAt.set(arn, usableAt);
+    if (principal.kind === 'role') this.registerRolePath(principal.roleName!, principal.path!);
+    return usableAt;
+  }
+
+  /**
+   * Tells the fake a role's IAM path ('/team/'), which an assumed-role ARN does not carry: with
+   * ownerArnForm 'role-and-session', UserArn names the role with this path.
+   */
+  registerRolePath(roleName: string, path: string): void {
+    if (!isIamPath(path)) throw new Error(`an IAM path is '/' or '/a/b/'; got '${path}'`);
+    this.state.rolePaths.set(roleName, path);
   }
 
   // ---- products -------------------------------------------------------------------------
 
   addProduct(init: ProductInit): void {
+    for (const key of ['searchLagMs', 'recordVisibleAfterMs'] as const) if (init[key] !== undefined) nonNegative(key, init[key]);
     this.state.addProduct(init);
   }
 
@@ -130,13 +143,34 @@ export class ServiceCatalogFake {
   removeProduct(id: string): void {
     this.state.settle();
     this.state.products.delete(id);
+    this.state.searchIndex.remove(id);
   }
 
-  /** Changes how this product's future records behave (every update from now on). */
-  configureProduct(id: string, config: { outcome?: RecordOutcome; recordDurationMs?: number }): void {
+  /**
+   * Changes how this product behaves from now on: its future records (outcome, duration, read
+   * lag), the Search lag of its future changes, and whether Search lists it at all.
+   */
+  configureProduct(id: string, config: {
+    outcome?: RecordOutcome; recordDurationMs?: number; recordVisibleAfterMs?: number; searchLagMs?: number; neverListed?: boolean;
+  }): void {
     const product = this.state.getProduct(id);
     if (config.outcome) product.outcome = config.outcome;
     if (config.recordDurationMs !== undefined) product.recordDurationMs = config.recordDurationMs;
+    if (config.searchLagMs !== undefined) {
+      nonNegative('searchLagMs', config.searchLagMs);
+      product.searchLagMs = config.searchLagMs;
+    }
+    if (config.neverListed !== undefined) product.neverListed = config.neverListed;
+    if (config.recordVisibleAfterMs !== undefined) {
+      nonNegative('recordVisibleAfterMs', config.recordVisibleAfterMs);
+      product.recordVisibleAfterMs = config.recordVisibleAfterMs;
+    }
+  }
+
+  /** Fake-clock time from which Search shows the product's latest change (its addition or OWNER change). */
+  searchCatchesUpAt(id: string): number | undefined {
+    this.state.settle();
+    return this.state.searchIndex.caughtUpAt(id);
   }
 
   /** Sets the outcome (and optionally the duration) of the product's next record only. */
@@ -153,7 +187,7 @@ export class ServiceCatalogFake {
   // ---- records --------------------------------------------------------------------------
 
   record(recordId: string): RecordSnapshot | undefined {
-    const now = Date.now();
+    const now = this.state.now();
     this.state.settle(now);
     const record = this.state.records.get(recordId);
     return record && this.state.snapshot(record, now);
@@ -161,7 +195,7 @@ export class ServiceCatalogFake {
 
   /** All records in creation order, optionally of one provisioned product. */
   records(provisionedProductId?: string): RecordSnapshot[] {
-    const now = Date.now();
+    const now = this.state.now();
     this.state.settle(now);
     return [...this.state.records.values()]
       .filter((r) => provisionedProductId === undefined || r.provisionedProductId === provisionedProductId)
@@ -177,15 +211,15 @@ export class ServiceCatalogFake {
 
   /** Queues faults for an operation; each later call consumes one, in order, before normal handling. */
   injectFaults(operation: OperationName, ...faults: Fault[]): void {
-    this.faults.set(operation, [...(this.faults.get(operation) ?? []), ...faults]);
+    this.front.faults.set(operation, [...(this.front.faults.get(operation) ?? []), ...faults]);
   }
 
   pendingFaults(operation: OperationName): number {
-    return this.faults.get(operation)?.length ?? 0;
+    return this.front.faults.get(operation)?.length ?? 0;
   }
 
   clearFaults(): void {
-    this.faults.clear();
+    this.front.faults.clear();
   }
 
   callsOf(operation: OperationName): CallLogEntry[] {
@@ -197,117 +231,24 @@ export class ServiceCatalogFake {
     return this.callsOf('UpdateProvisionedProductProperties').filter((c) => c.outcome === 'ok' && !c.replayed);
   }
 
-  // ---- HTTP -------------------------------------------------------------------------------
-
-  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const at = Date.now();
-    let rawBody: string;
-    try {
-      rawBody = await readBody(req);
-    } catch {
-      return; // the client went away
-    }
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(`${TARGET_PREFIX}.`) ? target.slice(TARGET_PREFIX.length + 1) : target;
-    const entry: CallLogEntry = { operation, input: parseJson(rawBody), at, outcome: 'pending' };
-    this.calls.push(entry);
-
-    const fault = this.faults.get(operation)?.shift();
-    if (fault) entry.fault = fault.kind;
-    switch (fault?.kind) {
-      case 'throttle':
-        entry.outcome = 'throttle';
-        return this.send(res, entry, errorReply('ThrottlingException', 'Rate exceeded'));
-      case 'server-error':
-        entry.outcome = 'server-error';
-        return this.send(res, entry, errorReply('InternalFailure', 'An internal error occurred.', 500));
-      case 'reset':
-        entry.outcome = 'reset';
-        req.socket.resetAndDestroy();
-        return;
-      case 'delay': {
-        // The work is done on arrival and only the answer is late, like a slow network path:
-        // a client that times out and retries with the same token sees an idempotent replay.
-        const reply = this.answer(req, operation, rawBody, entry);
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.send(res, entry, reply);
-        }, fault.ms);
-        this.timers.add(timer);
-        return;
-      }
-      default:
-        return this.send(res, entry, this.answer(req, operation, rawBody, entry));
-    }
-  }
-
-  private answer(req: http.IncomingMessage, operation: string, rawBody: string, entry: CallLogEntry): Reply {
-    const reply = this.dispatch(req, operation, rawBody, entry);
-    entry.outcome = reply.errorType ?? 'ok';
-    return reply;
-  }
-
-  /** Protocol checks, model validation, then the operation itself. */
-  private dispatch(req: http.IncomingMessage, operation: string, rawBody: string, entry: CallLogEntry): Reply {
-    try {
-      if (req.method !== 'POST' || !(OPERATIONS as readonly string[]).includes(operation)) {
-        throw new ServiceError('UnknownOperationException', `Unknown operation ${operation || '(no X-Amz-Target)'}.`);
-      }
-      const op = operation as OperationName;
-      let input: unknown;
-      try {
-        input = rawBody === '' ? {} : JSON.parse(rawBody);
-        const violations = validateInput(OPERATION_INPUT_SHAPES[op], input);
-        if (violations) throw new ServiceError('ValidationException', violations);
-      } catch (e) {
-        if (e instanceof SyntaxError || e instanceof WrongTypeError) throw new ServiceError('SerializationException', e.message);
-        throw e;
-      }
-      const now = Date.now();
-      this.state.settle(now);
-      const result = HANDLERS[op](this.state, input as Record<string, unknown>, now);
-      entry.recordId = result.recordId;
-      if (result.replayed) entry.replayed = true;
-      return { status: 200, body: result.output };
-    } catch (e) {
-      if (e instanceof ServiceError) return errorReply(e.errorType, e.message, e.httpStatus);
-      return errorReply('InternalFailure', `Fake failed: ${(e as Error).message}`, 500);
-    }
-  }
-
-  private send(res: http.ServerResponse, entry: CallLogEntry, reply: Reply): void {
-    if (res.destroyed) return;
-    const body = JSON.stringify(reply.body);
-    const headers: http.OutgoingHttpHeaders = {
-      'Content-Type': JSON_CONTENT_TYPE,
-      'Content-Length': Buffer.byteLength(body),
-      'x-amzn-RequestId': randomUUID(),
+  /**
+   * UpdateProvisionedProductProperties calls so far, by what they did: created a record,
+   * replayed one from the token, were refused (any error the service answered; `replayedRefusals`
+   * of them from a remembered token), were throttled (by the switch `throttle` or an injected
+   * 'throttle' fault), or met another injected fault
+   * (server-error, reset) that replaced the answer. Calls still in flight count in `calls` only.
+   */
+  updateSummary(): UpdateSummary {
+    const calls = this.callsOf('UpdateProvisionedProductProperties');
+    const count = (keep: (c: CallLogEntry) => boolean) => calls.filter(keep).length;
+    return {
+      calls: calls.length,
+      created: count((c) => c.effect === 'created'),
+      replayed: count((c) => c.effect === 'replayed'),
+      refused: count((c) => c.effect === 'refused'),
+      replayedRefusals: count((c) => c.effect === 'refused' && c.replayed === true),
+      throttled: count((c) => c.outcome === 'throttled' || c.outcome === 'throttle'),
+      faulted: count((c) => c.effect === undefined && !['throttled', 'throttle', 'pending'].includes(c.outcome)),
     };
-    if (reply.errorType) headers['x-amzn-ErrorType'] = reply.errorType;
-    res.writeHead(reply.status, headers);
-    res.end(body);
-    entry.respondedAt = Date.now();
-  }
-}
-
-function errorReply(errorType: string, message: string, status = 400): Reply {
-  return { status, errorType, body: { __type: errorType, Message: message } };
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** The call log keeps what was sent even when it is not valid JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return text === '' ? {} : JSON.parse(text);
-  } catch {
-    return text;
   }
 }

@@ -1,40 +1,19 @@
 /**
  * The fake's world: provisioned products, their records, and idempotency tokens.
  *
- * Record progress is driven by wall-clock time. Each record carries a precomputed timeline
- * (CREATED -> IN_PROGRESS -> ... -> terminal) and its status is whatever the timeline says at
- * the moment it is read. `settle()` applies the effect of records whose terminal time has
- * passed; every read and write calls it first, so state is always consistent with "now".
+ * Record progress is driven by the fake's clock (wall-clock time unless a test injects a
+ * ManualClock): each record carries a precomputed timeline (./records). `settle()` applies the
+ * effect of records whose terminal time has passed; every read and write calls it first, so
+ * state is always consistent with "now".
  */
 import { randomBytes } from 'crypto';
+import { FakeClock } from './clock';
 import { PropertyKey, ProvisionedProductStatus, RecordStatus } from './model-constraints';
-
-export interface RecordErrorDetail {
-  readonly Code: string;
-  readonly Description: string;
-}
-
-/** How a record created by UpdateProvisionedProductProperties ends. */
-export type RecordOutcome =
-  | { readonly status: 'SUCCEEDED' }
-  | {
-    readonly status: 'FAILED';
-    readonly errors?: readonly RecordErrorDetail[];
-    /** Pass through IN_PROGRESS_IN_ERROR (from half the duration) before FAILED. */
-    readonly inErrorFirst?: boolean;
-    /** The product's status once the record failed; AVAILABLE unless told otherwise. */
-    readonly productStatusAfter?: 'AVAILABLE' | 'TAINTED' | 'ERROR';
-  }
-  /** The record never leaves IN_PROGRESS (until `resolveRecord`). */
-  | { readonly stuck: true };
-
-export type RecordType = 'PROVISION_PRODUCT' | 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES';
-
-export interface StatusChange {
-  readonly status: RecordStatus;
-  /** Epoch milliseconds. */
-  readonly at: number;
-}
+import {
+  RecordErrorDetail, RecordOutcome, RecordType, StatusChange, plannedTimeline, statusAt, terminalAt, visibleErrors,
+} from './records';
+import { SearchIndex } from './search-index';
+import { DEFAULT_SWITCHES, FakeSwitches } from './switches';
 
 export interface ProductInit {
   readonly id: string;
@@ -50,6 +29,12 @@ export interface ProductInit {
   readonly productId?: string;
   readonly productName?: string;
   readonly provisioningArtifactId?: string;
+  /** This product's Search lag, instead of the fake's `searchLagMs`. */
+  readonly searchLagMs?: number;
+  /** Search never lists this product: Search missing products that exist was confirmed by AWS (aws-service-catalog-puppet). Default false. */
+  readonly neverListed?: boolean;
+  /** This product's record read lag, instead of the fake's `recordVisibleAfterMs`. */
+  readonly recordVisibleAfterMs?: number;
 }
 
 /** The mutable state of one provisioned product; `product(id)` hands out copies. */
@@ -78,6 +63,10 @@ export interface ProductState {
   nextOutcome?: { outcome: RecordOutcome; recordDurationMs?: number };
   /** The record that is changing the product, if any. */
   pendingRecordId?: string;
+  /** Per-product overrides of the switches searchLagMs and recordVisibleAfterMs (see ProductInit). */
+  searchLagMs?: number;
+  recordVisibleAfterMs?: number;
+  neverListed: boolean;
 }
 
 export interface StoredRecord {
@@ -90,9 +79,9 @@ export interface StoredRecord {
   readonly provisioningArtifactId: string;
   readonly pathId: string;
   readonly launchRoleArn?: string;
-  /** Who made the record; ListRecordHistory's access filter looks at it. */
-  readonly userArn: string;
   readonly createdAt: number;
+  /** Fake-clock time from which DescribeRecord finds the record. */
+  readonly visibleAt: number;
   timeline: StatusChange[];
   errors: readonly RecordErrorDetail[];
   productStatusAfterFailure: ProvisionedProductStatus;
@@ -108,6 +97,8 @@ export interface RecordSnapshot {
   readonly status: RecordStatus;
   /** Epoch ms of creation. */
   readonly createdAt: number;
+  /** Epoch ms from which DescribeRecord finds it (switch recordVisibleAfterMs). */
+  readonly visibleAt: number;
   /** Epoch ms at which the record reaches (or reached) its terminal status; undefined while stuck. */
   readonly terminalAt?: number;
   readonly timeline: readonly StatusChange[];
@@ -122,36 +113,12 @@ export interface StateConfig {
   readonly region: string;
   readonly callerArn: string;
   readonly defaultRecordDurationMs: number;
+  readonly clock: FakeClock;
 }
 
-const TERMINAL: readonly RecordStatus[] = ['SUCCEEDED', 'FAILED'];
-/** Share of the duration a record spends in CREATED before IN_PROGRESS. */
-const CREATED_SHARE = 0.1;
-/** Share of the duration after which an inErrorFirst record shows IN_PROGRESS_IN_ERROR. */
-const IN_ERROR_SHARE = 0.5;
-
-export function statusAt(record: StoredRecord, now: number): RecordStatus {
-  let status = record.timeline[0].status;
-  for (const change of record.timeline) if (change.at <= now) status = change.status;
-  return status;
-}
-
-export function updatedAt(record: StoredRecord, now: number): number {
-  let at = record.createdAt;
-  for (const change of record.timeline) if (change.at <= now) at = change.at;
-  return at;
-}
-
-export function terminalAt(record: StoredRecord): number | undefined {
-  const last = record.timeline[record.timeline.length - 1];
-  return TERMINAL.includes(last.status) ? last.at : undefined;
-}
-
-/** Errors show up once the record is in error, as on the real service. */
-export function visibleErrors(record: StoredRecord, now: number): readonly RecordErrorDetail[] {
-  const status = statusAt(record, now);
-  return status === 'FAILED' || status === 'IN_PROGRESS_IN_ERROR' ? record.errors : [];
-}
+export type TokenMemory =
+  | { readonly fingerprint: string; readonly recordId: string }
+  | { readonly fingerprint: string; readonly refusal: { readonly errorType: string; readonly message: string } };
 
 /** Random id in the service's style: prefix plus 13 lowercase alphanumerics. */
 export function newId(prefix: string): string {
@@ -164,12 +131,23 @@ export class ServiceCatalogState {
   readonly products = new Map<string, ProductState>();
   /** Insertion-ordered, so iteration is creation order. */
   readonly records = new Map<string, StoredRecord>();
-  /** IdempotencyToken -> the request it first came with and the record it created. */
-  readonly tokens = new Map<string, { fingerprint: string; recordId: string }>();
+  /** IdempotencyToken -> the request it first came with and the record it created (or, with refusalConsumesToken, its refusal). */
+  readonly tokens = new Map<string, TokenMemory>();
+  readonly searchIndex = new SearchIndex();
+  /** Role name -> IAM path ('/team/'), for UserArn forms that name the role of a session. */
+  readonly rolePaths = new Map<string, string>();
+  /** Principal ARN -> fake-clock time from which IAM lets the service use it (see addPrincipal). */
+  readonly principalsUsableAt = new Map<string, number>();
+  /** The behaviours AWS does not document, as currently switched (see ./switches). */
+  switches: FakeSwitches = DEFAULT_SWITCHES;
 
   constructor(readonly config: StateConfig) {}
 
-  addProduct(init: ProductInit, now = Date.now()): ProductState {
+  now(): number {
+    return this.config.clock.now();
+  }
+
+  addProduct(init: ProductInit, now = this.now()): ProductState {
     if (this.products.has(init.id)) throw new Error(`product ${init.id} already exists`);
     const { accountId, region } = this.config;
     const name = init.name ?? `sc-product-${init.id}`;
@@ -194,11 +172,16 @@ export class ServiceCatalogState {
       lastSuccessfulProvisioningRecordId: provisioningRecordId,
       recordDurationMs: init.recordDurationMs ?? this.config.defaultRecordDurationMs,
       outcome: init.outcome ?? { status: 'SUCCEEDED' },
+      searchLagMs: init.searchLagMs,
+      neverListed: init.neverListed ?? false,
+      recordVisibleAfterMs: init.recordVisibleAfterMs,
     };
     this.products.set(product.id, product);
+    this.searchIndex.change(product.id, product.ownerArn, now, this.searchLag(product));
     // The product was provisioned before the test started: give it its finished PROVISION_PRODUCT record.
     this.records.set(provisioningRecordId, {
-      ...recordBase(product, provisioningRecordId, 'PROVISION_PRODUCT', product.ownerArn, now),
+      ...recordBase(product, provisioningRecordId, 'PROVISION_PRODUCT', now),
+      visibleAt: now,
       timeline: [{ status: 'CREATED', at: now }, { status: 'IN_PROGRESS', at: now }, { status: 'SUCCEEDED', at: now }],
       errors: [],
       productStatusAfterFailure: 'AVAILABLE',
@@ -214,14 +197,17 @@ export class ServiceCatalogState {
   }
 
   /** Applies the effect of every record whose terminal time has passed. */
-  settle(now = Date.now()): void {
+  settle(now = this.now()): void {
     for (const product of this.products.values()) {
       if (product.pendingRecordId === undefined) continue;
       const record = this.records.get(product.pendingRecordId)!;
       const end = terminalAt(record);
       if (end === undefined || end > now) continue;
       if (statusAt(record, now) === 'SUCCEEDED') {
-        if ('OWNER' in record.properties) product.ownerArn = record.properties.OWNER;
+        if ('OWNER' in record.properties) {
+          product.ownerArn = record.properties.OWNER;
+          this.searchIndex.change(product.id, product.ownerArn, end, this.searchLag(product));
+        }
         if ('LAUNCH_ROLE' in record.properties) product.launchRoleArn = record.properties.LAUNCH_ROLE;
         product.status = 'AVAILABLE';
         product.statusMessage = undefined;
@@ -233,6 +219,10 @@ export class ServiceCatalogState {
     }
   }
 
+  searchLag(product: ProductState): number {
+    return product.searchLagMs ?? this.switches.searchLagMs;
+  }
+
   /** Creates the record of an UpdateProvisionedProductProperties call and marks the product UNDER_CHANGE. */
   startPropertyUpdate(product: ProductState, properties: Record<PropertyKey, string>, token: string, fingerprint: string, now: number): StoredRecord {
     const planned = product.nextOutcome ?? { outcome: product.outcome, recordDurationMs: undefined };
@@ -240,7 +230,8 @@ export class ServiceCatalogState {
     const duration = planned.recordDurationMs ?? product.recordDurationMs;
     const id = newId('rec');
     const record: StoredRecord = {
-      ...recordBase(product, id, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', this.config.callerArn, now),
+      ...recordBase(product, id, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', now),
+      visibleAt: now + (product.recordVisibleAfterMs ?? this.switches.recordVisibleAfterMs),
       timeline: plannedTimeline(planned.outcome, now, duration),
       errors: 'status' in planned.outcome && planned.outcome.status === 'FAILED' ? planned.outcome.errors ?? [] : [],
       productStatusAfterFailure: 'status' in planned.outcome && planned.outcome.status === 'FAILED'
@@ -257,7 +248,7 @@ export class ServiceCatalogState {
   }
 
   /** Ends a record now with the given outcome (e.g. to release a stuck record). */
-  resolveRecord(recordId: string, outcome: RecordOutcome, now = Date.now()): void {
+  resolveRecord(recordId: string, outcome: RecordOutcome, now = this.now()): void {
     this.settle(now);
     const record = this.records.get(recordId);
     if (!record) throw new Error(`no record ${recordId} in the fake`);
@@ -279,6 +270,7 @@ export class ServiceCatalogState {
       provisionedProductId: record.provisionedProductId,
       status: statusAt(record, now),
       createdAt: record.createdAt,
+      visibleAt: record.visibleAt,
       terminalAt: terminalAt(record),
       timeline: [...record.timeline],
       errors: visibleErrors(record, now),
@@ -288,7 +280,7 @@ export class ServiceCatalogState {
   }
 }
 
-function recordBase(product: ProductState, id: string, type: RecordType, userArn: string, now: number) {
+function recordBase(product: ProductState, id: string, type: RecordType, now: number) {
   return {
     id,
     type,
@@ -299,21 +291,6 @@ function recordBase(product: ProductState, id: string, type: RecordType, userArn
     provisioningArtifactId: product.provisioningArtifactId,
     pathId: product.pathId,
     launchRoleArn: product.launchRoleArn,
-    userArn,
     createdAt: now,
   };
-}
-
-/** The statuses a new record will go through, with the wall-clock time of each. */
-function plannedTimeline(outcome: RecordOutcome, createdAt: number, durationMs: number): StatusChange[] {
-  const timeline: StatusChange[] = [
-    { status: 'CREATED', at: createdAt },
-    { status: 'IN_PROGRESS', at: createdAt + Math.round(durationMs * CREATED_SHARE) },
-  ];
-  if ('stuck' in outcome) return timeline;
-  if (outcome.status === 'FAILED' && outcome.inErrorFirst) {
-    timeline.push({ status: 'IN_PROGRESS_IN_ERROR', at: createdAt + Math.round(durationMs * IN_ERROR_SHARE) });
-  }
-  timeline.push({ status: outcome.status, at: createdAt + durationMs });
-  return timeline;
 }
