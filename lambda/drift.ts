@@ -21,11 +21,18 @@ export const DRIFT_RECORD_TIMEOUT_SECONDS = 120;
  */
 export const DRIFT_WAIT_BUDGET_MS = 12 * 60_000;
 
+/** What the rule's input transformer adds to the input: `$.id` and `$.time` of the EventBridge event. */
 export interface ScheduledEvent {
-  /** EventBridge's id of this delivery: the same on a retried delivery. */
+  /** EventBridge's id of the event: the same on a retried delivery. */
   readonly id?: string;
-  readonly detail?: unknown;
+  /** When the schedule fired (ISO 8601). */
+  readonly time?: string;
 }
+
+/** Why nothing is corrected in a run whose event has no id. */
+export const NO_EVENT_ID_REASON = 'not corrected: the event has no EventBridge id (the rule target\'s input transformer '
+  + 'passes $.id), so a retried delivery could not be told from a new run and could make a second change. Invoke '
+  + 'the function through its schedule, or give the event an "id" that a retry repeats';
 
 export interface DriftSummary {
   readonly checked: number;
@@ -37,6 +44,10 @@ export interface DriftSummary {
 
 export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent, deps: HandlerDeps & { emit: (line: string) => void }): Promise<DriftSummary> {
   const { targets, invalid } = decodeDriftEvent(event, undefined);
+  if (!hasEventId(event)) {
+    deps.log('drift correction: ERROR the event has no id; drift is checked and reported, but nothing is corrected',
+      { level: 'ERROR', reason: NO_EVENT_ID_REASON, time: event.time });
+  }
   for (const entry of invalid) {
     deps.log('drift correction: an entry of the schedule is invalid and was skipped', { ...entry });
   }
@@ -58,7 +69,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
 
 async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, target: DriftTarget,
   waitBudgetEndsAt: number): Promise<DriftReport> {
-  const base = { stackName: event.stackName, provisionedProductId: target.provisionedProductId, provisionedProductName: target.provisionedProductName };
+  const base = { stackName: event.stackName, eventId: event.id, provisionedProductId: target.provisionedProductId, provisionedProductName: target.provisionedProductName };
   try {
     const deadline = invocationDeadline(deps);
     const productId = await resolveProductId(deps, target, target.acceptLanguage, deadline);
@@ -81,10 +92,13 @@ async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & Schedul
 /** Re-applies every declared key, then waits for the record as a deploy would. */
 async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, productId: string, target: DriftTarget,
   waitBudgetEndsAt: number): Promise<Pick<DriftReport, 'action' | 'recordId' | 'reason'>> {
+  if (!hasEventId(event)) {
+    return { action: 'correction-failed', reason: NO_EVENT_ID_REASON };
+  }
   const waitStartedAt = deps.now();
   const deadline = invocationDeadline(deps);
   // A retried delivery of the same scheduled event makes no second change.
-  const token = idempotencyToken({ StackId: event.stackName, LogicalResourceId: productId, RequestId: event.id ?? String(waitStartedAt) });
+  const token = idempotencyToken({ StackId: event.stackName, LogicalResourceId: productId, RequestId: event.id });
   let started;
   try {
     started = await startChange(deps, { idempotencyToken: token, provisionedProductId: productId, properties: declaredProperties(target),
@@ -107,4 +121,8 @@ async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & Schedule
     case 'fail': return { action: outcome.failure === 'timed-out' ? 'correction-pending' : 'correction-failed', recordId, reason: outcome.message };
     case 'hand-back': return { action: 'correction-pending', recordId };
   }
+}
+
+function hasEventId(event: ScheduledEvent): event is ScheduledEvent & { id: string } {
+  return typeof event.id === 'string' && event.id.length > 0;
 }

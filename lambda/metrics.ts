@@ -9,6 +9,8 @@ export type DriftAction = 'none' | 'corrected' | 'correction-failed' | 'correcti
 
 export interface DriftReport {
   readonly stackName: string;
+  /** The EventBridge event of the run: a redelivery repeats it. */
+  readonly eventId?: string;
   readonly provisionedProductId?: string;
   readonly provisionedProductName?: string;
   /** Declared and live value of each drifted key. */
