@@ -54,7 +54,9 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, { 
   }
 }
 
-async function describeRecord(deps: HandlerDeps, record: RecordToFollow, callDeadline: number): Promise<PollObservation | { kind: 'fatal'; message: string }> {
+/** One DescribeRecord, as an observation for judgePoll, or the refusal that ends the wait. */
+export async function describeRecord(deps: HandlerDeps, record: Pick<RecordToFollow, 'provisionedProductId' | 'recordId' | 'acceptLanguage'>,
+  callDeadline: number): Promise<PollObservation | { kind: 'fatal'; message: string }> {
   try {
     const output = await callBefore(deps, callDeadline, (o) => deps.client.send(new DescribeRecordCommand({
       Id: record.recordId, AcceptLanguage: record.acceptLanguage,

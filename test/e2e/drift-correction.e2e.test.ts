@@ -49,7 +49,7 @@ test('re-applies the declaration where it drifted, leaves the rest, and logs one
   const event = scheduledEvent();
   const logsBefore = e2e.logs.length;
   const summary = await asset().correctDrift(deliver(target, event));
-  expect(summary).toEqual({ checked: 2, drifted: 1, corrected: 1, failed: 0, invalid: 0 });
+  expect(summary).toEqual({ checked: 2, drifted: 1, corrected: 1, failed: 0, invalid: 0, pending: 0 });
   expect(e2e.fake.product('pp-drifted0001')!.ownerArn).toBe(OWNER);
   expect(updatesOf('pp-steady00001')).toHaveLength(0);
 
