@@ -109,7 +109,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
     await watching;
     await Promise.all(corrections);
   }
-  deps.log('drift correction run', { products: targets.length, describeRecordCalls: watch.polls });
+  deps.log('drift correction run', { eventId, time: event.time, products: targets.length, describeRecordCalls: watch.polls });
   return summarize(reports, invalid.length);
 }
 

@@ -106,3 +106,25 @@ describe('a redelivery of the same event makes no second change', () => {
     expect(calls.map((c) => c.effect)).toEqual(['created', 'replayed']);
   });
 });
+
+test('under throttling, 60 declarations with 6 drifted: every product reported, each drifted one corrected once', async () => {
+  const products = Array.from({ length: 60 }, (_, i) => `pp-throttled${String(i).padStart(3, '0')}`);
+  products.forEach((id, i) => e2e.fake.addProduct({ id, ownerArn: i % 10 === 0 ? ALICE : OWNER, launchRoleArn: LAUNCH }));
+  const input = deliver(driftTarget('Throttled', products), scheduledEvent());
+  const callsBefore = e2e.fake.calls.length;
+  const logsBefore = e2e.logs.length;
+  e2e.fake.configure({ throttle: { ratePerSecond: 20, burst: 5 } });
+  try {
+    const summary = await asset().correctDrift(input);
+    expect(summary).toEqual({ checked: 60, drifted: 6, corrected: 6, failed: 0, invalid: 0, pending: 0 });
+  } finally {
+    e2e.fake.configure({ throttle: undefined });
+  }
+  // The throttling was real, and the SDK's retries absorbed it.
+  expect(e2e.fake.calls.slice(callsBefore).filter((c) => c.outcome === 'throttled').length).toBeGreaterThan(0);
+  expect(driftLines(logsBefore).map((l) => l.provisionedProductId).sort()).toEqual(products);
+  for (const id of products.filter((_, i) => i % 10 === 0)) {
+    expect(updatesOf(id)).toHaveLength(1);
+    expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+  }
+});
