@@ -8,6 +8,7 @@ import { writeFileSync } from 'fs';
 import * as path from 'path';
 import { runColdStart } from './cold-start';
 import { runDetectionLag } from './detection-lag';
+import { runDriftScale } from './drift-scale';
 import {
   SectionError, SectionResult, Target, formatTable, machineInfo, targetsTable,
 } from './report';
@@ -33,7 +34,11 @@ const SECTIONS: Section[] = [
   { name: 'synth time', run: runSynthTime },
   { name: 'template cost', run: runTemplateCost },
   { name: 'detection lag', run: runDetectionLag },
+  { name: 'drift at scale', run: runDriftScale },
 ];
+
+/** `BENCH_ONLY="drift at scale"` (comma-separated section names) runs only those sections. */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
 
 /** The SDK's warning that it will drop Node 20 is the handlers' output, not the bench's: silenced like their logs. */
 function filterWarnings(): void {
@@ -51,7 +56,7 @@ async function main(): Promise<number> {
     + `${machine.cpuModel}, ${machine.node}`);
   const results: SectionResult[] = [];
   const errors: SectionError[] = [];
-  for (const section of SECTIONS) {
+  for (const section of SECTIONS.filter((s) => !ONLY || ONLY.includes(s.name))) {
     const sectionStart = Date.now();
     err(`… ${section.name}`);
     const restore = silenceConsole();

@@ -1,111 +1,126 @@
 /**
  * Drift correction: on a schedule, compare each declared product's live owner and launch role
- * with the declaration, re-apply where they drifted, and wait for the record as on deploy.
- * One product's failure never stops the others; each product gets one log line with metrics.
+ * with the declaration, re-apply where they drifted, and follow the records as a deploy does.
+ *
+ * At scale (about 1,000 declarations in one stack's schedule, within one 15-minute function): a
+ * small pool of workers checks products in parallel; a started correction is handed to one loop
+ * that polls every running record together; no new product is started once the run nears the
+ * function's deadline, and whatever is unfinished then is reported pending, never dropped. One
+ * product's failure never stops the others; each product gets one log line with metrics.
  */
 import { DriftCorrectionEvent, DriftTarget, decodeDriftEvent } from '../lib/shared/drift-payload';
-import { startChange } from './change-starter';
-import { declaredProperties, idempotencyToken } from './decisions';
-import { compareWithLive, liveValue } from './live-comparison';
-import { readLiveProperties, resolveProduct } from './live-state';
-import { DriftReport, driftLogLine } from './metrics';
-import { followRecord } from './record-poller';
+import { ReportBase, checkProduct, startCorrection } from './drift-check';
+import { DriftReport, PENDING_ACTIONS, driftLogLine } from './metrics';
+import { RecordWatch } from './record-watch';
 import { HandlerDeps, invocationDeadline } from './runtime';
-import { describeError } from './service-catalog';
+import { runPool } from './worker-pool';
 
-/** How long one correction may wait for its record. */
+/** Products checked at once. Each check makes one or two reads; SDK retries absorb throttling. */
+export const DRIFT_CONCURRENCY = 8;
+/** How long one correction's record is followed, from its start. */
 export const DRIFT_RECORD_TIMEOUT_SECONDS = 120;
 /**
- * How long a run may spend waiting for records in all, within the function's 15 minutes. Past
- * it, corrections are still started, and reported as pending: the next run sees their result.
+ * The run's own bound, within the function's 15 minutes, for when the remaining time is not
+ * known (outside Lambda). In Lambda, the function's deadline (less a safety margin) also bounds it.
  */
-export const DRIFT_WAIT_BUDGET_MS = 12 * 60_000;
+export const DRIFT_RUN_BUDGET_MS = 14 * 60_000;
+/** No product is started this close to the run's end: its reads and its start call need the time. */
+export const DRIFT_START_RESERVE_MS = 60_000;
 
+/** What the rule's input transformer adds to the input: `$.id` and `$.time` of the EventBridge event. */
 export interface ScheduledEvent {
-  /** EventBridge's id of this delivery: the same on a retried delivery. */
+  /** EventBridge's id of the event: the same on a retried delivery. */
   readonly id?: string;
-  readonly detail?: unknown;
+  /** When the schedule fired (ISO 8601). */
+  readonly time?: string;
 }
 
+/** `checked` excludes products the run could not check; `pending` counts both kinds of pending. */
 export interface DriftSummary {
   readonly checked: number;
   readonly drifted: number;
   readonly corrected: number;
   readonly failed: number;
   readonly invalid: number;
+  readonly pending: number;
 }
+
+/** Why nothing is corrected in a run whose event has no id. */
+export const NO_EVENT_ID_REASON = 'not corrected: the event has no EventBridge id (the rule target\'s input transformer '
+  + 'passes $.id), so a retried delivery could not be told from a new run and could make a second change. Invoke '
+  + 'the function through its schedule, or give the event an "id" that a retry repeats';
 
 export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent, deps: HandlerDeps & { emit: (line: string) => void }): Promise<DriftSummary> {
   const { targets, invalid } = decodeDriftEvent(event, undefined);
+  const eventId = typeof event.id === 'string' && event.id.length > 0 ? event.id : undefined;
+  if (!eventId) {
+    deps.log('drift correction: ERROR the event has no id; drift is checked and reported, but nothing is corrected',
+      { level: 'ERROR', reason: NO_EVENT_ID_REASON, time: event.time });
+  }
   for (const entry of invalid) {
     deps.log('drift correction: an entry of the schedule is invalid and was skipped', { ...entry });
   }
+  const runDeadline = Math.min(invocationDeadline(deps), deps.now() + DRIFT_RUN_BUDGET_MS);
   const reports: DriftReport[] = [];
-  const waitBudgetEndsAt = deps.now() + DRIFT_WAIT_BUDGET_MS;
-  for (const target of targets) {
-    const report = await checkOne(deps, event, target, waitBudgetEndsAt);
-    deps.emit(driftLogLine(report, deps.now()));
-    reports.push(report);
-  }
-  return {
-    checked: reports.length,
-    drifted: reports.filter((r) => Object.keys(r.drift).length > 0).length,
-    corrected: reports.filter((r) => r.action === 'corrected').length,
-    failed: reports.filter((r) => r.action === 'correction-failed' || r.action === 'check-failed').length,
-    invalid: invalid.length,
+  const report = (r: DriftReport) => {
+    reports.push(r);
+    deps.emit(driftLogLine(r, deps.now()));
   };
+  const watch = new RecordWatch(deps, runDeadline, DRIFT_CONCURRENCY);
+  const watching = watch.run();
+  const corrections: Promise<void>[] = [];
+
+  const checkOne = async (target: DriftTarget) => {
+    const base: ReportBase = { stackName: event.stackName, eventId, provisionedProductId: target.provisionedProductId,
+      provisionedProductName: target.provisionedProductName };
+    const checked = await checkProduct(deps, base, target, runDeadline);
+    if (checked.kind === 'report') return report(checked.report);
+    const drifted = { ...checked.base, drift: checked.drift };
+    if (!eventId) return report({ ...drifted, action: 'correction-failed', reason: NO_EVENT_ID_REASON });
+    const started = await startCorrection(deps, eventId, checked.base, target, runDeadline);
+    if (started.kind === 'report') return report({ ...drifted, ...started.report });
+    // The worker goes on to the next product; the record is followed with the others.
+    corrections.push(watch.follow({
+      provisionedProductId: checked.base.provisionedProductId, recordId: started.recordId, acceptLanguage: target.acceptLanguage,
+      startedAt: started.startedAt, timeoutSeconds: DRIFT_RECORD_TIMEOUT_SECONDS, lastStatus: started.status,
+    }).then((outcome) => {
+      const recordId = started.recordId;
+      switch (outcome.kind) {
+        case 'complete': return report({ ...drifted, action: 'corrected', recordId });
+        case 'run-ended': return report({ ...drifted, action: 'correction-pending', recordId,
+          reason: `the run ended with the record ${outcome.lastStatus}; the next run sees its result` });
+        case 'fail': return report({ ...drifted, action: outcome.failure === 'timed-out' ? 'correction-pending' : 'correction-failed',
+          recordId, reason: outcome.message });
+      }
+    }));
+  };
+
+  try {
+    await runPool(targets, DRIFT_CONCURRENCY, checkOne, {
+      mayStart: () => deps.now() < runDeadline - DRIFT_START_RESERVE_MS,
+      notStarted: (target) => report({
+        stackName: event.stackName, eventId, provisionedProductId: target.provisionedProductId,
+        provisionedProductName: target.provisionedProductName, drift: {}, action: 'check-pending',
+        reason: `not checked: the run stops starting products ${DRIFT_START_RESERVE_MS / 1000} s before its end; the next run checks it`,
+      }),
+    });
+  } finally {
+    watch.close();
+    await watching;
+    await Promise.all(corrections);
+  }
+  deps.log('drift correction run', { eventId, time: event.time, products: targets.length, describeRecordCalls: watch.polls });
+  return summarize(reports, invalid.length);
 }
 
-async function checkOne(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, target: DriftTarget,
-  waitBudgetEndsAt: number): Promise<DriftReport> {
-  const base = { stackName: event.stackName, provisionedProductId: target.provisionedProductId, provisionedProductName: target.provisionedProductName };
-  try {
-    const deadline = invocationDeadline(deps);
-    const product = await resolveProduct(deps, target, target.acceptLanguage, deadline);
-    const productId = product.id;
-    const live = await readLiveProperties(deps, productId, declaredProperties(target), target.acceptLanguage, deadline, product.detail);
-    const { drifted, unknown } = compareWithLive(declaredProperties(target), live);
-    const drift = Object.fromEntries(Object.entries(drifted).map(([key, declared]) =>
-      [key, { declared: declared!, live: liveValue(key as 'OWNER' | 'LAUNCH_ROLE', live) }]));
-    if (Object.keys(drifted).length === 0) {
-      // A value Search did not list is unknown, not drifted: no write on a guess.
-      return unknown.length === 0
-        ? { ...base, provisionedProductId: productId, drift, action: 'none' }
-        : { ...base, provisionedProductId: productId, drift, action: 'check-incomplete', reason: `${unknown.join(', ')} could not be read (not listed by SearchProvisionedProducts)` };
-    }
-    return { ...base, provisionedProductId: productId, drift, ...await reapply(deps, event, productId, target, waitBudgetEndsAt) };
-  } catch (error) {
-    return { ...base, drift: {}, action: 'check-failed', reason: describeError(error).message };
-  }
-}
-
-/** Re-applies every declared key, then waits for the record as a deploy would. */
-async function reapply(deps: HandlerDeps, event: DriftCorrectionEvent & ScheduledEvent, productId: string, target: DriftTarget,
-  waitBudgetEndsAt: number): Promise<Pick<DriftReport, 'action' | 'recordId' | 'reason'>> {
-  const waitStartedAt = deps.now();
-  const deadline = invocationDeadline(deps);
-  // A retried delivery of the same scheduled event makes no second change.
-  const token = idempotencyToken({ StackId: event.stackName, LogicalResourceId: productId, RequestId: event.id ?? String(waitStartedAt) });
-  let started;
-  try {
-    started = await startChange(deps, { idempotencyToken: token, provisionedProductId: productId, properties: declaredProperties(target),
-      acceptLanguage: target.acceptLanguage }, token, deadline);
-  } catch (error) {
-    return { action: 'correction-failed', reason: describeError(error).message };
-  }
-  if (started.kind !== 'started') {
-    const what = started.kind === 'refused' && started.reason === 'busy' ? 'the product is busy with another operation' : 'the correction did not start';
-    return { action: 'correction-failed', reason: `${what} (${started.cause}); the next run tries again` };
-  }
-  const recordId = started.recordId;
-  const timeoutSeconds = Math.max(0, Math.min(DRIFT_RECORD_TIMEOUT_SECONDS, Math.floor((waitBudgetEndsAt - waitStartedAt) / 1000)));
-  const outcome = await followRecord(deps, {
-    provisionedProductId: productId, recordId, acceptLanguage: target.acceptLanguage, startedAt: started.startedAt,
-    deadline: waitStartedAt + timeoutSeconds * 1000, timeoutSeconds, lastStatus: started.status,
-  }, deadline);
-  switch (outcome.kind) {
-    case 'complete': return { action: 'corrected', recordId };
-    case 'fail': return { action: outcome.failure === 'timed-out' ? 'correction-pending' : 'correction-failed', recordId, reason: outcome.message };
-    case 'hand-back': return { action: 'correction-pending', recordId };
-  }
+function summarize(reports: readonly DriftReport[], invalid: number): DriftSummary {
+  const count = (keep: (r: DriftReport) => boolean) => reports.filter(keep).length;
+  return {
+    checked: count((r) => r.action !== 'check-pending'),
+    drifted: count((r) => Object.keys(r.drift).length > 0),
+    corrected: count((r) => r.action === 'corrected'),
+    failed: count((r) => r.action === 'correction-failed' || r.action === 'check-failed'),
+    invalid,
+    pending: count((r) => PENDING_ACTIONS.includes(r.action)),
+  };
 }

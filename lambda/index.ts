@@ -16,7 +16,7 @@ export const isComplete = entryPoint('isComplete', handlers.isComplete);
 export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent, context?: Context) {
   const deps = { ...handlers.runtimeDeps(context), emit: (line: string) => console.log(line) };
   const summary = await correctDriftHandler(event, deps);
-  deps.log('drift correction done', { ...summary });
+  deps.log('drift correction done', { eventId: event.id, time: event.time, ...summary });
   return summary;
 }
 

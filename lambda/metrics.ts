@@ -4,11 +4,22 @@
  */
 export const METRIC_NAMESPACE = 'ProvisionedProductProperties';
 
-/** `check-incomplete`: a declared value could not be read, so nothing was corrected on a guess. */
-export type DriftAction = 'none' | 'corrected' | 'correction-failed' | 'correction-pending' | 'check-failed' | 'check-incomplete';
+/**
+ * `check-incomplete`: a declared value could not be read, so nothing was corrected on a guess.
+ * `correction-pending`: the correction started (or may have) and its record had not ended when
+ * the run had to; `check-pending`: the run ended before it could check the product. The next run
+ * takes both up: a product is never dropped silently.
+ */
+export type DriftAction = 'none' | 'corrected' | 'correction-failed' | 'correction-pending' | 'check-failed' | 'check-incomplete'
+  | 'check-pending';
+
+/** Actions that leave work for the next run. */
+export const PENDING_ACTIONS: readonly DriftAction[] = ['correction-pending', 'check-pending'];
 
 export interface DriftReport {
   readonly stackName: string;
+  /** The EventBridge event of the run: a redelivery repeats it. */
+  readonly eventId?: string;
   readonly provisionedProductId?: string;
   readonly provisionedProductName?: string;
   /** Declared and live value of each drifted key. */
@@ -31,6 +42,7 @@ export function driftLogLine(report: DriftReport, timestamp: number): string {
           { Name: 'DriftDetected', Unit: 'Count' },
           { Name: 'DriftCorrected', Unit: 'Count' },
           { Name: 'DriftCorrectionFailed', Unit: 'Count' },
+          { Name: 'DriftPending', Unit: 'Count' },
         ],
       }],
     },
@@ -39,6 +51,7 @@ export function driftLogLine(report: DriftReport, timestamp: number): string {
     DriftDetected: drifted ? 1 : 0,
     DriftCorrected: report.action === 'corrected' ? 1 : 0,
     DriftCorrectionFailed: report.action === 'correction-failed' || report.action === 'check-failed' ? 1 : 0,
+    DriftPending: PENDING_ACTIONS.includes(report.action) ? 1 : 0,
     ...report,
   });
 }

@@ -59,7 +59,9 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, in
 /** A poll, and whether Service Catalog throttled it (answered only after the SDK's retries, or not at all). */
 type Observed = (PollObservation & { readonly throttled: boolean }) | { readonly kind: 'fatal'; readonly message: string };
 
-async function describeRecord(deps: HandlerDeps, record: RecordToFollow, callDeadline: number): Promise<Observed> {
+/** One DescribeRecord, as an observation for judgePoll, or the refusal that ends the wait. */
+export async function describeRecord(deps: HandlerDeps, record: Pick<RecordToFollow, 'provisionedProductId' | 'recordId' | 'acceptLanguage'>,
+  callDeadline: number): Promise<Observed> {
   try {
     const output = await callBefore(deps, callDeadline, (o) => deps.client.send(new DescribeRecordCommand({
       Id: record.recordId, AcceptLanguage: record.acceptLanguage,

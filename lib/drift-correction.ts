@@ -4,15 +4,20 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { acknowledgeDriftHandler } from './compliance';
-import { DRIFT_EVENT_KIND, DriftCorrectionEvent, DriftProductEntry } from './shared/drift-payload';
+import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, DriftProductEntry } from './shared/drift-payload';
 
-/** EventBridge caps a target's input at 8,192 characters; this leaves room for the envelope. */
+/**
+ * EventBridge caps a target's input template at 8,192 characters. The budget is the room for the
+ * template, envelope included; the rest absorbs the estimates of values known only at deploy time.
+ */
 export const MAX_TARGET_INPUT_CHARACTERS = 8_000;
 /** EventBridge allows 5 targets per rule. */
 export const MAX_TARGETS_PER_RULE = 5;
 /** Estimates for values only known at deploy time: a `pp-` id and a CloudFormation role ARN. */
 const ESTIMATED_TOKEN_ID_LENGTH = 20;
 const ESTIMATED_TOKEN_ARN_LENGTH = 100;
+/** A stack name is at most 128 characters. */
+const ESTIMATED_TOKEN_STACK_NAME_LENGTH = 128;
 
 /** The declared state of one instance, as the schedule sends it. */
 export interface DriftDeclaration {
@@ -86,13 +91,25 @@ export class DriftCorrectionSchedule extends Construct {
   }
 
   private newChunk(): Chunk {
+    const stackName = Stack.of(this).stackName;
     const chunk: Chunk = {
-      event: { kind: DRIFT_EVENT_KIND, stackName: Stack.of(this).stackName, owners: [], launchRoles: [], products: [] },
-      characters: 200,
+      event: { kind: DRIFT_EVENT_KIND, stackName, owners: [], launchRoles: [], products: [] },
+      characters: envelopeCharacters(stackName),
     };
     this.chunks.push(chunk);
+    // A target with a constant Input receives nothing of the event: the input transformer carries
+    // the event's id (the same on a retried delivery, so the corrections' idempotency tokens are
+    // too) and its time into the input. The lists are lazy: declarations are added after this.
     this.rule.addTarget(new targets.LambdaFunction(this.handler, {
-      event: events.RuleTargetInput.fromObject(Lazy.any({ produce: () => chunk.event })),
+      event: events.RuleTargetInput.fromObject({
+        kind: chunk.event.kind,
+        stackName,
+        [DRIFT_EVENT_ID_KEY]: events.EventField.eventId,
+        [DRIFT_EVENT_TIME_KEY]: events.EventField.time,
+        owners: Lazy.list({ produce: () => chunk.event.owners }, { omitEmpty: false }),
+        launchRoles: Lazy.list({ produce: () => chunk.event.launchRoles }, { omitEmpty: false }),
+        products: Lazy.any({ produce: () => chunk.event.products }, { omitEmptyArray: false }),
+      }),
       retryAttempts: 2,
     }));
     return chunk;
@@ -113,6 +130,17 @@ export class DriftCorrectionSchedule extends Construct {
       declaration.acceptLanguage ?? '',
     ];
   }
+}
+
+/**
+ * The input template around the lists, as EventBridge counts it: the event's id and time are
+ * placeholders (`"id":<id>`), filled in at delivery, after the 8,192-character check.
+ */
+export function envelopeCharacters(stackName: string): number {
+  const name = Token.isUnresolved(stackName) ? 'x'.repeat(ESTIMATED_TOKEN_STACK_NAME_LENGTH) : stackName;
+  const placeholders = { [DRIFT_EVENT_ID_KEY]: '<id>', [DRIFT_EVENT_TIME_KEY]: '<time>' };
+  const template = JSON.stringify({ kind: DRIFT_EVENT_KIND, stackName: name, ...placeholders, owners: [], launchRoles: [], products: [] });
+  return template.length - 2 * Object.keys(placeholders).length; // the placeholders go unquoted
 }
 
 function estimate(value: string | undefined, tokenLength: number): number {

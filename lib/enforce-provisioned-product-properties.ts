@@ -1,10 +1,11 @@
 import { Annotations, Duration, IAspect } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { IConstruct } from 'constructs';
 import { AcceptLanguage } from './accept-language';
 import { declarationOf, recordDeclaration } from './declarations';
-import { inOtherLanguages } from './prop-names';
+import { ENFORCEMENT_ASPECT, governorOf, validateEnforcementSettings } from './enforcement-rules';
 import { ProvisionedProductProperties } from './provisioned-product-properties';
 
 /** What `EnforceProvisionedProductProperties` does with a product that declares nothing. */
@@ -53,22 +54,42 @@ export interface EnforceProvisionedProductPropertiesProps {
    * @default Duration.minutes(30)
    */
   readonly timeout?: Duration;
+
+  /**
+   * `restoreOnDelete` for the declarations this Aspect adds: put the original owner and launch
+   * role back when the declaration is removed or its stack deleted.
+   *
+   * @default false
+   */
+  readonly restoreOnDelete?: boolean;
+
+  /**
+   * `driftCorrection` for the declarations this Aspect adds: re-check them on this schedule and
+   * re-apply what drifted. A stack has one schedule, so it must be the one its own declarations use.
+   *
+   * @default - no drift correction between deploys
+   */
+  readonly driftCorrection?: events.Schedule;
 }
 
 /**
  * Governs every `CfnCloudFormationProvisionedProduct` in a scope.
  *
  * In ENFORCE mode, each product with no `ProvisionedProductProperties` of its own gets one with
- * the Aspect's owner and launch role. A product that declares its own keeps it: its own wins.
- * The product's template Metadata (`cdk-provisioned-product-properties`) names the declaring
- * construct and whether it is the product's own declaration or this Aspect's.
+ * the Aspect's owner and launch role (and its `acceptLanguage`, `timeout`, `restoreOnDelete` and
+ * `driftCorrection`). The product's template Metadata (`cdk-provisioned-product-properties`)
+ * names the declaring construct and whether it is the product's own declaration or this Aspect's.
  *
  * In AUDIT mode, nothing is added: each undeclared product gets an error annotation naming its
- * construct path, so `cdk synth` fails in CI.
+ * construct path, so `cdk synth` fails in CI. AUDIT refuses the props that shape a declaration
+ * (`owner`, `launchRole`, ...), which it would otherwise ignore.
  *
- * Applying it twice, or to nested scopes, adds nothing twice. A declaration is linked to its
- * product when its `provisionedProductId` is the product's `attrProvisionedProductId`, or its
- * `provisionedProductName` is the product's literal `provisionedProductName`.
+ * Precedence: a product's own declaration wins over every Aspect; among Aspects, the one applied
+ * to the nearest scope of the product (its stack rather than the app) decides, whatever the
+ * Aspects' priorities and the order they were added in. Two on one scope are an error. A
+ * declaration is linked to its product when its `provisionedProductId` is the product's
+ * `attrProvisionedProductId`, or its `provisionedProductName` is the product's literal
+ * `provisionedProductName`.
  *
  * @example
  * declare const app: App;
@@ -83,15 +104,25 @@ export class EnforceProvisionedProductProperties implements IAspect {
 
   constructor(private readonly props: EnforceProvisionedProductPropertiesProps = {}) {
     this.mode = props.mode ?? EnforcementMode.ENFORCE;
-    if (this.mode === EnforcementMode.ENFORCE && props.owner === undefined && props.launchRole === undefined) {
-      throw new Error('EnforceProvisionedProductProperties: Invalid owner and launchRole (not set): ENFORCE mode declares them '
-        + `for undeclared products, so give at least one, or use EnforcementMode.AUDIT.${inOtherLanguages('owner and launchRole')}`);
-    }
+    validateEnforcementSettings({ ...props, mode: this.mode });
+    Object.defineProperty(this, ENFORCEMENT_ASPECT, { value: true });
   }
 
   public visit(node: IConstruct): void {
     if (!(node instanceof servicecatalog.CfnCloudFormationProvisionedProduct) || declarationOf(node)) {
       return;
+    }
+    const governor = governorOf(node);
+    if (governor.kind === 'ambiguous') {
+      if (governor.aspects[0] === this) {
+        Annotations.of(node).addError(`Provisioned product ${node.node.path} is governed by ${governor.aspects.length} `
+          + `EnforceProvisionedProductProperties Aspects applied to the same scope, '${governor.scope.node.path}', so which one `
+          + 'declares it is not defined. Apply one per scope; a more specific scope (a stack) overrides a broader one (the app).');
+      }
+      return;
+    }
+    if (governor.kind === 'one' && governor.aspect !== this) {
+      return; // an Aspect applied nearer the product decides
     }
     if (this.mode === EnforcementMode.AUDIT) {
       Annotations.of(node).addError(`Provisioned product ${node.node.path} declares no owner or launch role. Declare them with `
@@ -100,13 +131,22 @@ export class EnforceProvisionedProductProperties implements IAspect {
       return;
     }
     const scope = node.node.scope!;
-    const declaration = new ProvisionedProductProperties(scope, uniqueId(scope, `${node.node.id}Properties`), {
-      provisionedProductId: node.attrProvisionedProductId,
-      owner: this.props.owner,
-      launchRole: this.props.launchRole,
-      acceptLanguage: this.props.acceptLanguage,
-      timeout: this.props.timeout,
-    });
+    let declaration: ProvisionedProductProperties;
+    try {
+      declaration = new ProvisionedProductProperties(scope, uniqueId(scope, `${node.node.id}Properties`), {
+        provisionedProductId: node.attrProvisionedProductId,
+        owner: this.props.owner,
+        launchRole: this.props.launchRole,
+        acceptLanguage: this.props.acceptLanguage,
+        timeout: this.props.timeout,
+        restoreOnDelete: this.props.restoreOnDelete,
+        driftCorrection: this.props.driftCorrection,
+      });
+    } catch (error) {
+      const where = governor.kind === 'one' ? ` applied to '${governor.scope.node.path || '(the app)'}'` : '';
+      throw new Error(`EnforceProvisionedProductProperties${where}, declaring provisioned product ${node.node.path}: `
+        + `${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
     recordDeclaration(declaration, { product: node }, 'EnforceProvisionedProductProperties');
   }
 }

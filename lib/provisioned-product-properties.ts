@@ -248,7 +248,9 @@ export class ProvisionedProductProperties extends Construct {
     this.recordId = resource.getAttString(DataKey.RECORD_ID);
     this.recordStatus = resource.getAttString(DataKey.RECORD_STATUS);
     this.changed = resource.getAttString(DataKey.CHANGED);
-    recordDeclaration(this, { product: targetProduct(props.provisionedProductId), name: props.provisionedProductName });
+    recordDeclaration(this, {
+      product: targetProduct(props.provisionedProductId), id: props.provisionedProductId, name: props.provisionedProductName,
+    });
   }
 
   /**

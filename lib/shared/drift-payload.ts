@@ -9,6 +9,10 @@ import { PropertyValidationError, validateAcceptLanguage, validateProvisionedPro
 import { StackEnvironment, parsePrincipals } from './wire-contract';
 
 export const DRIFT_EVENT_KIND = 'ProvisionedProductPropertiesDriftCorrection';
+/** The input's key for the EventBridge event's id (`$.id`), which a retried delivery keeps. */
+export const DRIFT_EVENT_ID_KEY = 'id';
+/** The input's key for the EventBridge event's time (`$.time`): when the schedule fired. */
+export const DRIFT_EVENT_TIME_KEY = 'time';
 
 /** [id or name, 1 when it is a name, owner index or -1, launch role index or -1, AcceptLanguage or ''] */
 export type DriftProductEntry = [string, number, number, number, string];
@@ -16,6 +20,10 @@ export type DriftProductEntry = [string, number, number, number, string];
 export interface DriftCorrectionEvent {
   readonly kind: typeof DRIFT_EVENT_KIND;
   readonly stackName: string;
+  /** The EventBridge event's id, filled in by the rule's input transformer. */
+  readonly [DRIFT_EVENT_ID_KEY]?: string;
+  /** The EventBridge event's time (ISO 8601), filled in by the rule's input transformer. */
+  readonly [DRIFT_EVENT_TIME_KEY]?: string;
   readonly owners: string[];
   readonly launchRoles: string[];
   readonly products: DriftProductEntry[];

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { Construct } from 'constructs';
 import { EnforceProvisionedProductProperties, EnforcementMode, ProvisionedProductProperties } from '../../lib';
+import { deliver, ruleTargetInputs, scheduledEvent } from '../eventbridge-delivery';
 
 const ACCOUNT = '123456789012';
 const OWNER = `arn:aws:iam::${ACCOUNT}:role/PlatformTeam`;
@@ -59,9 +60,15 @@ describe('drift correction', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0].Properties.ScheduleExpression).toBe('rate(1 hour)');
     expect(rules[0].Properties.Targets).toHaveLength(1);
-    expect(JSON.parse(rules[0].Properties.Targets[0].Input)).toEqual({
+    // The event's id and time reach the function through the input transformer, not a constant Input.
+    expect(rules[0].Properties.Targets[0]).not.toHaveProperty('Input');
+    expect(rules[0].Properties.Targets[0].InputTransformer.InputPathsMap).toEqual({ id: '$.id', time: '$.time' });
+    const event = scheduledEvent({ id: '7bf73129-1428-4cd3-a780-95db273d1602', time: '2026-05-01T12:00:00Z' });
+    expect(deliver(ruleTargetInputs(template)[0], event)).toEqual({
       kind: 'ProvisionedProductPropertiesDriftCorrection',
       stackName: 'Stack',
+      id: '7bf73129-1428-4cd3-a780-95db273d1602',
+      time: '2026-05-01T12:00:00Z',
       owners: [OWNER],
       launchRoles: [`arn:aws:iam::${ACCOUNT}:role/Launch`],
       products: [['pp-a', 0, 0, 0, ''], ['team-b', 1, 0, -1, '']],
@@ -80,13 +87,13 @@ describe('drift correction', () => {
     for (let i = 0; i < 400; i++) {
       new ProvisionedProductProperties(stack, `P${i}`, { provisionedProductId: `pp-${String(i).padStart(13, '0')}`, owner: OWNER, driftCorrection: HOURLY });
     }
-    const [rule] = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')) as any[];
-    expect(rule.Properties.Targets.length).toBeGreaterThan(1);
-    expect(rule.Properties.Targets.length).toBeLessThanOrEqual(5);
-    const products = rule.Properties.Targets.flatMap((t: any) => {
-      expect(t.Input.length).toBeLessThan(8192);
-      return JSON.parse(t.Input).products.map((p: any[]) => p[0]);
-    });
+    const inputs = ruleTargetInputs(Template.fromStack(stack));
+    expect(inputs.length).toBeGreaterThan(1);
+    expect(inputs.length).toBeLessThanOrEqual(5);
+    const products = inputs.flatMap((input) => {
+      expect(input.inputTemplate.length).toBeLessThan(8192);
+      return deliver(input, scheduledEvent()).products as string[][];
+    }).map((p) => p[0]);
     expect(products).toHaveLength(400);
   });
 

@@ -1,15 +1,11 @@
 /**
- * The governance features end to end: the built asset in the provider framework (or, for the
- * drift schedule, invoked with the rule's synthesized input), the real SDK, and the fake.
+ * The governance features end to end: the built asset in the provider framework, the real SDK,
+ * and the fake. Drift correction has its own file (drift-correction.e2e.test.ts).
  */
-import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
-import * as path from 'path';
-import { EnforceProvisionedProductProperties, ProvisionedProductProperties } from '../../lib';
-import { HANDLER_ASSET_DIR } from '../../lib/provider';
+import { EnforceProvisionedProductProperties } from '../../lib';
 import { createRequest, deleteRequest, resourceOf, updateRequest } from './cloudformation-request';
 import { ACCOUNT, arn, synthesizedResource, useEndToEnd } from './e2e-setup';
 
@@ -125,42 +121,5 @@ describe('enforcement across an app', () => {
     const response = await e2e.harness.send(request);
     expect(response).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true' } });
     expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
-  });
-});
-
-describe('drift correction on a schedule', () => {
-  test('re-applies the declaration where it drifted, leaves the rest, and logs one metric line per product', async () => {
-    e2e.fake.addProduct({ id: 'pp-drifted0001', ownerArn: ALICE, launchRoleArn: LAUNCH });
-    e2e.fake.addProduct({ id: 'pp-steady00001', ownerArn: OWNER, launchRoleArn: LAUNCH });
-    const stack = new Stack(new App(), 'Drift', { env: { account: ACCOUNT, region: 'us-east-1' } });
-    const schedule = events.Schedule.rate(Duration.hours(1));
-    const launchRole = iam.Role.fromRoleArn(stack, 'Launch', LAUNCH);
-    for (const id of ['pp-drifted0001', 'pp-steady00001']) {
-      new ProvisionedProductProperties(stack, id, { provisionedProductId: id, owner: OWNER, launchRole, driftCorrection: schedule });
-    }
-    const [rule] = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')) as any[];
-    const input = JSON.parse(rule.Properties.Targets[0].Input);
-
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const asset = require(path.join(HANDLER_ASSET_DIR, 'index.js'));
-    const logsBefore = e2e.logs.length;
-    const summary = await asset.correctDrift({ ...input, id: 'eventbridge-delivery-1' });
-    expect(summary).toEqual({ checked: 2, drifted: 1, corrected: 1, failed: 0, invalid: 0 });
-    expect(e2e.fake.product('pp-drifted0001')!.ownerArn).toBe(OWNER);
-    expect(writesTo('pp-steady00001')).toHaveLength(0);
-
-    const lines = e2e.logs.slice(logsBefore).filter((l) => l.includes('"message":"drift check"')).map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(2);
-    const drifted = lines.find((l) => l.provisionedProductId === 'pp-drifted0001');
-    expect(drifted).toMatchObject({
-      StackName: 'Drift', DriftDetected: 1, DriftCorrected: 1, DriftCorrectionFailed: 0, action: 'corrected',
-      drift: { OWNER: { declared: OWNER, live: ALICE } },
-      _aws: { CloudWatchMetrics: [{ Namespace: 'ProvisionedProductProperties', Dimensions: [['StackName']] }] },
-    });
-    expect(lines.find((l) => l.provisionedProductId === 'pp-steady00001')).toMatchObject({ DriftDetected: 0, action: 'none', drift: {} });
-
-    // A retried delivery of the same event finds nothing left to correct.
-    await expect(asset.correctDrift({ ...input, id: 'eventbridge-delivery-1' })).resolves.toMatchObject({ drifted: 0, corrected: 0 });
-    expect(writesTo('pp-drifted0001')).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import {
   ServiceCatalogServiceException, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { correctDrift } from '../../lambda/drift';
+import { DRIFT_RECORD_TIMEOUT_SECONDS, correctDrift } from '../../lambda/drift';
 import { driftLogLine } from '../../lambda/metrics';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent, decodeDriftEvent } from '../../lib/shared/drift-payload';
 
@@ -44,9 +44,9 @@ beforeEach(() => {
 test('corrects the drifted product, leaves the steady one, and reports each', async () => {
   const d = deps();
   const summary = await correctDrift(event([['pp-drifted', 0, 0, -1, ''], ['pp-steady', 0, 0, -1, '']]), d);
-  expect(summary).toEqual({ checked: 2, drifted: 1, corrected: 1, failed: 0, invalid: 0 });
+  expect(summary).toEqual({ checked: 2, drifted: 1, corrected: 1, failed: 0, invalid: 0, pending: 0 });
   expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand).map((c) => c.args[0].input.ProvisionedProductId)).toEqual(['pp-drifted']);
-  expect(d.lines.map((l) => JSON.parse(l).action)).toEqual(['corrected', 'none']);
+  expect(Object.fromEntries(d.lines.map((l) => JSON.parse(l)).map((l) => [l.provisionedProductId, l.action]))).toEqual({ 'pp-drifted': 'corrected', 'pp-steady': 'none' });
 });
 
 test('one product failing does not stop the others; the failure is a metric', async () => {
@@ -55,7 +55,7 @@ test('one product failing does not stop the others; the failure is a metric', as
   const d = deps();
   const summary = await correctDrift(event([['pp-busy', 0, 0, -1, ''], ['pp-drifted', 0, 0, -1, '']]), d);
   expect(summary).toMatchObject({ checked: 2, corrected: 1, failed: 1 });
-  const busy = JSON.parse(d.lines[0]);
+  const busy = d.lines.map((l) => JSON.parse(l)).find((l) => l.provisionedProductId === 'pp-busy');
   expect(busy).toMatchObject({ action: 'correction-failed', DriftCorrectionFailed: 1, reason: expect.stringContaining('is busy with another operation') });
 });
 
@@ -74,18 +74,18 @@ test('a product that cannot be read is a failed check, not a crash', async () =>
   expect(JSON.parse(d.lines[0])).toMatchObject({ action: 'check-failed', provisionedProductName: 'team-app', reason: expect.stringContaining('No provisioned product is named team-app') });
 });
 
-test('past the run\'s wait budget, corrections are still started but reported as pending', async () => {
+test('records that never finish are followed together, and reported pending after their own timeout, not one after another', async () => {
   sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
   let now = 1_800_000_000_000;
   const d = { ...deps(), now: () => now, sleep: async (ms: number) => { now += ms; } };
   const ids = Array.from({ length: 8 }, (_, i) => `pp-${i}`);
   const summary = await correctDrift(event(ids.map((id) => [id, 0, 0, -1, ''])), d);
-  // Eight corrections that never finish would wait 8 x 120 s; the run stops waiting at 12 minutes.
   expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(8);
   expect(d.lines.map((l) => JSON.parse(l).action)).toEqual(Array(8).fill('correction-pending'));
-  expect(summary).toMatchObject({ checked: 8, drifted: 8, corrected: 0, failed: 0 });
-  expect(now - 1_800_000_000_000).toBeGreaterThanOrEqual(12 * 60_000);
-  expect(now - 1_800_000_000_000).toBeLessThanOrEqual(12 * 60_000 + 2_000);
+  expect(summary).toMatchObject({ checked: 8, drifted: 8, corrected: 0, failed: 0, pending: 8 });
+  // Eight waits in turn would take 8 x 120 s; together they take one record timeout.
+  expect(now - 1_800_000_000_000).toBeGreaterThanOrEqual(DRIFT_RECORD_TIMEOUT_SECONDS * 1000);
+  expect(now - 1_800_000_000_000).toBeLessThanOrEqual(DRIFT_RECORD_TIMEOUT_SECONDS * 1000 + 2_000);
 });
 
 test('invalid entries are skipped and counted, the rest is checked', async () => {
@@ -116,6 +116,7 @@ test('the drift log line is valid embedded metric format', () => {
     Timestamp: 1700000000000,
     CloudWatchMetrics: [{ Namespace: 'ProvisionedProductProperties', Dimensions: [['StackName']], Metrics: [
       { Name: 'DriftDetected', Unit: 'Count' }, { Name: 'DriftCorrected', Unit: 'Count' }, { Name: 'DriftCorrectionFailed', Unit: 'Count' },
+      { Name: 'DriftPending', Unit: 'Count' },
     ] }],
   });
   for (const metric of line._aws.CloudWatchMetrics[0].Metrics) {

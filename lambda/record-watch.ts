@@ -1,0 +1,108 @@
+/**
+ * The records of a drift run, followed together: one loop polls every record still running
+ * (DescribeRecord, a bounded number at a time), then sleeps once for all of them, instead of each
+ * product waiting for its own record in turn. Each record is judged as a deploy judges it
+ * (judgePoll): terminal, timed out, or not found past its grace.
+ */
+import { PollDecision, judgePoll } from './decisions';
+import { pollDelayMs } from './poll-schedule';
+import { describeRecord } from './record-poller';
+import { HandlerDeps } from './runtime';
+import { runPool } from './worker-pool';
+
+/** The shortest pause between two sweeps over every running record. */
+const SWEEP_MIN_DELAY_MS = 1_000;
+
+export interface WatchedRecord {
+  readonly provisionedProductId: string;
+  readonly recordId: string;
+  readonly acceptLanguage?: string;
+  /** When the change was started: the record's own timeout and not-found grace count from it. */
+  readonly startedAt: number;
+  readonly timeoutSeconds: number;
+  readonly lastStatus: string;
+}
+
+/** How a followed record ended: judged, or still running when the run had to end. */
+export type WatchOutcome =
+  | Exclude<PollDecision, { kind: 'pending' }>
+  | { readonly kind: 'run-ended'; readonly lastStatus: string };
+
+interface Entry extends WatchedRecord {
+  status: string;
+  readonly resolve: (outcome: WatchOutcome) => void;
+}
+
+export class RecordWatch {
+  private readonly entries = new Set<Entry>();
+  private wake?: () => void;
+  private closed = false;
+  /** DescribeRecord calls made, for the run's summary log line. */
+  public polls = 0;
+
+  /** `runDeadline`: no call after it; records still running then end as `run-ended`. */
+  constructor(private readonly deps: HandlerDeps, private readonly runDeadline: number, private readonly concurrency: number) {}
+
+  /** Follows a record until it ends; the promise never rejects. */
+  public follow(record: WatchedRecord): Promise<WatchOutcome> {
+    if (this.closed) throw new Error('RecordWatch: follow() after close()');
+    return new Promise((resolve) => {
+      this.entries.add({ ...record, status: record.lastStatus, resolve });
+      this.wake?.();
+    });
+  }
+
+  /** No record will be added any more: `run()` returns once the ones it has are settled. */
+  public close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  /** The loop; resolves when closed and every record is settled. */
+  public async run(): Promise<void> {
+    for (;;) {
+      if (this.entries.size === 0) {
+        if (this.closed) return;
+        await new Promise<void>((resolve) => { this.wake = resolve; });
+        this.wake = undefined;
+        continue;
+      }
+      await runPool([...this.entries], this.concurrency, (entry) => this.poll(entry));
+      const now = this.deps.now();
+      if (this.entries.size > 0 && now >= this.runDeadline) {
+        for (const entry of this.entries) this.settle(entry, { kind: 'run-ended', lastStatus: entry.status });
+        return;
+      }
+      if (this.entries.size > 0) {
+        // No deploy waits on a drift correction, and each sweep reads every running record: at most
+        // one sweep a second, so that hundreds of records stay within quotas.
+        const youngest = Math.max(...[...this.entries].map((e) => e.startedAt));
+        const delay = Math.max(SWEEP_MIN_DELAY_MS, pollDelayMs(now - youngest, 0, this.deps.random()));
+        await this.deps.sleep(Math.max(0, Math.min(delay, this.runDeadline - now)));
+      }
+    }
+  }
+
+  private async poll(entry: Entry): Promise<void> {
+    this.polls += 1;
+    const observation = await describeRecord(this.deps, entry, this.runDeadline);
+    if (observation.kind === 'fatal') {
+      this.settle(entry, { kind: 'fail', failure: 'poll-refused', message: observation.message });
+      return;
+    }
+    const decision = judgePoll({
+      provisionedProductId: entry.provisionedProductId, recordId: entry.recordId, timeoutSeconds: entry.timeoutSeconds,
+      deadline: entry.startedAt + entry.timeoutSeconds * 1000, now: this.deps.now(), startedAt: entry.startedAt, lastStatus: entry.status,
+    }, observation);
+    if (decision.kind === 'pending') {
+      entry.status = decision.lastStatus;
+    } else {
+      this.settle(entry, decision);
+    }
+  }
+
+  private settle(entry: Entry, outcome: WatchOutcome): void {
+    this.entries.delete(entry);
+    entry.resolve(outcome);
+  }
+}
