@@ -33,6 +33,18 @@ export function pollDelayMs(elapsedMs: number, throttledPolls = 0, random = 0): 
   return Math.round(throttled * (1 + s.jitter * random));
 }
 
+/**
+ * The wait before the first poll of a record, `elapsedMs` after the change started: a random share
+ * (`random` in [0, 1)) of the fast delay while the record is young, none later (a later
+ * invocation follows the waiter's own interval). Polling at once would find a change of a few
+ * hundred milliseconds still CREATED, and fix every later poll at the same offsets from the
+ * record's start, so a record of a given length would always be seen equally late; a random first
+ * poll spreads the lag evenly over one delay, and the first reads of resources that start together.
+ */
+export function firstPollDelayMs(elapsedMs: number, random = 0): number {
+  return elapsedMs < POLL_SCHEDULE.fastForMs ? Math.floor(POLL_SCHEDULE.fastDelayMs * random) : 0;
+}
+
 export type NextPoll = { readonly kind: 'sleep'; readonly ms: number } | { readonly kind: 'hand-back' };
 
 /**

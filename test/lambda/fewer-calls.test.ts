@@ -54,3 +54,29 @@ test('isComplete, waiting to start the change: one DescribeProvisionedProduct pe
   expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)[0].args[0].input.ProvisionedProductProperties)
     .toEqual({ OWNER, LAUNCH_ROLE: LAUNCH });
 });
+
+describe('the first poll of a record', () => {
+  const following = (waitStartedAt: number) => cfnEvent({
+    PhysicalResourceId: 'pp-1',
+    Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-3', RecordStatus: 'CREATED', Changed: 'true', HandlerState: JSON.stringify({ waitStartedAt, startPending: false }) },
+  }) as IsCompleteRequest;
+
+  test('of a record just started waits a random share of the fast delay, then reads once for a record done by then', async () => {
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    const deps = { ...fakeDeps(), random: () => 0.6 };
+    const sleeps: number[] = [];
+    await expect(isComplete(following(START), { ...deps, sleep: async (ms) => { sleeps.push(ms); await deps.sleep(ms); } }))
+      .resolves.toMatchObject({ IsComplete: true });
+    expect(sleeps).toEqual([300]);
+    expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(1);
+  });
+
+  test('in a later invocation, past the fast window, is made at once', async () => {
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    const deps = { ...fakeDeps(), random: () => 0.6 };
+    deps.advance(20_000);
+    const sleeps: number[] = [];
+    await isComplete(following(START), { ...deps, sleep: async (ms) => { sleeps.push(ms); } });
+    expect(sleeps).toEqual([]);
+  });
+});

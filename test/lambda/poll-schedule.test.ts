@@ -1,5 +1,5 @@
 /** The poll schedule: detection lag at every record length, the read rate, throttling and jitter. */
-import { POLL_SCHEDULE, nextPoll, pollDelayMs } from '../../lambda/poll-schedule';
+import { POLL_SCHEDULE, firstPollDelayMs, nextPoll, pollDelayMs } from '../../lambda/poll-schedule';
 
 /** When a record that ends `durationMs` after the change started is first seen, polling from 0 on the schedule. */
 function seenAt(durationMs: number, random = () => 0): { seenAt: number; polls: number } {
@@ -37,4 +37,27 @@ test('hands back when the next poll would fall after the invocation\'s deadline,
   expect(nextPoll({ elapsedMs: 0, now: 1_000, handBackAt: 1_400, deadline: 60_000 })).toEqual({ kind: 'hand-back' });
   expect(nextPoll({ elapsedMs: 0, now: 1_000, handBackAt: 1_500, deadline: 60_000 })).toEqual({ kind: 'sleep', ms: 500 });
   expect(nextPoll({ elapsedMs: 0, now: 2_800, handBackAt: Infinity, deadline: 3_000 })).toEqual({ kind: 'sleep', ms: 200 });
+});
+
+test('the first poll of a young record waits a random share of the fast delay; after the fast window, none', () => {
+  expect([0, 0.5, 0.999].map((r) => firstPollDelayMs(0, r))).toEqual([0, 250, 499]);
+  expect(firstPollDelayMs(14_999, 0.5)).toBe(250);
+  expect(firstPollDelayMs(15_000, 0.5)).toBe(0);
+  expect(firstPollDelayMs(600_000, 0.999)).toBe(0);
+});
+
+test('with the random first poll, a record is seen about half a delay late whatever its length, not at a fixed offset', () => {
+  let x = 12345;
+  const random = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lagOf = (durationMs: number) => {
+    let t = firstPollDelayMs(0, random());
+    while (t < durationMs) t += pollDelayMs(t, 0, random());
+    return t - durationMs;
+  };
+  for (const duration of [300, 3_000, 10_000]) {
+    const lags = Array.from({ length: 400 }, () => lagOf(duration)).sort((a, b) => a - b);
+    expect(lags[200]).toBeGreaterThan(150);
+    expect(lags[200]).toBeLessThan(400);
+    expect(lags[399]).toBeLessThanOrEqual(650);
+  }
 });
