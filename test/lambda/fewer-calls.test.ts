@@ -61,13 +61,13 @@ describe('the first poll of a record', () => {
     Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-3', RecordStatus: 'CREATED', Changed: 'true', HandlerState: JSON.stringify({ waitStartedAt, startPending: false }) },
   }) as IsCompleteRequest;
 
-  test('of a record just started waits a random share of the fast delay, then reads once for a record done by then', async () => {
+  test('of a record just started waits half to one fast delay, at random, then reads once for a record done by then', async () => {
     sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
     const deps = { ...fakeDeps(), random: () => 0.6 };
     const sleeps: number[] = [];
     await expect(isComplete(following(START), { ...deps, sleep: async (ms) => { sleeps.push(ms); await deps.sleep(ms); } }))
       .resolves.toMatchObject({ IsComplete: true });
-    expect(sleeps).toEqual([300]);
+    expect(sleeps).toEqual([400]);
     expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(1);
   });
 
