@@ -11,6 +11,7 @@ import { runDetectionLag } from './detection-lag';
 import {
   SectionError, SectionResult, Target, formatTable, machineInfo, targetsTable,
 } from './report';
+import { runScaleSection } from './scale';
 import { runSynthTime } from './synth-time';
 import { runTemplateCost } from './template-cost';
 
@@ -33,6 +34,7 @@ const SECTIONS: Section[] = [
   { name: 'synth time', run: runSynthTime },
   { name: 'template cost', run: runTemplateCost },
   { name: 'detection lag', run: runDetectionLag },
+  { name: 'many at once', run: runScaleSection },
 ];
 
 /** The SDK's warning that it will drop Node 20 is the handlers' output, not the bench's: silenced like their logs. */

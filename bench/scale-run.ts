@@ -39,7 +39,7 @@ export interface ScaleRun {
   readonly n: number;
   readonly successes: number;
   readonly failures: number;
-  /** Up to five failure reasons, for the report. */
+  /** Up to five failure reasons with different first lines, for the report. */
   readonly failureReasons: readonly string[];
   /** First request sent to last response received (or the run's bound). */
   readonly wallMs: number;
@@ -81,7 +81,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleRun> {
     const lastAt = responses.length === requests.length ? Math.max(...responses.map((r) => r.at)) : ended;
     return {
       variant: options.variant, n: requests.length, successes: successes.length, failures: requests.length - successes.length,
-      failureReasons: [...new Set(failureReasons.map((r) => r.slice(0, 300)))].slice(0, 5),
+      failureReasons: [...new Map(failureReasons.map((r) => [r.split('\n')[0], r.slice(0, 300)] as const)).values()].slice(0, 5),
       wallMs: lastAt - started,
       byOperation: countByOperation(fake),
       ...writesOf(fake, productIds),

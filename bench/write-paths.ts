@@ -17,9 +17,9 @@ import { ScaleRun } from './scale-run';
 import { ACCOUNT, buildAndSynthesize } from './stacks';
 
 /** Long enough to outlast several isComplete invocations at the shortened timeout. */
-const RECORD_MS = 20_000;
+const RECORD_MS = 12_000;
 /** isComplete's timeout, shortened from 2 minutes so that a 20 s wait crosses invocations (10 s of it is the handler's margin). */
-const IS_COMPLETE_TIMEOUT_MS = 15_000;
+const IS_COMPLETE_TIMEOUT_MS = 13_000;
 const BUSY_FOR_MS = 2_000;
 
 interface PathResult {
@@ -100,7 +100,7 @@ export async function runWritePaths(scaleRuns: readonly ScaleRun[]): Promise<Omi
         + 'Calls while a record ran count every call, throttled ones included, that reached the fake between the creation of a record '
         + 'of that product and its end.',
       `Single-resource paths: unthrottled, records of ${RECORD_MS / 1000} s, isComplete's timeout shortened to ${IS_COMPLETE_TIMEOUT_MS / 1000} s `
-        + '(5 s of polling per invocation after the handler\'s 10 s margin) so that the wait crosses invocations within the bench.',
+        + `(${(IS_COMPLETE_TIMEOUT_MS - 10_000) / 1000} s of polling per invocation after the handler's 10 s margin) so that the wait crosses invocations within the bench.`,
       'On the busy path onEvent\'s call is refused (InvalidStateException) while another operation runs on the product; the change '
         + 'itself is one write, started by isComplete once the product is AVAILABLE.',
     ],
