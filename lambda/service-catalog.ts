@@ -93,7 +93,7 @@ export function serviceCatalogClient(): ServiceCatalogClient {
 export const OUT_OF_TIME = 'OutOfTime';
 
 /**
- * Makes a call, with the SDK's retries, but never past `deadline`: one call with 8 attempts of up
+ * Makes a call, with the SDK's retries, but never past `deadline`: one call with up to 40 attempts of up
  * to 15 s each could otherwise outlive the Lambda function that makes it.
  */
 export async function callBefore<T>(deps: HandlerDeps, deadline: number,
