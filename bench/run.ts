@@ -12,6 +12,7 @@ import { runDriftScale } from './drift-scale';
 import {
   SectionError, SectionResult, Target, formatTable, machineInfo, targetsTable,
 } from './report';
+import { runScaleSection } from './scale';
 import { runSynthTime } from './synth-time';
 import { runTemplateCost } from './template-cost';
 
@@ -34,6 +35,7 @@ const SECTIONS: Section[] = [
   { name: 'synth time', run: runSynthTime },
   { name: 'template cost', run: runTemplateCost },
   { name: 'detection lag', run: runDetectionLag },
+  { name: 'many at once', run: runScaleSection },
   { name: 'drift at scale', run: runDriftScale },
 ];
 

@@ -122,11 +122,13 @@ export async function startWhenFree(deps: HandlerDeps, change: ChangeToStart, ti
 type Step = WaitOutcome | { readonly kind: 'wait'; readonly cause: string; readonly status?: string };
 
 async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTiming, callDeadline: number, attempt: number): Promise<Step> {
-  const status = (await describeProduct(deps, change.provisionedProductId, change.acceptLanguage, callDeadline))?.Status;
+  const detail = await describeProduct(deps, change.provisionedProductId, change.acceptLanguage, callDeadline);
+  const status = detail?.Status;
   if (status !== undefined && BUSY_STATUSES.includes(status)) {
     return { kind: 'wait', cause: `the product is ${status}`, status };
   }
-  const live = await readLiveProperties(deps, change.provisionedProductId, change.properties, change.acceptLanguage, callDeadline);
+  // The detail just read has the launch role: one DescribeProvisionedProduct per try, not two.
+  const live = await readLiveProperties(deps, change.provisionedProductId, change.properties, change.acceptLanguage, callDeadline, detail);
   if (inDeclaredState(compareWithLive(change.properties, live))) {
     deps.log('the product has the declared properties', { productId: change.provisionedProductId });
     return { kind: 'in-place' };

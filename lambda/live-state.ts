@@ -57,13 +57,17 @@ export async function resolveProduct(deps: HandlerDeps,
   }
 }
 
-/** The live values of the keys in `properties`; `known` is a detail read moments ago, used instead of a second read. */
+/**
+ * The live values of the keys in `properties`; `known` is a detail read moments ago, used instead
+ * of a second read. The two reads are made one after the other, not at once: under the account's
+ * throttling each operation has its own queue, and an instance waiting in both at once is only as
+ * early as the later of its two turns, so hundreds of instances would reach the write in a bunch
+ * (bench "many at once"). In turn, the second read arrives at the pace the first one is served.
+ */
 export async function readLiveProperties(deps: HandlerDeps, provisionedProductId: string,
   properties: PropertyMap, acceptLanguage: string | undefined, deadline: number, known?: ProvisionedProductDetail): Promise<LiveProperties> {
-  const [owner, detail] = await Promise.all([
-    properties.OWNER === undefined ? undefined : readOwner(deps, provisionedProductId, acceptLanguage, deadline),
-    properties.LAUNCH_ROLE === undefined ? undefined : known ?? describeProduct(deps, provisionedProductId, acceptLanguage, deadline),
-  ]);
+  const detail = properties.LAUNCH_ROLE === undefined ? undefined : known ?? await describeProduct(deps, provisionedProductId, acceptLanguage, deadline);
+  const owner = properties.OWNER === undefined ? undefined : await readOwner(deps, provisionedProductId, acceptLanguage, deadline);
   return { owner, launchRoleArn: detail?.LaunchRoleArn };
 }
 

@@ -1,11 +1,12 @@
 /**
  * Follows a Service Catalog record until it is terminal, with reads only: DescribeRecord on the
- * poll schedule until the invocation's deadline, then a hand-back to the framework's waiter.
+ * poll schedule (a young record's first poll after a random share of the fast delay) until the
+ * invocation's deadline, then a hand-back to the framework's waiter.
  * Returns a decision instead of throwing, so each caller chooses what a failure means.
  */
 import { DescribeRecordCommand } from '@aws-sdk/client-service-catalog';
 import { PollDecision, PollObservation, judgePoll } from './decisions';
-import { nextPoll } from './poll-schedule';
+import { firstPollDelayMs, nextPoll } from './poll-schedule';
 import { pollFailedMessage } from './messages';
 import { HandlerDeps } from './runtime';
 import { callBefore, describeError, isRetryableLater, isThrottling } from './service-catalog';
@@ -30,6 +31,10 @@ export type FollowOutcome =
 export async function followRecord(deps: HandlerDeps, record: RecordToFollow, invocationDeadline: number): Promise<FollowOutcome> {
   let lastStatus = record.lastStatus;
   let throttledPolls = 0;
+  const firstDelay = Math.min(firstPollDelayMs(deps.now() - record.startedAt, deps.random()), record.deadline - deps.now());
+  if (firstDelay > 0 && deps.now() + firstDelay <= invocationDeadline) {
+    await deps.sleep(firstDelay);
+  }
   for (let polls = 1; ; polls++) {
     const observation = await describeRecord(deps, record, invocationDeadline);
     if ('throttled' in observation && observation.throttled) {

@@ -76,9 +76,13 @@ export class RecordWatch {
       if (this.entries.size > 0) {
         // No deploy waits on a drift correction, and each sweep reads every running record: at most
         // one sweep a second, so that hundreds of records stay within quotas.
-        const youngest = Math.max(...[...this.entries].map((e) => e.startedAt));
-        const delay = Math.max(SWEEP_MIN_DELAY_MS, pollDelayMs(now - youngest, 0, this.deps.random()));
-        await this.deps.sleep(Math.max(0, Math.min(delay, this.runDeadline - now)));
+        const entries = [...this.entries];
+        const youngest = Math.max(...entries.map((e) => e.startedAt));
+        // Never sleep past a record's own timeout: it is judged at the sweep after it.
+        const nextTimeout = Math.min(...entries.map((e) => e.startedAt + e.timeoutSeconds * 1000));
+        const delay = Math.min(Math.max(SWEEP_MIN_DELAY_MS, pollDelayMs(now - youngest, 0, this.deps.random())),
+          Math.max(0, nextTimeout - now), this.runDeadline - now);
+        await this.deps.sleep(Math.max(0, delay));
       }
     }
   }

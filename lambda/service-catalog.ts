@@ -1,21 +1,87 @@
 /**
- * The Service Catalog client, configured once. Throttling and transient faults are retried by
- * the SDK's own adaptive retry strategy (client-side rate limiting plus backoff), configured here
- * rather than re-implemented: its default of 3 attempts does not outlast a burst of throttling.
+ * The Service Catalog client, configured once per Lambda container. Throttling and transient
+ * faults are retried by the SDK's own adaptive retry strategy (client-side rate limiting plus
+ * backoff), tuned here rather than re-implemented (README "Throttling"):
+ * - Service Catalog throttles per account, and its quotas are not published. When hundreds of
+ *   declarations deploy at once, each container's calls wait their turn behind the others' for as
+ *   long as the queue lasts, so a throttled call is retried up to RETRY.throttledMaxAttempts
+ *   times; the invocation's deadline (`callBefore`) still bounds it. Other transient errors (HTTP
+ *   5xx, timeouts, resets) keep RETRY.maxAttempts: more attempts would not make them pass.
+ * - Each wait is a random share of base × 2^retries (full jitter; the SDK sets the base: 1 s after
+ *   a throttle, 50 ms otherwise), capped at RETRY.maxDelayMs instead of the SDK's 20 s: near the
+ *   end of a queue, clients asleep for up to 20 s leave the account's rate unused while they sleep.
+ * - The SDK's retry quota (a per-client budget that stops retry storms) is kept as it is.
  */
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { AdaptiveRetryStrategy, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { HandlerDeps } from './runtime';
 
-export const SDK_MAX_ATTEMPTS = 8;
+export const RETRY = {
+  /** Attempts of one call while Service Catalog answers it with throttling. */
+  throttledMaxAttempts: 40,
+  /** Attempts of one call that meets any other retryable error. */
+  maxAttempts: 8,
+  /** The longest single wait between two attempts. */
+  maxDelayMs: 5_000,
+} as const;
+
+type RetryToken = Parameters<AdaptiveRetryStrategy['refreshRetryTokenForRetry']>[0];
+type RetryErrorInfo = Parameters<AdaptiveRetryStrategy['refreshRetryTokenForRetry']>[1];
+type RateLimiter = NonNullable<NonNullable<ConstructorParameters<typeof AdaptiveRetryStrategy>[1]>['rateLimiter']>;
+
+/** Full jitter, capped at RETRY.maxDelayMs: `random` × min(cap, base × 2^retries). */
+export class CappedJitterBackoff {
+  private base = 50;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** Called by the SDK before each wait: 1 s after a throttle, 50 ms after another error. */
+  setDelayBase(ms: number): void {
+    this.base = ms;
+  }
+
+  computeNextBackoffDelay(retries: number): number {
+    return Math.floor(this.random() * Math.min(RETRY.maxDelayMs, this.base * 2 ** retries));
+  }
+}
+
+/**
+ * The SDK's adaptive strategy with the backoff above, up to RETRY.throttledMaxAttempts attempts
+ * while throttled, and no retry after RETRY.maxAttempts for an error that is not throttling.
+ */
+export class ServiceCatalogRetryStrategy {
+  readonly mode = 'adaptive';
+  private readonly adaptive: AdaptiveRetryStrategy;
+
+  /** `rateLimiter`: the SDK's client-side rate limiter (DefaultRateLimiter) unless given. */
+  constructor(backoff = new CappedJitterBackoff(), rateLimiter?: RateLimiter) {
+    this.adaptive = new AdaptiveRetryStrategy(RETRY.throttledMaxAttempts, { maxAttempts: RETRY.throttledMaxAttempts, backoff, rateLimiter });
+  }
+
+  acquireInitialRetryToken(scope: string) {
+    return this.adaptive.acquireInitialRetryToken(scope);
+  }
+
+  async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo) {
+    if (errorInfo.errorType !== 'THROTTLING' && token.getRetryCount() + 1 >= RETRY.maxAttempts) {
+      // The SDK's own wording when it will not retry; it then throws the call's last error.
+      throw new Error('No retry token available');
+    }
+    return this.adaptive.refreshRetryTokenForRetry(token, errorInfo);
+  }
+
+  recordSuccess(token: RetryToken): void {
+    this.adaptive.recordSuccess(token);
+  }
+}
 
 let client: ServiceCatalogClient | undefined;
 
 /** One client per Lambda container; the endpoint honours AWS_ENDPOINT_URL_SERVICE_CATALOG. */
 export function serviceCatalogClient(): ServiceCatalogClient {
   client ??= new ServiceCatalogClient({
-    retryMode: 'adaptive',
-    maxAttempts: SDK_MAX_ATTEMPTS,
+    retryStrategy: new ServiceCatalogRetryStrategy(),
+    maxAttempts: RETRY.throttledMaxAttempts,
     // A slow response is abandoned and retried, not waited on: without throwOnRequestTimeout the
     // SDK only logs a warning when requestTimeout passes.
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
@@ -27,7 +93,7 @@ export function serviceCatalogClient(): ServiceCatalogClient {
 export const OUT_OF_TIME = 'OutOfTime';
 
 /**
- * Makes a call, with the SDK's retries, but never past `deadline`: one call with 8 attempts of up
+ * Makes a call, with the SDK's retries, but never past `deadline`: one call with up to 40 attempts of up
  * to 15 s each could otherwise outlive the Lambda function that makes it.
  */
 export async function callBefore<T>(deps: HandlerDeps, deadline: number,

@@ -114,7 +114,7 @@ describe('isComplete', () => {
     Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', HandlerState: state(false), ...data },
   });
 
-  test('polls every 500 ms at first and completes on SUCCEEDED', async () => {
+  test('polls 250 to 500 ms after the change started, then every 500 ms, and completes on SUCCEEDED', async () => {
     sc.on(DescribeRecordCommand)
       .resolvesOnce({ RecordDetail: { Status: 'CREATED' } })
       .resolvesOnce({ RecordDetail: { Status: 'IN_PROGRESS' } })
@@ -124,7 +124,7 @@ describe('isComplete', () => {
     await expect(isComplete(started(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-1', RecordStatus: 'SUCCEEDED' } });
     expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(4);
     expect(sc.commandCalls(DescribeRecordCommand)[0].args[0].input).toEqual({ Id: 'rec-1', AcceptLanguage: undefined });
-    expect(deps.sleeps).toEqual([500, 500, 500]);
+    expect(deps.sleeps).toEqual([250, 500, 500, 500]);
   });
 
   test('FAILED fails with the product, the record and every RecordErrors entry', async () => {
@@ -144,7 +144,8 @@ describe('isComplete', () => {
     const total = deps.sleeps.reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(25_000);
     expect(total).toBeLessThanOrEqual(40_000 - FUNCTION_SAFETY_MARGIN_MS);
-    expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(deps.sleeps.length + 1);
+    // The first poll waits too: one poll after each sleep.
+    expect(sc.commandCalls(DescribeRecordCommand)).toHaveLength(deps.sleeps.length);
   });
 
   test('a later invocation polls on the slower schedule of the time since the change started', async () => {

@@ -51,7 +51,8 @@ describe('isComplete when the change did not start in onEvent', () => {
     const deps = fakeDeps();
     await expect(isComplete(waiting(), deps)).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-7', RecordStatus: 'SUCCEEDED' } });
     expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(1);
-    expect(deps.sleeps).toEqual([500, 500]);
+    // Two waits for the product, then the record's first poll after half a fast delay.
+    expect(deps.sleeps).toEqual([500, 500, 250]);
   });
 
   test('a change that did start (its answer lost) is found in place once the product is free: no second write', async () => {
