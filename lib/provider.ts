@@ -143,7 +143,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
 
     // Long enough for the SDK's retries of a throttled UpdateProvisionedProductProperties.
     const onEvent = handler('onEvent', Duration.minutes(5), 'Calls UpdateProvisionedProductProperties');
-    // The 15 s in-Lambda poll window plus a DescribeRecord call with its retries.
+    // Each invocation polls until 10 s before this timeout, then hands back to the waiter (lambda/poll-schedule.ts).
     const isComplete = handler('isComplete', Duration.minutes(2), 'Polls DescribeRecord until SUCCEEDED or FAILED');
     const frameworkOnEventRole = this.frameworkRole('FrameworkOnEventRole', 'FrameworkOnEvent');
     const frameworkWaiterRole = this.frameworkRole('FrameworkWaiterRole', 'FrameworkWaiter');
