@@ -19,8 +19,8 @@ import { ACCOUNT, Variant, launchRoleArn } from './stacks';
 /** Record lengths measured in real time, and how many runs of each (all at once). */
 export const MEASURED = [
   { durationMs: 300, runs: 5 },
-  { durationMs: 3_000, runs: 5 },
-  { durationMs: 10_000, runs: 3 },
+  { durationMs: 3_000, runs: 7 },
+  { durationMs: 10_000, runs: 5 },
   { durationMs: 60_000, runs: 5 },
 ];
 

@@ -36,8 +36,10 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, in
     await deps.sleep(firstDelay);
   }
   for (let polls = 1; ; polls++) {
+    const polledAt = deps.now();
     const observation = await describeRecord(deps, record, invocationDeadline);
-    if ('throttled' in observation && observation.throttled) {
+    const throttled = 'throttled' in observation && observation.throttled;
+    if (throttled) {
       throttledPolls++;
     }
     if (observation.kind === 'fatal') {
@@ -49,15 +51,18 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, in
       return decision;
     }
     lastStatus = decision.lastStatus;
+    // The delay runs from when this poll was sent, so that the time a call takes does not stretch the
+    // schedule (polls still start at least the fast delay apart); after a throttled poll, from its answer.
+    const from = throttled ? deps.now() : polledAt;
     const next = nextPoll({
-      elapsedMs: deps.now() - record.startedAt, now: deps.now(), handBackAt: invocationDeadline, deadline: record.deadline,
+      elapsedMs: from - record.startedAt, now: from, handBackAt: invocationDeadline, deadline: record.deadline,
       throttledPolls, random: deps.random(),
     });
     if (next.kind === 'hand-back') {
       deps.log('record still pending; handing back to the waiter', { recordId: record.recordId, lastStatus, polls });
       return { kind: 'hand-back', lastStatus };
     }
-    await deps.sleep(next.ms);
+    await deps.sleep(Math.max(0, next.ms - (deps.now() - from)));
   }
 }
 

@@ -80,3 +80,32 @@ describe('the first poll of a record', () => {
     expect(sleeps).toEqual([]);
   });
 });
+
+describe('the poll schedule runs from when each poll was sent', () => {
+  const following = () => cfnEvent({
+    PhysicalResourceId: 'pp-1',
+    Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-4', RecordStatus: 'CREATED', Changed: 'true', HandlerState: JSON.stringify({ waitStartedAt: START, startPending: false }) },
+  }) as IsCompleteRequest;
+
+  test('a poll that takes 200 ms is followed by 300 ms of sleep, not 500', async () => {
+    const deps = fakeDeps();
+    let polls = 0;
+    sc.on(DescribeRecordCommand).callsFake(async () => {
+      deps.advance(200);
+      return { RecordDetail: { Status: ++polls < 3 ? 'IN_PROGRESS' : 'SUCCEEDED' }, $metadata: { attempts: 1 } };
+    });
+    await expect(isComplete(following(), deps)).resolves.toMatchObject({ IsComplete: true });
+    expect(deps.sleeps).toEqual([250, 300, 300]);
+  });
+
+  test('after a throttled poll, the (doubled) delay runs from its answer', async () => {
+    const deps = fakeDeps();
+    let polls = 0;
+    sc.on(DescribeRecordCommand).callsFake(async () => {
+      deps.advance(200);
+      return { RecordDetail: { Status: ++polls < 2 ? 'IN_PROGRESS' : 'SUCCEEDED' }, $metadata: { attempts: polls === 1 ? 3 : 1 } };
+    });
+    await isComplete(following(), deps);
+    expect(deps.sleeps).toEqual([250, 1_000]);
+  });
+});
