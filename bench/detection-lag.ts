@@ -48,15 +48,23 @@ function oursSetup(): LagSetup {
   }
 }
 
-/** The baseline's measured samples, from a child process running lag-measure.ts. */
-function measureBaselineInChild(assetDir: string): Promise<LagSample[]> {
-  return new Promise((resolve, reject) => {
+/**
+ * The baseline's measured samples, from a child process running lag-measure.ts; `ready` resolves
+ * once the child has started and is about to measure.
+ */
+function measureBaselineInChild(assetDir: string): { ready: Promise<void>; samples: Promise<LagSample[]> } {
+  let onReady!: () => void;
+  const ready = new Promise<void>((resolve) => { onReady = resolve; });
+  const samples = new Promise<LagSample[]>((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'lag-measure.ts'), assetDir], {
       cwd: path.join(__dirname, '..'), env: { ...process.env, TS_NODE_PREFER_TS_EXTS: 'true' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (stdout.startsWith('ready\n')) onReady();
+    });
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
     const timer = setTimeout(() => child.kill(), CHILD_TIMEOUT_MS);
     child.on('close', (code) => {
@@ -64,8 +72,10 @@ function measureBaselineInChild(assetDir: string): Promise<LagSample[]> {
       const line = stdout.split('\n').find((l) => l.startsWith('['));
       if (code === 0 && line) resolve(JSON.parse(line));
       else reject(new Error(`baseline lag measurement exited with ${code}: ${stderr.slice(-2000)}`));
+      onReady();
     });
   });
+  return { ready, samples };
 }
 
 export async function runDetectionLag(): Promise<Omit<SectionResult, 'wallMs'>> {
@@ -74,10 +84,10 @@ export async function runDetectionLag(): Promise<Omit<SectionResult, 'wallMs'>> 
     const ours = oursSetup();
     await bundleBaseline(baselineDir);
     const baseline = baselineSetup(baselineDir);
-    const [oursSamples, baselineSamples] = await Promise.all([
-      measure('ours', ours, new Bundle(path.join(HANDLER_ASSET_DIR, 'index.js'))),
-      measureBaselineInChild(baselineDir),
-    ]);
+    const child = measureBaselineInChild(baselineDir);
+    const bundle = new Bundle(path.join(HANDLER_ASSET_DIR, 'index.js'));
+    await child.ready;
+    const [oursSamples, baselineSamples] = await Promise.all([measure('ours', ours, bundle), child.samples]);
     const samples: LagSample[] = [...oursSamples, ...baselineSamples];
 
     const waiter = { ours: waiterSettingsFromTemplate(ours.template), baseline: waiterSettingsFromTemplate(baseline.template) };

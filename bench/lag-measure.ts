@@ -77,7 +77,11 @@ if (require.main === module) {
   process.removeAllListeners('warning');
   process.on('warning', () => undefined);
   const assetDir = process.argv[2];
-  measure('baseline', baselineSetup(assetDir), new Bundle(path.join(assetDir, 'index.js'))).then(
+  const setup = baselineSetup(assetDir);
+  const bundle = new Bundle(path.join(assetDir, 'index.js'));
+  // The parent starts its own runs on this line, so that this process's start-up does not compete with them.
+  write('ready\n');
+  measure('baseline', setup, bundle).then(
     (samples) => { write(`${JSON.stringify(samples)}\n`); process.exit(0); },
     (error) => { process.stderr.write(`lag-measure failed: ${error instanceof Error ? error.stack : String(error)}\n`); process.exit(1); },
   );

@@ -9,6 +9,7 @@
  * It cannot hang a suite: every send has a deadline below jest's, and stop() ends every waiter.
  */
 import { randomUUID } from 'crypto';
+import { setMaxListeners } from 'events';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { StackModel } from './cloudformation-fake/stack-model';
@@ -99,6 +100,8 @@ export class FrameworkHarness {
   private readonly stack?: StackModel;
 
   constructor(options: HarnessOptions) {
+    // One abort listener per running waiter and per sleep of one: hundreds when hundreds of resources wait at once.
+    setMaxListeners(0, this.abort.signal);
     this.stack = options.stack;
     const template = asJson(options.template);
     this.waiter = waiterSettingsFromTemplate(template);
