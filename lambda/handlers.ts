@@ -81,12 +81,12 @@ export async function isComplete(event: IsCompleteRequest, deps: HandlerDeps): P
   }
   const desired = validate(event);
   const provisionedProductId = event.Data?.[DataKey.PROVISIONED_PRODUCT_ID] ?? decodePhysicalId(event.PhysicalResourceId).provisionedProductId!;
-  const timing = { invocationDeadline: invocationDeadline(deps) };
+  const mustReturnBy = invocationDeadline(deps);
   let startedAt = state.waitStartedAt;
   let lastStatus = event.Data?.[DataKey.RECORD_STATUS] ?? 'CREATED';
   if (!recordId) {
     const change = changeOf(event, provisionedProductId, declaredProperties(desired), desired);
-    const outcome = await startWhenFree(deps, change, { ...timing, waitStartedAt: state.waitStartedAt, timeoutSeconds: desired.timeoutSeconds });
+    const outcome = await startWhenFree(deps, change, { invocationDeadline: mustReturnBy, waitStartedAt: state.waitStartedAt, timeoutSeconds: desired.timeoutSeconds });
     switch (outcome.kind) {
       case 'fail': throw new DeployFailure(outcome.message);
       case 'hand-back': return { IsComplete: false };
@@ -97,7 +97,7 @@ export async function isComplete(event: IsCompleteRequest, deps: HandlerDeps): P
   const outcome = await followRecord(deps, {
     provisionedProductId, recordId: recordId!, acceptLanguage: desired.acceptLanguage, startedAt, lastStatus,
     deadline: state.waitStartedAt + desired.timeoutSeconds * 1000, timeoutSeconds: desired.timeoutSeconds,
-  }, timing.invocationDeadline);
+  }, mustReturnBy);
   switch (outcome.kind) {
     case 'complete': return { IsComplete: true, Data: { [DataKey.RECORD_ID]: recordId!, [DataKey.RECORD_STATUS]: outcome.status } };
     case 'hand-back': return { IsComplete: false };

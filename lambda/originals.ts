@@ -26,7 +26,8 @@ export async function originalsFor(deps: HandlerDeps, event: Exclude<OnEventRequ
   }
   const fresh = Object.entries(originalsToKeep(properties, live)).filter(([key]) => !(key in (base ?? {})));
   // A value to capture now that could not be read: keeping nothing would silently drop the promise.
-  if (fresh.some(([key]) => compareWithLive({ [key]: properties[key as PropertyKey] }, live).unknown.length > 0)) {
+  const unknown = compareWithLive(properties, live).unknown;
+  if (fresh.some(([key]) => unknown.includes(key as PropertyKey))) {
     throw new DeployFailure(ownerNotListedMessage(productId, SEARCH_LAG_RETRY_DELAYS_MS.length + 1));
   }
   return { ...base, ...Object.fromEntries(fresh) };

@@ -6,22 +6,15 @@
  */
 import { PollDecision, judgePoll } from './decisions';
 import { pollDelayMs } from './poll-schedule';
-import { describeRecord } from './record-poller';
+import { RecordToFollow, describeRecord } from './record-poller';
 import { HandlerDeps } from './runtime';
 import { runPool } from './worker-pool';
 
 /** The shortest pause between two sweeps over every running record. */
 const SWEEP_MIN_DELAY_MS = 1_000;
 
-export interface WatchedRecord {
-  readonly provisionedProductId: string;
-  readonly recordId: string;
-  readonly acceptLanguage?: string;
-  /** When the change was started: the record's own timeout and not-found grace count from it. */
-  readonly startedAt: number;
-  readonly timeoutSeconds: number;
-  readonly lastStatus: string;
-}
+/** A record of a drift run: as a deploy follows one, its deadline counted from its own start instead. */
+export type WatchedRecord = Omit<RecordToFollow, 'deadline'>;
 
 /** How a followed record ended: judged, or still running when the run had to end. */
 export type WatchOutcome =
