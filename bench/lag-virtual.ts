@@ -11,7 +11,7 @@ import {
   DescribeProvisionedProductCommand, DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
   UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
-import { isComplete, onEvent } from '../lambda/handlers';
+import { isComplete, onEvent } from '../lambda/deploy/handlers';
 import { HandlerDeps } from '../lambda/runtime';
 import { IsCompleteRequest } from '../lambda/types';
 import { TemplateResource, createRequest } from '../test/e2e/cloudformation-request';

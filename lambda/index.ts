@@ -5,8 +5,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { DriftCorrectionEvent } from '../lib/shared/drift-payload';
-import { ScheduledEvent, correctDrift as correctDriftHandler } from './drift';
-import * as handlers from './handlers';
+import { ScheduledEvent, correctDrift as correctDriftHandler } from './drift/run';
+import * as handlers from './deploy/handlers';
 import { boundMessage } from './messages';
 
 export const onEvent = entryPoint('onEvent', handlers.onEvent);

@@ -3,7 +3,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import type { Context } from 'aws-lambda';
 import { serviceCatalogClient } from './service-catalog';
-import { cloudFormationClient } from './stack-resources';
+import { cloudFormationClient } from './deploy/stack-resources';
 
 /** A failure to report as it is: the message is written for the operator. */
 export class DeployFailure extends Error {

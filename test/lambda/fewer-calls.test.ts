@@ -7,7 +7,7 @@ import {
   UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { isComplete, onEvent } from '../../lambda/handlers';
+import { isComplete, onEvent } from '../../lambda/deploy/handlers';
 import { IsCompleteRequest } from '../../lambda/types';
 import { LAUNCH, OWNER, START, cfnEvent, fakeDeps } from './fixtures';
 

@@ -6,7 +6,7 @@ import {
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { decodePhysicalId, encodePhysicalId } from '../../lambda/decisions';
-import { isComplete, onEvent } from '../../lambda/handlers';
+import { isComplete, onEvent } from '../../lambda/deploy/handlers';
 import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, cfnEvent, fakeDeps, serviceError } from './fixtures';
 

@@ -3,7 +3,7 @@ import {
   ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DeployFailure, isComplete, onEvent } from '../../lambda/handlers';
+import { DeployFailure, isComplete, onEvent } from '../../lambda/deploy/handlers';
 import { FUNCTION_SAFETY_MARGIN_MS } from '../../lambda/runtime';
 import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from './fixtures';

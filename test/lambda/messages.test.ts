@@ -1,6 +1,6 @@
 import { MAX_MESSAGE_BYTES, boundMessage, recordFailedMessage } from '../../lambda/messages';
 import { toFrameworkError } from '../../lambda/index';
-import { DeployFailure } from '../../lambda/handlers';
+import { DeployFailure } from '../../lambda/deploy/handlers';
 
 const jsonBytes = (s: string) => Buffer.byteLength(JSON.stringify(s), 'utf8');
 

@@ -4,9 +4,9 @@ import {
   ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PRINCIPAL_PROPAGATION_WINDOW_MS } from '../../lambda/change-starter';
+import { PRINCIPAL_PROPAGATION_WINDOW_MS } from '../../lambda/product/change-starter';
 import { idempotencyToken, retryToken } from '../../lambda/decisions';
-import { isComplete, onEvent } from '../../lambda/handlers';
+import { isComplete, onEvent } from '../../lambda/deploy/handlers';
 import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from './fixtures';
 

@@ -9,9 +9,9 @@ import {
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RECORD_VISIBILITY_GRACE_MS } from '../../lambda/decisions';
-import { correctDrift } from '../../lambda/drift';
-import { isComplete, onEvent } from '../../lambda/handlers';
-import { SEARCH_LAG_RETRY_DELAYS_MS } from '../../lambda/live-state';
+import { correctDrift } from '../../lambda/drift/run';
+import { isComplete, onEvent } from '../../lambda/deploy/handlers';
+import { SEARCH_LAG_RETRY_DELAYS_MS } from '../../lambda/product/live-state';
 import { FUNCTION_SAFETY_MARGIN_MS } from '../../lambda/runtime';
 import { IsCompleteRequest } from '../../lambda/types';
 import { DRIFT_EVENT_KIND } from '../../lib/shared/drift-payload';

@@ -8,11 +8,11 @@
  * function's deadline, and whatever is unfinished then is reported pending, never dropped. One
  * product's failure never stops the others; each product gets one log line with metrics.
  */
-import { DriftCorrectionEvent, DriftTarget, decodeDriftEvent } from '../lib/shared/drift-payload';
-import { ReportBase, checkProduct, startCorrection } from './drift-check';
+import { DriftCorrectionEvent, DriftTarget, decodeDriftEvent } from '../../lib/shared/drift-payload';
+import { ReportBase, checkProduct, startCorrection } from './check';
 import { DriftReport, PENDING_ACTIONS, driftLogLine } from './metrics';
 import { RecordWatch } from './record-watch';
-import { HandlerDeps, invocationDeadline } from './runtime';
+import { HandlerDeps, invocationDeadline } from '../runtime';
 import { runPool } from './worker-pool';
 
 /** Products checked at once. Each check makes one or two reads; SDK retries absorb throttling. */

@@ -3,14 +3,14 @@
  * declaration, and start the correction where they drifted. The record is not waited for here:
  * the run follows every started record in one loop (record-watch.ts).
  */
-import { DriftTarget } from '../lib/shared/drift-payload';
-import { startChange } from './change-starter';
-import { declaredProperties, idempotencyToken } from './decisions';
-import { compareWithLive, liveValue } from './live-comparison';
-import { readLiveProperties, resolveProduct } from './live-state';
+import { DriftTarget } from '../../lib/shared/drift-payload';
+import { startChange } from '../product/change-starter';
+import { declaredProperties, idempotencyToken } from '../decisions';
+import { compareWithLive, liveValue } from '../product/live-comparison';
+import { readLiveProperties, resolveProduct } from '../product/live-state';
 import { DriftReport } from './metrics';
-import { HandlerDeps } from './runtime';
-import { OUT_OF_TIME, describeError } from './service-catalog';
+import { HandlerDeps } from '../runtime';
+import { OUT_OF_TIME, describeError } from '../service-catalog';
 
 /** The report's fields that say which product of which run. */
 export type ReportBase = Pick<DriftReport, 'stackName' | 'eventId' | 'provisionedProductId' | 'provisionedProductName'>;

@@ -4,28 +4,28 @@
  * onEvent could not start the change, waits for the product and starts it. The two run as
  * separate Lambda functions with no shared memory: state travels in `Data` (HandlerState).
  */
-import { PropertyValidationError } from '../lib/shared/validation';
+import { PropertyValidationError } from '../../lib/shared/validation';
 import {
   DataKey, DesiredProperties, UNCHANGED_STATUS, decodeHandlerState, encodeHandlerState, parseWireProperties, recheckKeysOf,
   stackEnvironment, unusedPropertyKeys,
-} from '../lib/shared/wire-contract';
-import { ChangeToStart, startChange, startWhenFree } from './change-starter';
+} from '../../lib/shared/wire-contract';
+import { ChangeToStart, startChange, startWhenFree } from '../product/change-starter';
 import {
   MAX_PHYSICAL_ID_LENGTH, PreviousProperties, PropertyMap, declaredProperties, decodePhysicalId, encodePhysicalId, idempotencyToken,
   planPropertiesUpdate,
-} from './decisions';
-import { compareWithLive, inDeclaredState } from './live-comparison';
-import { LiveProperties, ResolvedProduct, readLiveProperties, resolveProduct } from './live-state';
-import { invalidPropertiesMessage } from './messages';
+} from '../decisions';
+import { compareWithLive, inDeclaredState } from '../product/live-comparison';
+import { LiveProperties, ResolvedProduct, readLiveProperties, resolveProduct } from '../product/live-state';
+import { invalidPropertiesMessage } from '../messages';
 import { onDelete } from './on-delete';
 import { originalsFor } from './originals';
-import { followRecord } from './record-poller';
-import { DeployFailure, HandlerDeps, invocationDeadline } from './runtime';
-import { describeError } from './service-catalog';
-import { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResponseData } from './types';
+import { followRecord } from '../product/record-poller';
+import { DeployFailure, HandlerDeps, invocationDeadline } from '../runtime';
+import { describeError } from '../service-catalog';
+import { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResponseData } from '../types';
 
-export { DeployFailure, runtimeDeps } from './runtime';
-export type { HandlerDeps } from './runtime';
+export { DeployFailure, runtimeDeps } from '../runtime';
+export type { HandlerDeps } from '../runtime';
 
 export async function onEvent(event: OnEventRequest, deps: HandlerDeps): Promise<OnEventResponse> {
   if (event.RequestType === 'Delete') {

@@ -6,10 +6,10 @@
  * inherits the originals kept by the one it takes over from.
  */
 import { CloudFormationClient, ListStackResourcesCommand, StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { RESOURCE_TYPE } from '../lib/shared/wire-contract';
-import { PropertyMap, decodePhysicalId } from './decisions';
-import type { HandlerDeps } from './runtime';
-import { callBefore, describeError } from './service-catalog';
+import { RESOURCE_TYPE } from '../../lib/shared/wire-contract';
+import { PropertyMap, decodePhysicalId } from '../decisions';
+import type { HandlerDeps } from '../runtime';
+import { callBefore, describeError } from '../service-catalog';
 
 let client: CloudFormationClient | undefined;
 

@@ -3,15 +3,15 @@
  * back; then the restore is best effort: whatever goes wrong is logged and the deletion goes on.
  */
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
-import { DataKey, encodeHandlerState } from '../lib/shared/wire-contract';
-import { startChange } from './change-starter';
-import { PropertyKey, decodePhysicalId, idempotencyToken } from './decisions';
-import { compareWithLive } from './live-comparison';
-import { readLiveProperties } from './live-state';
+import { DataKey, encodeHandlerState } from '../../lib/shared/wire-contract';
+import { startChange } from '../product/change-starter';
+import { PropertyKey, decodePhysicalId, idempotencyToken } from '../decisions';
+import { compareWithLive } from '../product/live-comparison';
+import { readLiveProperties } from '../product/live-state';
 import { otherDeclarationsOf } from './stack-resources';
-import { HandlerDeps, invocationDeadline } from './runtime';
-import { describeError } from './service-catalog';
-import { OnEventResponse } from './types';
+import { HandlerDeps, invocationDeadline } from '../runtime';
+import { describeError } from '../service-catalog';
+import { OnEventResponse } from '../types';
 
 export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, deps: HandlerDeps): Promise<OnEventResponse> {
   const keep: OnEventResponse = event.PhysicalResourceId ? { PhysicalResourceId: event.PhysicalResourceId } : {};

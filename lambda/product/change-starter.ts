@@ -5,13 +5,13 @@
  * product is UNDER_CHANGE with that very change is undocumented.
  */
 import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
-import { PropertyMap, judgeBusyProduct, retryToken } from './decisions';
+import { PropertyMap, judgeBusyProduct, retryToken } from '../decisions';
 import { compareWithLive, inDeclaredState } from './live-comparison';
 import { describeProduct, readLiveProperties } from './live-state';
 import { nextPoll } from './poll-schedule';
-import { principalNotAcceptedMessage, productBusyTimedOutMessage, updateRejectedMessage } from './messages';
-import { DeployFailure, HandlerDeps } from './runtime';
-import { callBefore, describeError, isRetryableLater } from './service-catalog';
+import { principalNotAcceptedMessage, productBusyTimedOutMessage, updateRejectedMessage } from '../messages';
+import { DeployFailure, HandlerDeps } from '../runtime';
+import { callBefore, describeError, isRetryableLater } from '../service-catalog';
 
 export interface ChangeToStart {
   /** The first attempt's token: the same request delivered twice gets the same record. */

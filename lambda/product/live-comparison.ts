@@ -5,8 +5,8 @@
  * `UserArnSession`, and a role's path may or may not be kept (all undocumented). A product already
  * in the declared state must never be "corrected" again and again.
  */
-import { PrincipalArn, describePrincipal } from '../lib/shared/validation';
-import { PropertyKey, PropertyMap, declaredProperties } from './decisions';
+import { PrincipalArn, describePrincipal } from '../../lib/shared/validation';
+import { PropertyKey, PropertyMap, declaredProperties } from '../decisions';
 import { LiveOwner, LiveProperties } from './live-state';
 
 export interface LiveComparison {

@@ -4,10 +4,10 @@
  * product waiting for its own record in turn. Each record is judged as a deploy judges it
  * (judgePoll): terminal, timed out, or not found past its grace.
  */
-import { PollDecision, judgePoll } from './decisions';
-import { pollDelayMs } from './poll-schedule';
-import { RecordToFollow, describeRecord } from './record-poller';
-import { HandlerDeps } from './runtime';
+import { PollDecision, judgePoll } from '../decisions';
+import { pollDelayMs } from '../product/poll-schedule';
+import { RecordToFollow, describeRecord } from '../product/record-poller';
+import { HandlerDeps } from '../runtime';
 import { runPool } from './worker-pool';
 
 /** The shortest pause between two sweeps over every running record. */

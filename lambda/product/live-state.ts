@@ -6,9 +6,9 @@
 import {
   DescribeProvisionedProductCommand, ProvisionedProductDetail, SearchProvisionedProductsCommand,
 } from '@aws-sdk/client-service-catalog';
-import { PropertyMap } from './decisions';
-import { DeployFailure, HandlerDeps } from './runtime';
-import { callBefore, describeError } from './service-catalog';
+import { PropertyMap } from '../decisions';
+import { DeployFailure, HandlerDeps } from '../runtime';
+import { callBefore, describeError } from '../service-catalog';
 
 /**
  * The owner as Search reports it, or `listed: false` when Search did not list the product.

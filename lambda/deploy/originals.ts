@@ -4,13 +4,13 @@
  * physical id kept, or inherits what another declaration of the product in the stack kept, and
  * only a key declared for the first time gets its value captured now.
  */
-import { PropertyKey, PropertyMap, decodePhysicalId } from './decisions';
-import { compareWithLive, originalsToKeep } from './live-comparison';
-import { LiveProperties, SEARCH_LAG_RETRY_DELAYS_MS } from './live-state';
-import { ownerNotListedMessage, stackNotReadableMessage } from './messages';
-import { DeployFailure, HandlerDeps } from './runtime';
+import { PropertyKey, PropertyMap, decodePhysicalId } from '../decisions';
+import { compareWithLive, originalsToKeep } from '../product/live-comparison';
+import { LiveProperties, SEARCH_LAG_RETRY_DELAYS_MS } from '../product/live-state';
+import { ownerNotListedMessage, stackNotReadableMessage } from '../messages';
+import { DeployFailure, HandlerDeps } from '../runtime';
 import { otherDeclarationsOf } from './stack-resources';
-import { OnEventRequest } from './types';
+import { OnEventRequest } from '../types';
 
 export async function originalsFor(deps: HandlerDeps, event: Exclude<OnEventRequest, { RequestType: 'Delete' }>, productId: string,
   properties: PropertyMap, live: LiveProperties, deadline: number): Promise<PropertyMap> {

@@ -5,11 +5,11 @@
  * Returns a decision instead of throwing, so each caller chooses what a failure means.
  */
 import { DescribeRecordCommand } from '@aws-sdk/client-service-catalog';
-import { PollDecision, PollObservation, judgePoll } from './decisions';
+import { PollDecision, PollObservation, judgePoll } from '../decisions';
 import { firstPollDelayMs, nextPoll } from './poll-schedule';
-import { pollFailedMessage } from './messages';
-import { HandlerDeps } from './runtime';
-import { callBefore, describeError, isRetryableLater, isThrottling } from './service-catalog';
+import { pollFailedMessage } from '../messages';
+import { HandlerDeps } from '../runtime';
+import { callBefore, describeError, isRetryableLater, isThrottling } from '../service-catalog';
 
 export interface RecordToFollow {
   readonly provisionedProductId: string;
