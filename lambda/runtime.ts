@@ -5,13 +5,6 @@ import type { Context } from 'aws-lambda';
 import { serviceCatalogClient } from './service-catalog';
 import { cloudFormationClient } from './deploy/stack-resources';
 
-/** A failure to report as it is: the message is written for the operator. */
-export class DeployFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeployFailure';
-  }
-}
 
 export interface HandlerDeps {
   readonly client: ServiceCatalogClient;

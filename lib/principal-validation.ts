@@ -1,36 +1,39 @@
 import { Arn, ArnFormat, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
-import { PropertyValidationError, parseOwnerArn, validateSameAccount, validateSamePartition } from './shared/validation';
+import { PropertyKey } from './shared/declaration';
+import { StackEnvironment, checkPrincipalParts, parsePrincipalArn } from './shared/validation';
 
 /**
- * A fully known ARN gets the full rules. An ARN with tokens in it (such as the partition or
- * account of `Role.fromRoleName`) is split with `Arn.split` and its known parts are checked.
+ * The shared principal rule (lib/shared/validation.ts) at synth time. A fully known ARN gets it
+ * whole. An ARN with tokens in it (such as the partition or account of `Role.fromRoleName`) is
+ * split with `Arn.split`, and its known parts get the same rule; a wholly-token ARN (a role of
+ * this app) is only known at deploy time, where the handler checks it.
  */
-export function validatePrincipal(arn: string, field: string, parse: typeof parseOwnerArn, stack: Stack): void {
-  const stackAccount = Token.isUnresolved(stack.account) ? undefined : stack.account;
-  const stackPartition = Token.isUnresolved(stack.partition) ? undefined : stack.partition;
+export function validatePrincipal(key: PropertyKey, arn: string, field: string, stack: Stack): void {
+  const environment = synthEnvironment(stack);
   if (!Token.isUnresolved(arn)) {
-    const principal = parse(arn, field);
-    if (stackPartition) validateSamePartition(principal.partition, arn, field, stackPartition);
-    if (stackAccount) validateSameAccount(principal.account, arn, field, stackAccount);
+    parsePrincipalArn(key, arn, field, environment);
     return;
   }
   if (!arn.startsWith('arn:')) {
-    return; // wholly a token, such as a role created in this app: nothing is known yet
+    return;
   }
   const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-  const known = (value: string | undefined) => value !== undefined && !Token.isUnresolved(value);
-  const expectedTypes = field === 'owner' ? ['iam:user', 'iam:role', 'sts:assumed-role'] : ['iam:role'];
-  if (known(parts.service) && known(parts.resource) && !expectedTypes.includes(`${parts.service}:${parts.resource}`)) {
-    throw new PropertyValidationError(field, arn, `expected an ARN of type ${expectedTypes.join(' or ')}, `
-      + `but it names ${parts.service}:${parts.resource}.`);
-  }
-  if (stackPartition && known(parts.partition)) {
-    validateSamePartition(parts.partition!, arn, field, stackPartition);
-  }
-  if (stackAccount && known(parts.account)) {
-    validateSameAccount(parts.account!, arn, field, stackAccount);
-  }
+  const known = (value: string | undefined) => (value !== undefined && !Token.isUnresolved(value) ? value : undefined);
+  const service = known(parts.service);
+  const resource = known(parts.resource);
+  checkPrincipalParts(key, {
+    partition: known(parts.partition), account: known(parts.account),
+    type: service !== undefined && resource !== undefined ? `${service}:${resource}` : undefined,
+  }, arn, field, environment);
+}
+
+/** The stack's account and partition, where synth knows them. */
+export function synthEnvironment(stack: Stack): StackEnvironment {
+  return {
+    account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+    partition: Token.isUnresolved(stack.partition) ? undefined : stack.partition,
+  };
 }
 
 /** The product a token id points to, such as `CfnCloudFormationProvisionedProduct.attrProvisionedProductId`. */

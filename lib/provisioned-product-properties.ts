@@ -10,12 +10,12 @@ import { targetProduct, validatePrincipal } from './principal-validation';
 import { productRevision } from './product-revision';
 import { ProvisionedProductPropertiesProvider } from './provider';
 import { ProvisionedProductPropertiesProviderProps, configureProvider } from './provider-config';
+import { DEFAULT_TIMEOUT_SECONDS, Declaration, ProductRef, declaredKeys } from './shared/declaration';
 import {
-  PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
-  validateProvisionedProductId, validateProvisionedProductName, validateSomethingDeclared,
-  validateTimeoutSeconds,
+  PropertyValidationError, validateAcceptLanguage, validateOneTarget, validateProvisionedProductId, validateProvisionedProductName,
+  validateSomethingDeclared, validateTimeoutSeconds,
 } from './shared/validation';
-import { DataKey, RESOURCE_TYPE, WireProperties } from './shared/wire-contract';
+import { DataKey, RESOURCE_TYPE, toWireProperties } from './shared/wire-contract';
 
 /**
  * Properties for `ProvisionedProductProperties`.
@@ -118,7 +118,7 @@ export interface ProvisionedProductPropertiesProps {
 }
 
 /** The default wait for a record. */
-const DEFAULT_TIMEOUT = Duration.minutes(30);
+const DEFAULT_TIMEOUT = Duration.seconds(DEFAULT_TIMEOUT_SECONDS);
 /** How much longer CloudFormation waits than the handler, so the handler's message arrives first. */
 const SERVICE_TIMEOUT_MARGIN_SECONDS = 120;
 
@@ -204,8 +204,13 @@ export class ProvisionedProductProperties extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const timeout = props.timeout ?? DEFAULT_TIMEOUT;
-    const launchRoleArn = props.launchRole?.roleArn;
-    this.validateProps(props, timeout, launchRoleArn, stack);
+    const declaration: Declaration = {
+      // One of the two is set: validateProps refuses both and neither.
+      product: (props.provisionedProductId !== undefined ? { id: props.provisionedProductId } : { name: props.provisionedProductName }) as ProductRef,
+      values: { OWNER: props.owner, LAUNCH_ROLE: props.launchRole?.roleArn },
+      acceptLanguage: props.acceptLanguage,
+    };
+    this.validateProps(props, declaration, timeout, stack);
 
     const provider = ProvisionedProductPropertiesProvider.getOrCreate(this);
     if (props.launchRole) {
@@ -216,27 +221,23 @@ export class ProvisionedProductProperties extends Construct {
     }
     if (props.driftCorrection) {
       provider.addDriftCorrection(props.driftCorrection, {
-        provisionedProductId: props.provisionedProductId, provisionedProductName: props.provisionedProductName,
-        owner: props.owner, launchRoleArn, acceptLanguage: props.acceptLanguage,
+        provisionedProductId: declaration.product.id, provisionedProductName: declaration.product.name,
+        owner: declaration.values.OWNER, launchRoleArn: declaration.values.LAUNCH_ROLE, acceptLanguage: declaration.acceptLanguage,
       });
     }
 
     const timeoutSeconds = timeout.toSeconds();
-    const properties: WireProperties = {
-      ProvisionedProductId: props.provisionedProductId,
-      ProvisionedProductName: props.provisionedProductName,
-      Owner: props.owner,
-      LaunchRoleArn: launchRoleArn,
-      AcceptLanguage: props.acceptLanguage,
-      TimeoutSeconds: Token.isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : String(timeoutSeconds),
-      RestoreOnDelete: props.restoreOnDelete ? 'true' : undefined,
-      ProductRevision: productRevision(targetProduct(props.provisionedProductId)),
-      DeployCheck: props.checkOnEveryDeploy ? randomUUID() : undefined,
-    };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: RESOURCE_TYPE,
-      properties: { ...properties },
+      properties: {
+        ...toWireProperties(declaration, {
+          timeoutSeconds: Token.isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : String(timeoutSeconds),
+          restoreOnDelete: props.restoreOnDelete === true,
+          productRevision: productRevision(targetProduct(props.provisionedProductId)),
+          deployCheck: props.checkOnEveryDeploy ? randomUUID() : undefined,
+        }),
+      },
       // Above the handler's own deadline, so that a stuck record fails with the handler's
       // message instead of hanging the stack for CloudFormation's full hour.
       serviceTimeout: Token.isUnresolved(timeoutSeconds)
@@ -258,7 +259,7 @@ export class ProvisionedProductProperties extends Construct {
    * `validate()`: aws-cdk-lib refuses a construct with a method of that name (the API before
    * constructs 10) when the app loads an older constructs release, such as 10.0.5.
    */
-  private validateProps(props: ProvisionedProductPropertiesProps, timeout: Duration, launchRoleArn: string | undefined, stack: Stack) {
+  private validateProps(props: ProvisionedProductPropertiesProps, declaration: Declaration, timeout: Duration, stack: Stack) {
     try {
       validateOneTarget(props.provisionedProductId, props.provisionedProductName, 'provisionedProductId and provisionedProductName');
       validateSomethingDeclared(props.owner, props.launchRole, 'owner and launchRole');
@@ -268,11 +269,8 @@ export class ProvisionedProductProperties extends Construct {
       if (props.provisionedProductName !== undefined && !Token.isUnresolved(props.provisionedProductName)) {
         validateProvisionedProductName(props.provisionedProductName, 'provisionedProductName');
       }
-      if (props.owner !== undefined) {
-        validatePrincipal(props.owner, 'owner', parseOwnerArn, stack);
-      }
-      if (launchRoleArn !== undefined) {
-        validatePrincipal(launchRoleArn, 'launchRole', parseLaunchRoleArn, stack);
+      for (const key of declaredKeys(declaration.values)) {
+        validatePrincipal(key, declaration.values[key]!, key === 'OWNER' ? 'owner' : 'launchRole', stack);
       }
       if (props.acceptLanguage !== undefined) {
         validateAcceptLanguage(props.acceptLanguage, 'acceptLanguage');

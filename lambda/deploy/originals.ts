@@ -2,33 +2,46 @@
  * The original owner and launch role that restoreOnDelete keeps, in the resource's physical id.
  * They follow the product across replacements and renames: a resource keeps what its previous
  * physical id kept, or inherits what another declaration of the product in the stack kept, and
- * only a key declared for the first time gets its value captured now.
+ * only a key declared for the first time gets its value captured now. Pure: the shell reads.
  */
-import { PropertyKey, PropertyMap, decodePhysicalId } from '../decisions';
+import { PropertyValues, declaredKeys, pickValues } from '../../lib/shared/declaration';
+import { PlanFailure } from '../failures';
 import { compareWithLive, originalsToKeep } from '../product/live-comparison';
 import { LiveProperties, SEARCH_LAG_RETRY_DELAYS_MS } from '../product/live-state';
-import { ownerNotListedMessage, stackNotReadableMessage } from '../messages';
-import { DeployFailure, HandlerDeps } from '../runtime';
-import { otherDeclarationsOf } from './stack-resources';
-import { OnEventRequest } from '../types';
+import { decodePhysicalId } from './physical-id';
+import { OtherDeclarations } from './stack-resources';
 
-export async function originalsFor(deps: HandlerDeps, event: Exclude<OnEventRequest, { RequestType: 'Delete' }>, productId: string,
-  properties: PropertyMap, live: LiveProperties, deadline: number): Promise<PropertyMap> {
-  const kept = event.RequestType === 'Update' ? decodePhysicalId(event.PhysicalResourceId) : {};
-  let base = kept.provisionedProductId === productId ? kept.originals : undefined;
+/** What this resource already keeps for `productId`, from its previous physical id. */
+export function keptOriginals(previousPhysicalId: string | undefined, productId: string): PropertyValues | undefined {
+  const kept = decodePhysicalId(previousPhysicalId);
+  return kept.provisionedProductId === productId ? kept.originals : undefined;
+}
+
+export type OriginalsDecision =
+  | { readonly kind: 'keep'; readonly originals: PropertyValues; readonly inheritedFrom?: string }
+  | { readonly kind: 'fail'; readonly failure: PlanFailure };
+
+/**
+ * The originals to keep now: those kept before (by this resource, or else by another declaration
+ * of the product, `others`), plus the live value of each key declared for the first time. A value
+ * to capture that could not be read fails: keeping nothing would silently drop the promise.
+ */
+export function originalsFor(productId: string, declared: PropertyValues, live: LiveProperties,
+  kept: PropertyValues | undefined, others: OtherDeclarations | undefined): OriginalsDecision {
+  let base = kept;
+  let inheritedFrom: string | undefined;
   if (!base) {
-    const others = await otherDeclarationsOf(deps, event, productId, deadline);
-    if (others.kind === 'unknown') {
-      throw new DeployFailure(stackNotReadableMessage(productId, others.cause));
+    if (others?.kind === 'unknown') {
+      return { kind: 'fail', failure: { kind: 'stack-unreadable', productId, cause: others.cause } };
     }
-    base = others.declarations.find((d) => d.originals)?.originals;
-    if (base) deps.log('restoreOnDelete: inheriting the originals kept by another declaration of the product', { productId, originals: base });
+    const donor = others?.declarations.find((d) => d.originals);
+    base = donor?.originals;
+    inheritedFrom = donor?.logicalResourceId;
   }
-  const fresh = Object.entries(originalsToKeep(properties, live)).filter(([key]) => !(key in (base ?? {})));
-  // A value to capture now that could not be read: keeping nothing would silently drop the promise.
-  const unknown = compareWithLive(properties, live).unknown;
-  if (fresh.some(([key]) => unknown.includes(key as PropertyKey))) {
-    throw new DeployFailure(ownerNotListedMessage(productId, SEARCH_LAG_RETRY_DELAYS_MS.length + 1));
+  const fresh = pickValues(originalsToKeep(declared, live), (key) => base?.[key] === undefined);
+  const unknown = compareWithLive(declared, live).unknown;
+  if (declaredKeys(fresh).some((key) => unknown.includes(key))) {
+    return { kind: 'fail', failure: { kind: 'owner-not-listed', productId, searches: SEARCH_LAG_RETRY_DELAYS_MS.length + 1 } };
   }
-  return { ...base, ...Object.fromEntries(fresh) };
+  return { kind: 'keep', originals: { ...base, ...fresh }, inheritedFrom };
 }

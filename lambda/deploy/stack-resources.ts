@@ -7,7 +7,8 @@
  */
 import { CloudFormationClient, ListStackResourcesCommand, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { RESOURCE_TYPE } from '../../lib/shared/wire-contract';
-import { PropertyMap, decodePhysicalId } from '../decisions';
+import { PropertyValues } from '../../lib/shared/declaration';
+import { decodePhysicalId } from './physical-id';
 import type { HandlerDeps } from '../runtime';
 import { callBefore, describeError } from '../service-catalog';
 
@@ -23,7 +24,7 @@ export interface OtherDeclaration {
   readonly logicalResourceId: string;
   readonly physicalResourceId: string;
   /** The originals this declaration keeps for restoreOnDelete, if any. */
-  readonly originals?: PropertyMap;
+  readonly originals?: PropertyValues;
 }
 
 export type OtherDeclarations =

@@ -4,7 +4,7 @@
  * product waiting for its own record in turn. Each record is judged as a deploy judges it
  * (judgePoll): terminal, timed out, or not found past its grace.
  */
-import { PollDecision, judgePoll } from '../decisions';
+import { PollDecision, judgePoll } from '../product/judgements';
 import { pollDelayMs } from '../product/poll-schedule';
 import { RecordToFollow, describeRecord } from '../product/record-poller';
 import { HandlerDeps } from '../runtime';
@@ -84,7 +84,7 @@ export class RecordWatch {
     this.polls += 1;
     const observation = await describeRecord(this.deps, entry, this.runDeadline);
     if (observation.kind === 'fatal') {
-      this.settle(entry, { kind: 'fail', failure: 'poll-refused', message: observation.message });
+      this.settle(entry, { kind: 'fail', failure: observation.failure });
       return;
     }
     const decision = judgePoll({

@@ -8,12 +8,17 @@
  * function's deadline, and whatever is unfinished then is reported pending, never dropped. One
  * product's failure never stops the others; each product gets one log line with metrics.
  */
-import { DriftCorrectionEvent, DriftTarget, decodeDriftEvent } from '../../lib/shared/drift-payload';
-import { ReportBase, checkProduct, startCorrection } from './check';
+import { Declaration } from '../../lib/shared/declaration';
+import { DriftCorrectionEvent, decodeDriftEvent } from '../../lib/shared/drift-payload';
+import { renderFailure } from '../failures';
+import { readProduct, startCorrection } from './check';
 import { DriftReport, PENDING_ACTIONS, driftLogLine } from './metrics';
 import { RecordWatch } from './record-watch';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { runPool } from './worker-pool';
+import { NO_EVENT_ID_REASON, planDriftCorrection } from './plan';
+
+export { NO_EVENT_ID_REASON } from './plan';
 
 /** Products checked at once. Each check makes one or two reads; SDK retries absorb throttling. */
 export const DRIFT_CONCURRENCY = 8;
@@ -45,13 +50,8 @@ export interface DriftSummary {
   readonly pending: number;
 }
 
-/** Why nothing is corrected in a run whose event has no id. */
-export const NO_EVENT_ID_REASON = 'not corrected: the event has no EventBridge id (the rule target\'s input transformer '
-  + 'passes $.id), so a retried delivery could not be told from a new run and could make a second change. Invoke '
-  + 'the function through its schedule, or give the event an "id" that a retry repeats';
-
 export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent, deps: HandlerDeps & { emit: (line: string) => void }): Promise<DriftSummary> {
-  const { targets, invalid } = decodeDriftEvent(event, undefined);
+  const { declarations, invalid } = decodeDriftEvent(event, undefined);
   const eventId = typeof event.id === 'string' && event.id.length > 0 ? event.id : undefined;
   if (!eventId) {
     deps.log('drift correction: ERROR the event has no id; drift is checked and reported, but nothing is corrected',
@@ -70,18 +70,19 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
   const watching = watch.run();
   const corrections: Promise<void>[] = [];
 
-  const checkOne = async (target: DriftTarget) => {
-    const base: ReportBase = { stackName: event.stackName, eventId, provisionedProductId: target.provisionedProductId,
-      provisionedProductName: target.provisionedProductName };
-    const checked = await checkProduct(deps, base, target, runDeadline);
-    if (checked.kind === 'report') return report(checked.report);
-    const drifted = { ...checked.base, drift: checked.drift };
-    if (!eventId) return report({ ...drifted, action: 'correction-failed', reason: NO_EVENT_ID_REASON });
-    const started = await startCorrection(deps, eventId, checked.base, target, runDeadline);
+  const checkOne = async (declaration: Declaration) => {
+    const named = { stackName: event.stackName, eventId, provisionedProductId: declaration.product.id, provisionedProductName: declaration.product.name };
+    const reading = await readProduct(deps, declaration, runDeadline);
+    if (reading.kind === 'report') return report({ ...named, drift: {}, ...reading.report });
+    const known = { ...named, provisionedProductId: reading.productId };
+    const action = planDriftCorrection({ stackName: event.stackName, eventId }, declaration, reading.productId, reading.live);
+    if (action.kind === 'report') return report({ ...known, drift: action.drift, action: action.action, reason: action.reason });
+    const drifted = { ...known, drift: action.drift };
+    const started = await startCorrection(deps, action.change, runDeadline);
     if (started.kind === 'report') return report({ ...drifted, ...started.report });
     // The worker goes on to the next product; the record is followed with the others.
     corrections.push(watch.follow({
-      provisionedProductId: checked.base.provisionedProductId, recordId: started.recordId, acceptLanguage: target.acceptLanguage,
+      provisionedProductId: reading.productId, recordId: started.recordId, acceptLanguage: declaration.acceptLanguage,
       startedAt: started.startedAt, timeoutSeconds: DRIFT_RECORD_TIMEOUT_SECONDS, lastStatus: started.status,
     }).then((outcome) => {
       const recordId = started.recordId;
@@ -89,18 +90,17 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
         case 'complete': return report({ ...drifted, action: 'corrected', recordId });
         case 'run-ended': return report({ ...drifted, action: 'correction-pending', recordId,
           reason: `the run ended with the record ${outcome.lastStatus}; the next run sees its result` });
-        case 'fail': return report({ ...drifted, action: outcome.failure === 'timed-out' ? 'correction-pending' : 'correction-failed',
-          recordId, reason: outcome.message });
+        case 'fail': return report({ ...drifted, action: outcome.failure.kind === 'record-timed-out' ? 'correction-pending' : 'correction-failed',
+          recordId, reason: renderFailure(outcome.failure) });
       }
     }));
   };
 
   try {
-    await runPool(targets, DRIFT_CONCURRENCY, checkOne, {
+    await runPool(declarations, DRIFT_CONCURRENCY, checkOne, {
       mayStart: () => deps.now() < runDeadline - DRIFT_START_RESERVE_MS,
-      notStarted: (target) => report({
-        stackName: event.stackName, eventId, provisionedProductId: target.provisionedProductId,
-        provisionedProductName: target.provisionedProductName, drift: {}, action: 'check-pending',
+      notStarted: ({ product }) => report({
+        stackName: event.stackName, eventId, provisionedProductId: product.id, provisionedProductName: product.name, drift: {}, action: 'check-pending',
         reason: `not checked: the run stops starting products ${DRIFT_START_RESERVE_MS / 1000} s before its end; the next run checks it`,
       }),
     });
@@ -109,7 +109,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
     await watching;
     await Promise.all(corrections);
   }
-  deps.log('drift correction run', { eventId, time: event.time, products: targets.length, describeRecordCalls: watch.polls });
+  deps.log('drift correction run', { eventId, time: event.time, products: declarations.length, describeRecordCalls: watch.polls });
   return summarize(reports, invalid.length);
 }
 

@@ -5,19 +5,22 @@
  * product is UNDER_CHANGE with that very change is undocumented.
  */
 import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
-import { PropertyMap, judgeBusyProduct, retryToken } from '../decisions';
+import { PropertyValues } from '../../lib/shared/declaration';
+import { DeployFailure, StartFailure } from '../failures';
+import { HandlerDeps } from '../runtime';
+import { callBefore, describeError, isRetryableLater } from '../service-catalog';
+import { BUSY_PRODUCT_STATUSES, INITIAL_RECORD_STATUS, judgeBusyProduct } from './judgements';
 import { compareWithLive, inDeclaredState } from './live-comparison';
 import { describeProduct, readLiveProperties } from './live-state';
 import { nextPoll } from './poll-schedule';
-import { principalNotAcceptedMessage, productBusyTimedOutMessage, updateRejectedMessage } from '../messages';
-import { DeployFailure, HandlerDeps } from '../runtime';
-import { callBefore, describeError, isRetryableLater } from '../service-catalog';
+import { retryToken } from './tokens';
 
 export interface ChangeToStart {
   /** The first attempt's token: the same request delivered twice gets the same record. */
   readonly idempotencyToken: string;
   readonly provisionedProductId: string;
-  readonly properties: PropertyMap;
+  /** Every declared key: each change re-asserts the whole declaration. */
+  readonly values: PropertyValues;
   readonly acceptLanguage?: string;
 }
 
@@ -30,8 +33,6 @@ export type StartAttempt =
   | { readonly kind: 'refused'; readonly reason: 'busy' | 'principal'; readonly cause: string }
   | { readonly kind: 'no-answer'; readonly cause: string };
 
-/** Service products statuses that end by themselves (the API reference: "wait for an AVAILABLE status"). */
-const BUSY_STATUSES = ['UNDER_CHANGE', 'PLAN_IN_PROGRESS'];
 /**
  * How long an InvalidParametersException is retried: an IAM principal created in the same deploy
  * may not have propagated yet (undocumented; terraform-provider-aws retries this class of error).
@@ -43,7 +44,7 @@ export const PRINCIPAL_PROPAGATION_WINDOW_MS = 120_000;
 export async function startChange(deps: HandlerDeps, change: ChangeToStart, token: string, deadline: number): Promise<StartAttempt> {
   const input = {
     ProvisionedProductId: change.provisionedProductId,
-    ProvisionedProductProperties: change.properties,
+    ProvisionedProductProperties: change.values,
     IdempotencyToken: token,
     AcceptLanguage: change.acceptLanguage,
   };
@@ -63,14 +64,13 @@ export async function startChange(deps: HandlerDeps, change: ChangeToStart, toke
       deps.log('no answer to the change; the product will be read before anything else is sent', { productId: change.provisionedProductId, error: cause });
       return { kind: 'no-answer', cause };
     }
-    throw new DeployFailure(updateRejectedMessage(change.provisionedProductId, name, message));
+    throw new DeployFailure({ kind: 'update-rejected', productId: change.provisionedProductId, cause: { name, message } });
   }
   if (!output.RecordId) {
-    throw new DeployFailure(`UpdateProvisionedProductProperties for provisioned product ${change.provisionedProductId} `
-      + 'returned no RecordId, so the change cannot be followed. Check the product in the Service Catalog console.');
+    throw new DeployFailure({ kind: 'no-record-id', productId: change.provisionedProductId });
   }
   deps.log('record started', { recordId: output.RecordId, status: output.Status });
-  return { kind: 'started', recordId: output.RecordId, status: output.Status ?? 'CREATED', startedAt };
+  return { kind: 'started', recordId: output.RecordId, status: output.Status ?? INITIAL_RECORD_STATUS, startedAt };
 }
 
 export type WaitOutcome =
@@ -78,7 +78,7 @@ export type WaitOutcome =
   /** The product already has the declared values: a change of ours finished, or none was needed. */
   | { readonly kind: 'in-place' }
   | { readonly kind: 'hand-back' }
-  | { readonly kind: 'fail'; readonly message: string };
+  | { readonly kind: 'fail'; readonly failure: StartFailure };
 
 export interface WaitTiming {
   readonly waitStartedAt: number;
@@ -106,7 +106,9 @@ export async function startWhenFree(deps: HandlerDeps, change: ChangeToStart, ti
     }
     const cause = step.cause;
     if (deps.now() >= deadline) {
-      return { kind: 'fail', message: productBusyTimedOutMessage(change.provisionedProductId, step.status ?? 'unknown', timing.timeoutSeconds, cause) };
+      return { kind: 'fail', failure: {
+        kind: 'product-busy-timed-out', productId: change.provisionedProductId, status: step.status ?? 'unknown', timeoutSeconds: timing.timeoutSeconds, cause,
+      } };
     }
     const next = nextPoll({
       elapsedMs: deps.now() - timing.waitStartedAt, now: deps.now(), handBackAt: timing.invocationDeadline, deadline, random: deps.random(),
@@ -124,12 +126,12 @@ type Step = WaitOutcome | { readonly kind: 'wait'; readonly cause: string; reado
 async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTiming, callDeadline: number, attempt: number): Promise<Step> {
   const detail = await describeProduct(deps, change.provisionedProductId, change.acceptLanguage, callDeadline);
   const status = detail?.Status;
-  if (status !== undefined && BUSY_STATUSES.includes(status)) {
+  if (status !== undefined && BUSY_PRODUCT_STATUSES.includes(status)) {
     return { kind: 'wait', cause: `the product is ${status}`, status };
   }
   // The detail just read has the launch role: one DescribeProvisionedProduct per try, not two.
-  const live = await readLiveProperties(deps, change.provisionedProductId, change.properties, change.acceptLanguage, callDeadline, detail);
-  if (inDeclaredState(compareWithLive(change.properties, live))) {
+  const live = await readLiveProperties(deps, change.provisionedProductId, change.values, change.acceptLanguage, callDeadline, detail);
+  if (inDeclaredState(compareWithLive(change.values, live))) {
     deps.log('the product has the declared properties', { productId: change.provisionedProductId });
     return { kind: 'in-place' };
   }
@@ -143,7 +145,7 @@ async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTim
     case 'refused':
       if (call.reason === 'principal') {
         return elapsed >= PRINCIPAL_PROPAGATION_WINDOW_MS
-          ? { kind: 'fail', message: principalNotAcceptedMessage(change.provisionedProductId, Math.round(elapsed / 1000), call.cause) }
+          ? { kind: 'fail', failure: { kind: 'principal-not-accepted', productId: change.provisionedProductId, retriedSeconds: Math.round(elapsed / 1000), cause: call.cause } }
           : { kind: 'wait', cause: call.cause, status };
       }
       return busyStep(change, status, call.cause, deps.now(), timing);

@@ -6,17 +6,17 @@
  * in the declared state must never be "corrected" again and again.
  */
 import { PrincipalArn, describePrincipal } from '../../lib/shared/validation';
-import { PropertyKey, PropertyMap, declaredProperties } from '../decisions';
+import { PropertyKey, PropertyValues, pickValues } from '../../lib/shared/declaration';
 import { LiveOwner, LiveProperties } from './live-state';
 
 export interface LiveComparison {
   /** The declared keys whose live value is known and differs. */
-  readonly drifted: PropertyMap;
+  readonly drifted: PropertyValues;
   /** The declared keys whose live value could not be read (the owner, when Search did not list the product). */
   readonly unknown: readonly PropertyKey[];
 }
 
-export function compareWithLive(properties: PropertyMap, live: LiveProperties): LiveComparison {
+export function compareWithLive(properties: PropertyValues, live: LiveProperties): LiveComparison {
   const drifted: Record<string, string> = {};
   const unknown: PropertyKey[] = [];
   if (properties.OWNER !== undefined) {
@@ -66,11 +66,11 @@ function sameAccount(a: PrincipalArn, b: PrincipalArn): boolean {
  * product had none (nothing to put back, but the key's original is known). The owner is kept as
  * `UserArn`, "the ARN of the user" in the API reference. Only called once every declared key was read.
  */
-export function originalsToKeep(properties: PropertyMap, live: LiveProperties): PropertyMap {
-  return declaredProperties({
-    owner: properties.OWNER !== undefined ? (live.owner?.listed ? live.owner.userArn : undefined) ?? '' : undefined,
-    launchRoleArn: properties.LAUNCH_ROLE !== undefined ? live.launchRoleArn ?? '' : undefined,
-  });
+export function originalsToKeep(declared: PropertyValues, live: LiveProperties): PropertyValues {
+  return pickValues({
+    OWNER: (live.owner?.listed ? live.owner.userArn : undefined) ?? '',
+    LAUNCH_ROLE: live.launchRoleArn ?? '',
+  }, (key) => declared[key] !== undefined);
 }
 
 /** The live value of a key, for logs and drift reports. */

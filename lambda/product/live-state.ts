@@ -6,8 +6,9 @@
 import {
   DescribeProvisionedProductCommand, ProvisionedProductDetail, SearchProvisionedProductsCommand,
 } from '@aws-sdk/client-service-catalog';
-import { PropertyMap } from '../decisions';
-import { DeployFailure, HandlerDeps } from '../runtime';
+import { ProductRef, PropertyValues } from '../../lib/shared/declaration';
+import { DeployFailure } from '../failures';
+import { HandlerDeps } from '../runtime';
 import { callBefore, describeError } from '../service-catalog';
 
 /**
@@ -36,12 +37,12 @@ export interface ResolvedProduct {
   readonly detail?: ProvisionedProductDetail;
 }
 
-export async function resolveProduct(deps: HandlerDeps,
-  target: { provisionedProductId?: string; provisionedProductName?: string }, acceptLanguage: string | undefined, deadline: number): Promise<ResolvedProduct> {
-  if (target.provisionedProductId !== undefined) {
-    return { id: target.provisionedProductId };
+export async function resolveProduct(deps: HandlerDeps, product: ProductRef, acceptLanguage: string | undefined,
+  deadline: number): Promise<ResolvedProduct> {
+  if (product.id !== undefined) {
+    return { id: product.id };
   }
-  const name = target.provisionedProductName!;
+  const name = product.name;
   try {
     const output = await callBefore(deps, deadline, (o) => deps.client.send(new DescribeProvisionedProductCommand({ Name: name, AcceptLanguage: acceptLanguage }), o));
     const id = output.ProvisionedProductDetail?.Id;
@@ -49,25 +50,22 @@ export async function resolveProduct(deps: HandlerDeps,
     return { id, detail: output.ProvisionedProductDetail };
   } catch (error) {
     const { name: errorName, message } = describeError(error);
-    throw new DeployFailure(errorName === 'ResourceNotFoundException'
-      ? `No provisioned product is named ${name} (ResourceNotFoundException: ${message}). Check provisionedProductName, `
-        + 'and that the stack deploys to the account and region of the product; it may have been terminated or renamed.'
-      : `Could not find the provisioned product named ${name} (${errorName}: ${message}). Check the handler role's `
-        + 'servicecatalog:DescribeProvisionedProduct permission, then redeploy.');
+    const cause = `${errorName}: ${message}`;
+    throw new DeployFailure({ kind: errorName === 'ResourceNotFoundException' ? 'product-name-not-found' : 'product-name-unreadable', name, cause });
   }
 }
 
 /**
- * The live values of the keys in `properties`; `known` is a detail read moments ago, used instead
+ * The live values of the keys in `values`; `known` is a detail read moments ago, used instead
  * of a second read. The two reads are made one after the other, not at once: under the account's
  * throttling each operation has its own queue, and an instance waiting in both at once is only as
  * early as the later of its two turns, so hundreds of instances would reach the write in a bunch
  * (bench "many at once"). In turn, the second read arrives at the pace the first one is served.
  */
 export async function readLiveProperties(deps: HandlerDeps, provisionedProductId: string,
-  properties: PropertyMap, acceptLanguage: string | undefined, deadline: number, known?: ProvisionedProductDetail): Promise<LiveProperties> {
-  const detail = properties.LAUNCH_ROLE === undefined ? undefined : known ?? await describeProduct(deps, provisionedProductId, acceptLanguage, deadline);
-  const owner = properties.OWNER === undefined ? undefined : await readOwner(deps, provisionedProductId, acceptLanguage, deadline);
+  values: PropertyValues, acceptLanguage: string | undefined, deadline: number, known?: ProvisionedProductDetail): Promise<LiveProperties> {
+  const detail = values.LAUNCH_ROLE === undefined ? undefined : known ?? await describeProduct(deps, provisionedProductId, acceptLanguage, deadline);
+  const owner = values.OWNER === undefined ? undefined : await readOwner(deps, provisionedProductId, acceptLanguage, deadline);
   return { owner, launchRoleArn: detail?.LaunchRoleArn };
 }
 

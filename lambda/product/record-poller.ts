@@ -5,11 +5,11 @@
  * Returns a decision instead of throwing, so each caller chooses what a failure means.
  */
 import { DescribeRecordCommand } from '@aws-sdk/client-service-catalog';
-import { PollDecision, PollObservation, judgePoll } from '../decisions';
-import { firstPollDelayMs, nextPoll } from './poll-schedule';
-import { pollFailedMessage } from '../messages';
+import { RecordFailure } from '../failures';
 import { HandlerDeps } from '../runtime';
 import { callBefore, describeError, isRetryableLater, isThrottling } from '../service-catalog';
+import { PollDecision, PollObservation, judgePoll } from './judgements';
+import { firstPollDelayMs, nextPoll } from './poll-schedule';
 
 export interface RecordToFollow {
   readonly provisionedProductId: string;
@@ -43,7 +43,7 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, in
       throttledPolls++;
     }
     if (observation.kind === 'fatal') {
-      return { kind: 'fail', failure: 'poll-refused', message: observation.message };
+      return { kind: 'fail', failure: observation.failure };
     }
     const decision = judgePoll({ ...record, now: deps.now(), lastStatus }, observation);
     if (decision.kind !== 'pending') {
@@ -67,7 +67,7 @@ export async function followRecord(deps: HandlerDeps, record: RecordToFollow, in
 }
 
 /** A poll, and whether Service Catalog throttled it (answered only after the SDK's retries, or not at all). */
-type Observed = (PollObservation & { readonly throttled: boolean }) | { readonly kind: 'fatal'; readonly message: string };
+type Observed = (PollObservation & { readonly throttled: boolean }) | { readonly kind: 'fatal'; readonly failure: RecordFailure };
 
 /** One DescribeRecord, as an observation for judgePoll, or the refusal that ends the wait. */
 export async function describeRecord(deps: HandlerDeps, record: Pick<RecordToFollow, 'provisionedProductId' | 'recordId' | 'acceptLanguage'>,
@@ -88,6 +88,6 @@ export async function describeRecord(deps: HandlerDeps, record: Pick<RecordToFol
       deps.log('DescribeRecord failed transiently; will poll again', { recordId: record.recordId, error: `${name}: ${message}` });
       return { kind: 'transient-error', error: `${name}: ${message}`, throttled: isThrottling(error) };
     }
-    return { kind: 'fatal', message: pollFailedMessage(record.provisionedProductId, record.recordId, name, message) };
+    return { kind: 'fatal', failure: { kind: 'poll-refused', productId: record.provisionedProductId, recordId: record.recordId, cause: { name, message } } };
   }
 }

@@ -33,13 +33,11 @@ export interface Declaration {
   readonly acceptLanguage?: AcceptLanguage;
 }
 
-/** A declaration as one custom resource deploys it. */
+/** A declaration as one custom resource deploys it (ProductRevision and DeployCheck only matter as changes: see the deploy planner). */
 export interface ResourceDeclaration extends Declaration {
   /** How long the record of a change is waited for, from the start of the request. */
   readonly timeoutSeconds: number;
   readonly restoreOnDelete: boolean;
-  /** Opaque: only compared with the previous request's, to check again when it changed. */
-  readonly recheckKeys?: string;
 }
 
 /** The timeout of a declaration that does not set one, as the construct's `timeout` documents it. */

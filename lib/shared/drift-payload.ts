@@ -5,8 +5,11 @@
  *
  * Pure: bundled into the Lambda, so it must not import aws-cdk-lib.
  */
-import { PropertyValidationError, validateAcceptLanguage, validateProvisionedProductId, validateProvisionedProductName } from './validation';
-import { StackEnvironment, parsePrincipals } from './wire-contract';
+import { Declaration } from './declaration';
+import {
+  PropertyValidationError, StackEnvironment, parseDeclaredValues, validateAcceptLanguage, validateProvisionedProductId,
+  validateProvisionedProductName,
+} from './validation';
 
 export const DRIFT_EVENT_KIND = 'ProvisionedProductPropertiesDriftCorrection';
 /** The input's key for the EventBridge event's id (`$.id`), which a retried delivery keeps. */
@@ -29,48 +32,48 @@ export interface DriftCorrectionEvent {
   readonly products: DriftProductEntry[];
 }
 
-/** One instance's declared state. */
-export interface DriftTarget {
-  readonly provisionedProductId?: string;
-  readonly provisionedProductName?: string;
-  readonly owner?: string;
-  readonly launchRoleArn?: string;
-  readonly acceptLanguage?: string;
-}
-
 /** An entry the handler could not use, with the reason. */
 export interface InvalidDriftEntry {
   readonly entry: unknown;
   readonly reason: string;
 }
 
-export function isDriftCorrectionEvent(event: unknown): event is DriftCorrectionEvent {
-  return typeof event === 'object' && event !== null && (event as { kind?: unknown }).kind === DRIFT_EVENT_KIND;
+/** Adds a declaration to an event: its principals once per event, the product as an entry. */
+export function addDriftEntry(event: Pick<DriftCorrectionEvent, 'owners' | 'launchRoles' | 'products'>, declaration: Declaration): void {
+  const indexOf = (list: string[], value: string | undefined) => {
+    if (value === undefined) return -1;
+    if (!list.includes(value)) list.push(value);
+    return list.indexOf(value);
+  };
+  const { product, values } = declaration;
+  event.products.push([
+    product.id ?? product.name, product.id === undefined ? 1 : 0,
+    indexOf(event.owners, values.OWNER), indexOf(event.launchRoles, values.LAUNCH_ROLE), declaration.acceptLanguage ?? '',
+  ]);
 }
 
 /** Decodes and validates every entry with the construct's rules; a bad entry does not stop the rest. */
 export function decodeDriftEvent(event: DriftCorrectionEvent, stack: StackEnvironment = {}): {
-  targets: DriftTarget[]; invalid: InvalidDriftEntry[];
+  declarations: Declaration[]; invalid: InvalidDriftEntry[];
 } {
-  const targets: DriftTarget[] = [];
+  const declarations: Declaration[] = [];
   const invalid: InvalidDriftEntry[] = [];
   for (const entry of Array.isArray(event.products) ? event.products : []) {
     try {
       const [key, byName, ownerIndex, roleIndex, language] = entry;
-      const principals = parsePrincipals({
-        owner: ownerIndex >= 0 ? event.owners[ownerIndex] : undefined,
-        launchRoleArn: roleIndex >= 0 ? event.launchRoles[roleIndex] : undefined,
-      }, stack, { owner: 'owner', launchRoleArn: 'launchRole' });
-      targets.push({
-        ...(byName === 1
-          ? { provisionedProductName: validateProvisionedProductName(key, 'provisionedProductName') }
-          : { provisionedProductId: validateProvisionedProductId(key, 'provisionedProductId') }),
-        ...principals,
+      declarations.push({
+        product: byName === 1
+          ? { name: validateProvisionedProductName(key, 'provisionedProductName') }
+          : { id: validateProvisionedProductId(key, 'provisionedProductId') },
+        values: parseDeclaredValues({
+          OWNER: ownerIndex >= 0 ? event.owners[ownerIndex] : undefined,
+          LAUNCH_ROLE: roleIndex >= 0 ? event.launchRoles[roleIndex] : undefined,
+        }, stack, { OWNER: 'owner', LAUNCH_ROLE: 'launchRole' }),
         acceptLanguage: language ? validateAcceptLanguage(language, 'acceptLanguage') : undefined,
       });
     } catch (error) {
       invalid.push({ entry, reason: error instanceof PropertyValidationError ? error.message : String(error) });
     }
   }
-  return { targets, invalid };
+  return { declarations, invalid };
 }

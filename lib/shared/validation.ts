@@ -5,6 +5,7 @@
  * Pure functions only: this module is bundled into the Lambda, so it must not import aws-cdk-lib.
  */
 import { AcceptLanguage } from '../accept-language';
+import { PropertyKey, PropertyValues } from './declaration';
 
 /** Service Catalog `Id` shape: 1-100 characters of `[a-zA-Z0-9_-]`. */
 const PROVISIONED_PRODUCT_ID = /^[a-zA-Z0-9_-]{1,100}$/;
@@ -83,33 +84,101 @@ export function validateOneTarget(id: unknown, name: unknown, fields: string): v
   }
 }
 
-/** OWNER: an IAM user, IAM role or STS assumed-role ARN. */
-export function parseOwnerArn(value: unknown, field: string): PrincipalArn {
-  const expected = 'expected an IAM user, IAM role or STS assumed-role ARN, such as '
-    + '"arn:aws:iam::123456789012:role/PlatformTeam".';
-  const arn = requireArnString(value, field, expected);
-  const principal = matchUserOrRole(arn) ?? matchAssumedRole(arn);
+/** What a principal's ARN names, as `<service>:<resource type>`. */
+export type PrincipalType = 'iam:user' | 'iam:role' | 'sts:assumed-role';
+
+/**
+ * The principals each key accepts: one rule, for an ARN known in full and for the known parts of
+ * an ARN with tokens (the construct at synth time).
+ */
+export const ACCEPTED_PRINCIPALS: Readonly<Record<PropertyKey, { readonly types: readonly PrincipalType[]; readonly expected: string }>> = {
+  OWNER: {
+    types: ['iam:user', 'iam:role', 'sts:assumed-role'],
+    expected: 'expected an IAM user, IAM role or STS assumed-role ARN, such as "arn:aws:iam::123456789012:role/PlatformTeam"',
+  },
+  LAUNCH_ROLE: {
+    types: ['iam:role'],
+    expected: 'expected an IAM role ARN, such as "arn:aws:iam::123456789012:role/SCLaunchRole"',
+  },
+};
+
+/** The account and partition a principal must be in: the stack's, where known. */
+export interface StackEnvironment {
+  readonly account?: string;
+  readonly partition?: string;
+}
+
+/** What is known of a principal's ARN; a part is undefined where it is not known yet (a token at synth). */
+export interface PrincipalParts {
+  readonly partition?: string;
+  readonly account?: string;
+  /** `<service>:<resource type>`, such as `iam:role`. */
+  readonly type?: string;
+}
+
+/**
+ * A principal ARN for `key`, in full: its shape, a type the key accepts, the stack's partition
+ * and account where known, and no service-linked role.
+ */
+export function parsePrincipalArn(key: PropertyKey, value: unknown, field: string, stack: StackEnvironment = {}): PrincipalArn {
+  const { expected } = ACCEPTED_PRINCIPALS[key];
+  const arn = requireArnString(value, field, `${expected}.`);
+  const principal = describePrincipal(arn);
   if (!principal) {
-    throw new PropertyValidationError(field, value, expected);
+    throw new PropertyValidationError(field, value, `${expected}.`);
   }
+  checkPrincipalParts(key, { ...principal, type: principalType(principal) }, arn, field, stack);
   rejectServiceLinkedRole(arn, field);
   return principal;
+}
+
+/** The rules every known part of a principal's ARN must meet: see `parsePrincipalArn`. */
+export function checkPrincipalParts(key: PropertyKey, parts: PrincipalParts, value: string, field: string, stack: StackEnvironment): void {
+  const { types, expected } = ACCEPTED_PRINCIPALS[key];
+  if (parts.type !== undefined && !(types as readonly string[]).includes(parts.type)) {
+    throw new PropertyValidationError(field, value, `${expected}, but it names ${parts.type}.`);
+  }
+  if (stack.partition !== undefined && parts.partition !== undefined) {
+    validateSamePartition(parts.partition, value, field, stack.partition);
+  }
+  if (stack.account !== undefined && parts.account !== undefined) {
+    validateSameAccount(parts.account, value, field, stack.account);
+  }
+}
+
+/** OWNER: an IAM user, IAM role or STS assumed-role ARN. */
+export function parseOwnerArn(value: unknown, field: string): PrincipalArn {
+  return parsePrincipalArn('OWNER', value, field);
 }
 
 /** LAUNCH_ROLE: an IAM role ARN, nothing else. */
 export function parseLaunchRoleArn(value: unknown, field: string): PrincipalArn {
-  const expected = 'expected an IAM role ARN, such as "arn:aws:iam::123456789012:role/SCLaunchRole".';
-  const arn = requireArnString(value, field, expected);
-  const principal = matchUserOrRole(arn);
-  if (!principal || principal.kind !== 'role') {
-    throw new PropertyValidationError(field, value, expected);
+  return parsePrincipalArn('LAUNCH_ROLE', value, field);
+}
+
+/**
+ * The declared OWNER and LAUNCH_ROLE of a request or a drift entry: at least one, each a
+ * principal its key accepts, in the stack's account and partition. `fields` names them for errors.
+ */
+export function parseDeclaredValues(values: { readonly [key in PropertyKey]?: unknown }, stack: StackEnvironment,
+  fields: Readonly<Record<PropertyKey, string>>): PropertyValues {
+  validateSomethingDeclared(values.OWNER, values.LAUNCH_ROLE, `${fields.OWNER} and ${fields.LAUNCH_ROLE}`);
+  const parsed: Partial<Record<PropertyKey, string>> = {};
+  for (const key of ['OWNER', 'LAUNCH_ROLE'] as const) {
+    if (values[key] !== undefined) {
+      parsePrincipalArn(key, values[key], fields[key], stack);
+      parsed[key] = values[key] as string;
+    }
   }
-  rejectServiceLinkedRole(arn, field);
-  return principal;
+  return parsed;
+}
+
+function principalType(principal: PrincipalArn): PrincipalType {
+  return principal.kind === 'assumed-role' ? 'sts:assumed-role' : `iam:${principal.kind}`;
 }
 
 /** Service Catalog only accepts principals of the account that owns the provisioned product. */
-export function validateSameAccount(principalAccount: string, value: string, field: string, stackAccount: string): void {
+function validateSameAccount(principalAccount: string, value: string, field: string, stackAccount: string): void {
   if (principalAccount !== stackAccount) {
     throw new PropertyValidationError(field, value,
       `the principal is in account ${principalAccount}, but the stack deploys to account ${stackAccount}; `
@@ -118,7 +187,7 @@ export function validateSameAccount(principalAccount: string, value: string, fie
 }
 
 /** Service Catalog's principals must be of the product's partition, as they must be of its account. */
-export function validateSamePartition(principalPartition: string, value: string, field: string, stackPartition: string): void {
+function validateSamePartition(principalPartition: string, value: string, field: string, stackPartition: string): void {
   if (principalPartition !== stackPartition) {
     throw new PropertyValidationError(field, value,
       `the principal is in partition ${principalPartition}, but the stack deploys to partition ${stackPartition}; `

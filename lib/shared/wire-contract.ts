@@ -4,12 +4,13 @@
  *
  * Pure: bundled into the Lambda, so it must not import aws-cdk-lib.
  */
-import { AcceptLanguage } from '../accept-language';
+import { PropertyKey, ResourceDeclaration } from './declaration';
 import {
-  PrincipalArn, PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
-  validateProvisionedProductId, validateProvisionedProductName, validateSameAccount, validateSamePartition,
-  validateSomethingDeclared, validateTimeoutSeconds,
+  PropertyValidationError, StackEnvironment, parseDeclaredValues, validateAcceptLanguage, validateOneTarget, validateProvisionedProductId,
+  validateProvisionedProductName, validateTimeoutSeconds,
 } from './validation';
+
+export type { StackEnvironment } from './validation';
 
 export const RESOURCE_TYPE = 'Custom::ProvisionedProductProperties';
 
@@ -33,7 +34,7 @@ export interface WireProperties {
   readonly DeployCheck?: string;
 }
 
-const PROPERTY_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
+const WIRE_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
   'LaunchRoleArn', 'AcceptLanguage', 'TimeoutSeconds', 'RestoreOnDelete', 'ProductRevision', 'DeployCheck'];
 /**
  * Keys that CloudFormation copies into ResourceProperties from the template: `ServiceToken`
@@ -89,49 +90,52 @@ export function decodeHandlerState(value: unknown, now: number): HandlerState {
 /** The record status reported when no change was needed. */
 export const UNCHANGED_STATUS = 'UNCHANGED';
 
-/** The desired state of one provisioned product, validated. Exactly one of id and name is set. */
-export interface DesiredProperties {
-  readonly provisionedProductId?: string;
-  readonly provisionedProductName?: string;
-  readonly owner?: string;
-  readonly launchRoleArn?: string;
-  readonly acceptLanguage?: AcceptLanguage;
-  readonly timeoutSeconds: number;
+/** The template property of each managed key. */
+export const WIRE_PROPERTY_OF: Readonly<Record<PropertyKey, 'Owner' | 'LaunchRoleArn'>> = { OWNER: 'Owner', LAUNCH_ROLE: 'LaunchRoleArn' };
+
+/** What a resource's properties carry besides the declaration (tokens allowed: the construct writes them at synth). */
+export interface ResourceSettings {
+  /** Whole seconds, as a string (or a token). */
+  readonly timeoutSeconds: string;
   readonly restoreOnDelete: boolean;
-  /** Opaque: only compared with the previous request's, to check again when it changed. */
-  readonly recheckKeys?: string;
+  readonly productRevision?: string;
+  readonly deployCheck?: string;
+}
+
+/** The template's properties of a declaration: the construct's edge of the model. */
+export function toWireProperties(declaration: Omit<ResourceDeclaration, 'timeoutSeconds' | 'restoreOnDelete'>, settings: ResourceSettings): WireProperties {
+  return {
+    ProvisionedProductId: declaration.product.id,
+    ProvisionedProductName: declaration.product.name,
+    Owner: declaration.values.OWNER,
+    LaunchRoleArn: declaration.values.LAUNCH_ROLE,
+    AcceptLanguage: declaration.acceptLanguage,
+    TimeoutSeconds: settings.timeoutSeconds,
+    RestoreOnDelete: settings.restoreOnDelete ? 'true' : undefined,
+    ProductRevision: settings.productRevision,
+    DeployCheck: settings.deployCheck,
+  };
 }
 
 /**
- * Validates the properties of a CloudFormation request with the same rules as the construct.
- * `stackAccount` is the account of the stack (from its StackId): principals must belong to it.
+ * The declaration of a CloudFormation request's properties, validated with the construct's rules:
+ * the handler's edge of the model. Principals must be in the stack's account and partition.
  */
-export function parseWireProperties(raw: Record<string, unknown> | undefined, stack: StackEnvironment): DesiredProperties {
+export function parseWireProperties(raw: Record<string, unknown> | undefined, stack: StackEnvironment): ResourceDeclaration {
   const props = raw ?? {};
   validateOneTarget(props.ProvisionedProductId, props.ProvisionedProductName, 'ProvisionedProductId and ProvisionedProductName');
-  const target = props.ProvisionedProductId !== undefined
-    ? { provisionedProductId: validateProvisionedProductId(props.ProvisionedProductId, 'ProvisionedProductId') }
-    : { provisionedProductName: validateProvisionedProductName(props.ProvisionedProductName, 'ProvisionedProductName') };
-  const principals = parsePrincipals({ owner: props.Owner, launchRoleArn: props.LaunchRoleArn }, stack,
-    { owner: 'Owner', launchRoleArn: 'LaunchRoleArn' });
   if (props.RestoreOnDelete !== undefined && props.RestoreOnDelete !== 'true' && props.RestoreOnDelete !== 'false') {
     throw new PropertyValidationError('RestoreOnDelete', props.RestoreOnDelete, 'expected "true" or "false".');
   }
   return {
-    ...target,
-    ...principals,
+    product: props.ProvisionedProductId !== undefined
+      ? { id: validateProvisionedProductId(props.ProvisionedProductId, 'ProvisionedProductId') }
+      : { name: validateProvisionedProductName(props.ProvisionedProductName, 'ProvisionedProductName') },
+    values: parseDeclaredValues({ OWNER: props.Owner, LAUNCH_ROLE: props.LaunchRoleArn }, stack, WIRE_PROPERTY_OF),
     acceptLanguage: props.AcceptLanguage === undefined ? undefined : validateAcceptLanguage(props.AcceptLanguage, 'AcceptLanguage'),
     timeoutSeconds: validateTimeoutSeconds(props.TimeoutSeconds, 'TimeoutSeconds'),
     restoreOnDelete: props.RestoreOnDelete === 'true',
-    recheckKeys: recheckKeysOf(props),
   };
-}
-
-/** ProductRevision and DeployCheck as one opaque value, compared between a request and the previous one. */
-export function recheckKeysOf(props: Record<string, unknown>): string | undefined {
-  return props.ProductRevision !== undefined || props.DeployCheck !== undefined
-    ? JSON.stringify([props.ProductRevision ?? null, props.DeployCheck ?? null])
-    : undefined;
 }
 
 /**
@@ -141,13 +145,7 @@ export function recheckKeysOf(props: Record<string, unknown>): string | undefine
  * mistake is caught.
  */
 export function unusedPropertyKeys(raw: Record<string, unknown> | undefined): string[] {
-  return Object.keys(raw ?? {}).filter((key) => !(PROPERTY_KEYS as string[]).includes(key) && !CLOUDFORMATION_KEYS.includes(key));
-}
-
-/** The account and partition of the stack, from its StackId; undefined where not known. */
-export interface StackEnvironment {
-  readonly account?: string;
-  readonly partition?: string;
+  return Object.keys(raw ?? {}).filter((key) => !(WIRE_KEYS as readonly string[]).includes(key) && !CLOUDFORMATION_KEYS.includes(key));
 }
 
 /** The stack's account and partition, read from a StackId ARN (`arn:<partition>:cloudformation:<region>:<account>:stack/...`). */
@@ -157,21 +155,4 @@ export function stackEnvironment(stackId: string | undefined): StackEnvironment 
     account: account && /^\d{12}$/.test(account) ? account : undefined,
     partition: prefix === 'arn' && partition && /^aws(-[a-z]+)*$/.test(partition) ? partition : undefined,
   };
-}
-
-/** OWNER and LAUNCH_ROLE: at least one declared, each of the right kind, account and partition. */
-export function parsePrincipals(values: { owner?: unknown; launchRoleArn?: unknown }, stack: StackEnvironment,
-  fields: { owner: string; launchRoleArn: string }): { owner?: string; launchRoleArn?: string } {
-  validateSomethingDeclared(values.owner, values.launchRoleArn, `${fields.owner} and ${fields.launchRoleArn}`);
-  const check = (principal: PrincipalArn, value: unknown, field: string) => {
-    if (stack.partition) validateSamePartition(principal.partition, value as string, field, stack.partition);
-    if (stack.account) validateSameAccount(principal.account, value as string, field, stack.account);
-  };
-  if (values.owner !== undefined) {
-    check(parseOwnerArn(values.owner, fields.owner), values.owner, fields.owner);
-  }
-  if (values.launchRoleArn !== undefined) {
-    check(parseLaunchRoleArn(values.launchRoleArn, fields.launchRoleArn), values.launchRoleArn, fields.launchRoleArn);
-  }
-  return { owner: values.owner as string | undefined, launchRoleArn: values.launchRoleArn as string | undefined };
 }

@@ -55,7 +55,7 @@ describe('synth-time validation names the prop and the bad value', () => {
 
   test('a partly-token ARN is checked by its known parts (Arn.split)', () => {
     expect(synthWith((s) => ({ owner: s.formatArn({ service: 'iam', region: '', resource: 'group', resourceName: 'Admins' }) })))
-      .toThrow(/Invalid owner ".*": expected an ARN of type iam:user or iam:role or sts:assumed-role, but it names iam:group/);
+      .toThrow(/Invalid owner ".*": expected an IAM user, IAM role or STS assumed-role ARN, such as .*, but it names iam:group/);
     expect(synthWith((s) => ({ launchRole: iam.Role.fromRoleName(s, 'R', 'Launch') }))).not.toThrow();
     expect(synthWith((s) => ({ owner: s.formatArn({ service: 'iam', region: '', account: OTHER, resource: 'role', resourceName: 'X' }) })))
       .toThrow(/the principal is in account 210987654321, but the stack deploys to account 123456789012/);

@@ -99,9 +99,9 @@ describe('decodeDriftEvent', () => {
       kind: DRIFT_EVENT_KIND, stackName: 'S', owners: [OWNER], launchRoles: ['arn:aws:iam::123456789012:role/L'],
       products: [['pp-1', 0, 0, 0, 'jp'], ['team-app', 1, -1, 0, ''], ['pp-2', 0, -1, -1, ''], ['pp-3', 0, 0, -1, 'fr']],
     }, { account: '123456789012', partition: 'aws' });
-    expect(decoded.targets).toEqual([
-      { provisionedProductId: 'pp-1', owner: OWNER, launchRoleArn: 'arn:aws:iam::123456789012:role/L', acceptLanguage: 'jp' },
-      { provisionedProductName: 'team-app', owner: undefined, launchRoleArn: 'arn:aws:iam::123456789012:role/L', acceptLanguage: undefined },
+    expect(decoded.declarations).toEqual([
+      { product: { id: 'pp-1' }, values: { OWNER, LAUNCH_ROLE: 'arn:aws:iam::123456789012:role/L' }, acceptLanguage: 'jp' },
+      { product: { name: 'team-app' }, values: { LAUNCH_ROLE: 'arn:aws:iam::123456789012:role/L' }, acceptLanguage: undefined },
     ]);
     expect(decoded.invalid.map((i) => i.reason)).toEqual([
       expect.stringContaining('Invalid owner and launchRole (not set)'),

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { decodePhysicalId, encodePhysicalId } from '../../lambda/decisions';
+import { decodePhysicalId, encodePhysicalId } from '../../lambda/deploy/physical-id';
 import { isComplete, onEvent } from '../../lambda/deploy/handlers';
 import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, cfnEvent, fakeDeps, serviceError } from './fixtures';

@@ -3,7 +3,7 @@ import {
   ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DeployFailure, isComplete, onEvent } from '../../lambda/deploy/handlers';
+import { isComplete, onEvent } from '../../lambda/deploy/handlers';
 import { FUNCTION_SAFETY_MARGIN_MS } from '../../lambda/runtime';
 import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from './fixtures';
@@ -95,9 +95,9 @@ describe('onEvent', () => {
 
   test('invalid properties fail before any call, naming the property and value', async () => {
     await expect(onEvent(event({ ResourceProperties: { ...event().ResourceProperties, Owner: `arn:aws:iam::${ACCOUNT}:group/G` } }), fakeDeps()))
-      .rejects.toThrow(new DeployFailure(`Invalid Owner "arn:aws:iam::${ACCOUNT}:group/G": expected an IAM user, IAM role or STS assumed-role ARN, `
+      .rejects.toThrow(`Invalid Owner "arn:aws:iam::${ACCOUNT}:group/G": expected an IAM user, IAM role or STS assumed-role ARN, `
         + 'such as "arn:aws:iam::123456789012:role/PlatformTeam". No call was made to Service Catalog. Fix the construct\'s props '
-        + '(or the template\'s properties), then redeploy.'));
+        + '(or the template\'s properties), then redeploy.');
     expect(sc.calls()).toHaveLength(0);
   });
 

@@ -31,7 +31,7 @@ describe('boundMessage', () => {
 
 describe('toFrameworkError', () => {
   test('a DeployFailure leaves as its bounded message with a one-line stack', () => {
-    const error = toFrameworkError(new DeployFailure('x'.repeat(10_000)));
+    const error = toFrameworkError(new DeployFailure({ kind: 'invalid-properties', validation: 'x'.repeat(10_000) }));
     expect(jsonBytes(error.message)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     expect(error.stack).toBe(`Error: ${error.message}`);
   });

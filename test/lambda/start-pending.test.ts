@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PRINCIPAL_PROPAGATION_WINDOW_MS } from '../../lambda/product/change-starter';
-import { idempotencyToken, retryToken } from '../../lambda/decisions';
+import { idempotencyToken, retryToken } from '../../lambda/product/tokens';
 import { isComplete, onEvent } from '../../lambda/deploy/handlers';
 import { IsCompleteRequest } from '../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from './fixtures';

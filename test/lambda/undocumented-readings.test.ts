@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { RECORD_VISIBILITY_GRACE_MS } from '../../lambda/decisions';
+import { RECORD_VISIBILITY_GRACE_MS } from '../../lambda/product/judgements';
 import { correctDrift } from '../../lambda/drift/run';
 import { isComplete, onEvent } from '../../lambda/deploy/handlers';
 import { SEARCH_LAG_RETRY_DELAYS_MS } from '../../lambda/product/live-state';

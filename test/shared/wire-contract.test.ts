@@ -1,4 +1,4 @@
-import { parseWireProperties, stackEnvironment, unusedPropertyKeys } from '../../lib/shared/wire-contract';
+import { parseWireProperties, stackEnvironment, toWireProperties, unusedPropertyKeys } from '../../lib/shared/wire-contract';
 
 const ACCOUNT = '123456789012';
 const STACK = { account: ACCOUNT, partition: 'aws' };
@@ -6,11 +6,17 @@ const valid = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:f'
   Owner: `arn:aws:iam::${ACCOUNT}:user/alice`, LaunchRoleArn: `arn:aws:iam::${ACCOUNT}:role/L`, TimeoutSeconds: '1800' };
 
 describe('parseWireProperties (the Lambda side of the shared rules)', () => {
-  test('returns the typed desired state', () => {
+  test('returns the declaration, values by Service Catalog key', () => {
     expect(parseWireProperties({ ...valid, AcceptLanguage: 'jp' }, STACK)).toEqual({
-      provisionedProductId: 'pp-1', owner: valid.Owner, launchRoleArn: valid.LaunchRoleArn, acceptLanguage: 'jp', timeoutSeconds: 1800,
+      product: { id: 'pp-1' }, values: { OWNER: valid.Owner, LAUNCH_ROLE: valid.LaunchRoleArn }, acceptLanguage: 'jp', timeoutSeconds: 1800,
       restoreOnDelete: false,
     });
+  });
+
+  test('is the inverse of the construct\'s toWireProperties', () => {
+    const declaration = parseWireProperties({ ...valid, RestoreOnDelete: 'true' }, STACK);
+    const wire = toWireProperties(declaration, { timeoutSeconds: '1800', restoreOnDelete: true });
+    expect(parseWireProperties({ ...wire }, STACK)).toEqual(declaration);
   });
 
   test.each([
@@ -49,7 +55,7 @@ describe('parseWireProperties (the Lambda side of the shared rules)', () => {
   test('accepts a name instead of an id, and RestoreOnDelete', () => {
     const { ProvisionedProductId: _id, ...byName } = valid;
     expect(parseWireProperties({ ...byName, ProvisionedProductName: 'team.app-1', RestoreOnDelete: 'true' }, STACK))
-      .toMatchObject({ provisionedProductName: 'team.app-1', restoreOnDelete: true });
+      .toMatchObject({ product: { name: 'team.app-1' }, restoreOnDelete: true });
   });
 
   test('rejects a principal of another partition than the stack\'s', () => {
@@ -58,7 +64,7 @@ describe('parseWireProperties (the Lambda side of the shared rules)', () => {
     expect(() => parseWireProperties({ ...valid, Owner: `arn:aws-cn:iam::${ACCOUNT}:role/R`, LaunchRoleArn: `arn:aws-us-gov:iam::${ACCOUNT}:role/L` },
       { ...STACK, partition: 'aws-cn' })).toThrow('Invalid LaunchRoleArn');
     expect(parseWireProperties({ ...valid, Owner: `arn:aws-cn:iam::${ACCOUNT}:role/R`, LaunchRoleArn: `arn:aws-cn:iam::${ACCOUNT}:role/L` },
-      { ...STACK, partition: 'aws-cn' })).toMatchObject({ owner: `arn:aws-cn:iam::${ACCOUNT}:role/R` });
+      { ...STACK, partition: 'aws-cn' })).toMatchObject({ values: { OWNER: `arn:aws-cn:iam::${ACCOUNT}:role/R` } });
   });
 
   test('stackEnvironment reads the account and partition of a StackId, or nothing', () => {

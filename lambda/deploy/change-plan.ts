@@ -1,0 +1,108 @@
+/**
+ * What a Create or an Update does, decided once from the request and what the shell read. Pure:
+ * its tests read like the README's "What happens when" table.
+ *
+ * - An Update whose declaration is unchanged does nothing and reads nothing.
+ * - A product already in the declared state is left as it is.
+ * - Otherwise one change starts, re-asserting every declared key.
+ * - With restoreOnDelete, the originals travel in the physical id; when they cannot be known, the
+ *   deploy fails before any write rather than keep a promise it could not keep.
+ */
+import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
+import { ResourceDeclaration } from '../../lib/shared/declaration';
+import { PlanFailure } from '../failures';
+import { ChangeToStart } from '../product/change-starter';
+import { compareWithLive, inDeclaredState } from '../product/live-comparison';
+import { LiveProperties } from '../product/live-state';
+import { keptOriginals, originalsFor } from './originals';
+import { MAX_PHYSICAL_ID_LENGTH, decodePhysicalId, encodePhysicalId } from './physical-id';
+import { OtherDeclarations } from './stack-resources';
+
+export type ChangeEvent = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
+
+/** A Create or an Update, as the planner sees it. */
+export interface ChangeRequest {
+  readonly declaration: ResourceDeclaration;
+  /** The request's ResourceProperties, as sent. */
+  readonly properties: Record<string, unknown>;
+  /** An Update's previous properties and physical id. */
+  readonly previous?: { readonly properties: Record<string, unknown>; readonly physicalId: string };
+  /** The request's idempotency token (tokens.ts). */
+  readonly token: string;
+}
+
+/** The live values, or why they could not be read. */
+export type LiveReading =
+  | { readonly kind: 'read'; readonly live: LiveProperties }
+  | { readonly kind: 'unreadable'; readonly cause: string };
+
+/** What the shell read for a Create or an Update. */
+export interface ChangeReading {
+  readonly productId: string;
+  readonly live: LiveReading;
+  /** The product's other declarations in the stack: read only when `needsStackRead`. */
+  readonly others?: OtherDeclarations;
+}
+
+export type ChangeAction =
+  | { readonly kind: 'none'; readonly reason: 'declaration-unchanged' | 'in-declared-state'; readonly physicalId: string; readonly productId: string }
+  | { readonly kind: 'start'; readonly physicalId: string; readonly change: ChangeToStart; readonly inheritedFrom?: string }
+  | { readonly kind: 'fail'; readonly failure: PlanFailure };
+
+/**
+ * An Update is unchanged when it names the same product and every declared value equals the
+ * previous one. A key that is no longer declared is simply no longer enforced. Turning
+ * restoreOnDelete on is a change (the originals must be captured), and so is a new ProductRevision
+ * or DeployCheck (the linked product changed, or a check on every deploy: read again, write only
+ * what drifted).
+ */
+export function declarationUnchanged(request: ChangeRequest): boolean {
+  const previous = request.previous?.properties;
+  if (!previous) {
+    return false;
+  }
+  const current = request.properties;
+  const same = (key: string) => current[key] === previous[key];
+  const sameIfDeclared = (key: string) => current[key] === undefined || same(key);
+  return same('ProvisionedProductId') && same('ProvisionedProductName') && sameIfDeclared('Owner') && sameIfDeclared('LaunchRoleArn')
+    && (!request.declaration.restoreOnDelete || previous.RestoreOnDelete === 'true')
+    && same('ProductRevision') && same('DeployCheck');
+}
+
+/** Whether the stack's other declarations must be read: restoreOnDelete, with nothing kept for this product yet. */
+export function needsStackRead(request: ChangeRequest, productId: string): boolean {
+  return request.declaration.restoreOnDelete && keptOriginals(request.previous?.physicalId, productId) === undefined;
+}
+
+/** `reading` is 'not-read' exactly when `declarationUnchanged(request)`. */
+export function planChange(request: ChangeRequest, reading: ChangeReading | 'not-read'): ChangeAction {
+  if (reading === 'not-read') {
+    const physicalId = request.previous!.physicalId;
+    return { kind: 'none', reason: 'declaration-unchanged', physicalId, productId: decodePhysicalId(physicalId).provisionedProductId! };
+  }
+  const { declaration } = request;
+  const { productId, live } = reading;
+  let physicalId = productId;
+  let inheritedFrom: string | undefined;
+  if (declaration.restoreOnDelete) {
+    if (live.kind === 'unreadable') {
+      return { kind: 'fail', failure: { kind: 'live-unreadable', productId, cause: live.cause } };
+    }
+    const originals = originalsFor(productId, declaration.values, live.live, keptOriginals(request.previous?.physicalId, productId), reading.others);
+    if (originals.kind === 'fail') {
+      return originals;
+    }
+    physicalId = encodePhysicalId(productId, originals.originals);
+    inheritedFrom = originals.inheritedFrom;
+    if (physicalId.length > MAX_PHYSICAL_ID_LENGTH) {
+      return { kind: 'fail', failure: { kind: 'originals-too-long', productId, length: physicalId.length, max: MAX_PHYSICAL_ID_LENGTH } };
+    }
+  }
+  if (live.kind === 'read' && inDeclaredState(compareWithLive(declaration.values, live.live))) {
+    return { kind: 'none', reason: 'in-declared-state', physicalId, productId };
+  }
+  return {
+    kind: 'start', physicalId, inheritedFrom,
+    change: { idempotencyToken: request.token, provisionedProductId: productId, values: declaration.values, acceptLanguage: declaration.acceptLanguage },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * What a Delete does, decided once from the request and what the shell read. A Delete never
+ * fails and makes no write, unless restoreOnDelete kept originals that are no longer in place and
+ * no other declaration of the product in the stack takes it over (a replacement or a rename).
+ */
+import { PropertyValues, declaredKeys, pickValues } from '../../lib/shared/declaration';
+import { ChangeToStart } from '../product/change-starter';
+import { compareWithLive } from '../product/live-comparison';
+import { LiveProperties } from '../product/live-state';
+import { decodePhysicalId } from './physical-id';
+import { OtherDeclarations } from './stack-resources';
+
+export interface DeleteRequest {
+  readonly physicalId?: string;
+  /** The RestoreOnDelete property, read leniently: a Delete is never refused. */
+  readonly restoreOnDelete: boolean;
+  readonly acceptLanguage?: string;
+  readonly token: string;
+}
+
+/** The product and the originals a Delete may put back; undefined when there is nothing to restore, and so nothing to read. */
+export function restoreCandidate(request: DeleteRequest): { readonly productId: string; readonly originals: PropertyValues } | undefined {
+  const { provisionedProductId, originals: kept } = decodePhysicalId(request.physicalId);
+  // '' marks a key that had no value to put back.
+  const originals = pickValues(kept ?? {}, (_key, value) => value !== '');
+  return request.restoreOnDelete && provisionedProductId && declaredKeys(originals).length > 0
+    ? { productId: provisionedProductId, originals }
+    : undefined;
+}
+
+/** Whether another declaration may govern the product: then its live values are not read, and nothing is restored. */
+export function handedOver(others: OtherDeclarations): boolean {
+  return others.kind === 'unknown' || others.declarations.length > 0;
+}
+
+export interface DeleteReading {
+  readonly others: OtherDeclarations;
+  /** Read only when not `handedOver`. */
+  readonly live?: LiveProperties;
+}
+
+export type DeleteAction =
+  | { readonly kind: 'keep'; readonly reason: 'nothing-kept' | 'handed-over' | 'stack-unknown' | 'originals-in-place' }
+  | { readonly kind: 'restore'; readonly change: ChangeToStart };
+
+export function planDelete(request: DeleteRequest, reading: DeleteReading | undefined): DeleteAction {
+  const candidate = restoreCandidate(request);
+  if (!candidate || !reading) {
+    return { kind: 'keep', reason: 'nothing-kept' };
+  }
+  if (reading.others.kind === 'unknown') {
+    // Undoing a live declaration on a guess is worse than not restoring.
+    return { kind: 'keep', reason: 'stack-unknown' };
+  }
+  if (handedOver(reading.others) || !reading.live) {
+    return { kind: 'keep', reason: 'handed-over' };
+  }
+  const { drifted, unknown } = compareWithLive(candidate.originals, reading.live);
+  // A value that could not be read is restored too: putting back the original is harmless.
+  const restore = pickValues(candidate.originals, (key) => drifted[key] !== undefined || unknown.includes(key));
+  if (declaredKeys(restore).length === 0) {
+    return { kind: 'keep', reason: 'originals-in-place' };
+  }
+  return {
+    kind: 'restore',
+    change: { idempotencyToken: request.token, provisionedProductId: candidate.productId, values: restore, acceptLanguage: request.acceptLanguage },
+  };
+}

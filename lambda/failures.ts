@@ -1,0 +1,83 @@
+/**
+ * Every way a request can fail, as typed values. Code decides on the `kind`; the operator's
+ * message is rendered from the value at the edge (`renderFailure`), never parsed.
+ */
+import {
+  RecordErrorEntry, invalidPropertiesMessage, ownerNotListedMessage, pollFailedMessage, principalNotAcceptedMessage,
+  productBusyTimedOutMessage, productNotUpdatableMessage, recordFailedMessage, recordNotFoundMessage, recordTimedOutMessage,
+  stackNotReadableMessage, updateRejectedMessage,
+} from './messages';
+
+/** How the wait for a record can end without success. */
+export type RecordFailure =
+  | { readonly kind: 'record-failed'; readonly productId: string; readonly recordId: string; readonly errors: readonly RecordErrorEntry[] }
+  | { readonly kind: 'record-timed-out'; readonly productId: string; readonly recordId: string; readonly lastStatus: string;
+    readonly timeoutSeconds: number; readonly lastError?: string; }
+  | { readonly kind: 'record-not-found'; readonly productId: string; readonly recordId: string; readonly graceSeconds: number; readonly cause: string }
+  /** DescribeRecord refused in a way that retrying cannot change (access denied, say). */
+  | { readonly kind: 'poll-refused'; readonly productId: string; readonly recordId: string; readonly cause: { name: string; message: string } };
+
+/** How starting a change can end without a record. */
+export type StartFailure =
+  | { readonly kind: 'update-rejected'; readonly productId: string; readonly cause: { name: string; message: string } }
+  | { readonly kind: 'no-record-id'; readonly productId: string }
+  | { readonly kind: 'principal-not-accepted'; readonly productId: string; readonly retriedSeconds: number; readonly cause: string }
+  | { readonly kind: 'product-not-updatable'; readonly productId: string; readonly status: string; readonly cause: string }
+  | { readonly kind: 'product-busy-timed-out'; readonly productId: string; readonly status: string; readonly timeoutSeconds: number;
+    readonly cause: string; };
+
+/** How reading and planning a Create or Update can fail before any write. */
+export type PlanFailure =
+  | { readonly kind: 'invalid-properties'; readonly validation: string }
+  | { readonly kind: 'product-name-not-found'; readonly name: string; readonly cause: string }
+  | { readonly kind: 'product-name-unreadable'; readonly name: string; readonly cause: string }
+  /** restoreOnDelete needs the live values, and they could not be read. */
+  | { readonly kind: 'live-unreadable'; readonly productId: string; readonly cause: string }
+  /** restoreOnDelete needs the stack's other declarations, and the stack could not be read. */
+  | { readonly kind: 'stack-unreadable'; readonly productId: string; readonly cause: string }
+  | { readonly kind: 'owner-not-listed'; readonly productId: string; readonly searches: number }
+  | { readonly kind: 'originals-too-long'; readonly productId: string; readonly length: number; readonly max: number };
+
+export type Failure = RecordFailure | StartFailure | PlanFailure;
+
+/** A failure thrown to the framework, which reports its message to CloudFormation. */
+export class DeployFailure extends Error {
+  constructor(public readonly failure: Failure) {
+    super(renderFailure(failure));
+    this.name = 'DeployFailure';
+  }
+}
+
+/** The operator's message for a failure: the cause first, the product and record named, what to do next. */
+export function renderFailure(failure: Failure): string {
+  switch (failure.kind) {
+    case 'record-failed': return recordFailedMessage(failure.productId, failure.recordId, failure.errors);
+    case 'record-timed-out':
+      return recordTimedOutMessage(failure.productId, failure.recordId, failure.lastStatus, failure.timeoutSeconds, failure.lastError);
+    case 'record-not-found': return recordNotFoundMessage(failure.productId, failure.recordId, failure.graceSeconds, failure.cause);
+    case 'poll-refused': return pollFailedMessage(failure.productId, failure.recordId, failure.cause.name, failure.cause.message);
+    case 'update-rejected': return updateRejectedMessage(failure.productId, failure.cause.name, failure.cause.message);
+    case 'no-record-id':
+      return `UpdateProvisionedProductProperties for provisioned product ${failure.productId} returned no RecordId, so the change `
+        + 'cannot be followed. Check the product in the Service Catalog console.';
+    case 'principal-not-accepted': return principalNotAcceptedMessage(failure.productId, failure.retriedSeconds, failure.cause);
+    case 'product-not-updatable': return productNotUpdatableMessage(failure.productId, failure.status, failure.cause);
+    case 'product-busy-timed-out': return productBusyTimedOutMessage(failure.productId, failure.status, failure.timeoutSeconds, failure.cause);
+    case 'invalid-properties': return invalidPropertiesMessage(failure.validation);
+    case 'product-name-not-found':
+      return `No provisioned product is named ${failure.name} (${failure.cause}). Check provisionedProductName, and that the `
+        + 'stack deploys to the account and region of the product; it may have been terminated or renamed.';
+    case 'product-name-unreadable':
+      return `Could not find the provisioned product named ${failure.name} (${failure.cause}). Check the handler role's `
+        + 'servicecatalog:DescribeProvisionedProduct permission, then redeploy.';
+    case 'live-unreadable':
+      return `Could not read the current owner and launch role of provisioned product ${failure.productId} to keep for `
+        + `restoreOnDelete (${failure.cause}). Check the handler role's servicecatalog:SearchProvisionedProducts and `
+        + 'servicecatalog:DescribeProvisionedProduct permissions, then redeploy.';
+    case 'stack-unreadable': return stackNotReadableMessage(failure.productId, failure.cause);
+    case 'owner-not-listed': return ownerNotListedMessage(failure.productId, failure.searches);
+    case 'originals-too-long':
+      return `The original owner and launch role of provisioned product ${failure.productId} are too long to keep in the `
+        + `resource's physical id (${failure.length} of at most ${failure.max} characters). Turn restoreOnDelete off.`;
+  }
+}
