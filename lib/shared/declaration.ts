@@ -52,8 +52,3 @@ export function declaredKeys(values: PropertyValues): PropertyKey[] {
 export function pickValues(values: PropertyValues, keep: (key: PropertyKey, value: string) => boolean): PropertyValues {
   return Object.fromEntries(declaredKeys(values).filter((key) => keep(key, values[key]!)).map((key) => [key, values[key]]));
 }
-
-/** How a message names the product: its id, or its name. */
-export function describeProduct(product: ProductRef): string {
-  return product.id !== undefined ? product.id : `named ${product.name}`;
-}

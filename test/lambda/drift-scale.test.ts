@@ -2,7 +2,6 @@
  * A drift run at scale: bounded parallelism, one shared wait for all started records, and an end
  * before the function's deadline with every product reported (pending where unfinished).
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
@@ -10,34 +9,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DRIFT_CONCURRENCY, DRIFT_START_RESERVE_MS, correctDrift } from '../../lambda/drift/run';
 import { FUNCTION_SAFETY_MARGIN_MS } from '../../lambda/runtime';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent } from '../../lib/shared/drift-payload';
+import { START, driftDeps } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const OWNER = 'arn:aws:iam::123456789012:role/PlatformTeam';
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
-const START = 1_800_000_000_000;
 const FUNCTION_TIMEOUT_MS = 15 * 60_000;
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `pp-${String(i).padStart(5, '0')}`);
 const event = (products: string[]): DriftCorrectionEvent & { id: string } => ({
   kind: DRIFT_EVENT_KIND, stackName: 'S', owners: [OWNER], launchRoles: [], products: products.map((id) => [id, 0, 0, -1, '']), id: 'e-1',
 });
-
-/** A virtual clock shared by the handler and the mocked service; the function's remaining time follows it. */
-function virtualDeps() {
-  const clock = { now: START };
-  const lines: string[] = [];
-  return {
-    clock, lines,
-    client: new ServiceCatalogClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
-    cloudFormation: new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
-    now: () => clock.now,
-    sleep: async (ms: number) => { clock.now += ms; },
-    log: () => undefined,
-    random: () => 0,
-    remainingMs: () => FUNCTION_TIMEOUT_MS - (clock.now - START),
-    emit: (line: string) => lines.push(line),
-  };
-}
 
 beforeEach(() => sc.reset());
 
@@ -50,7 +32,7 @@ test(`at most ${DRIFT_CONCURRENCY} products are read at once, and more than one 
     inFlight--;
     return { ProvisionedProducts: [{ Id: input.Filters.SearchQuery[0].slice(3), UserArn: OWNER }] };
   });
-  const d = virtualDeps();
+  const d = driftDeps(FUNCTION_TIMEOUT_MS);
   const summary = await correctDrift(event(ids(60)), d);
   expect(summary).toMatchObject({ checked: 60, drifted: 0, pending: 0 });
   expect(most).toBe(DRIFT_CONCURRENCY);
@@ -58,32 +40,32 @@ test(`at most ${DRIFT_CONCURRENCY} products are read at once, and more than one 
 
 test('100 corrections whose records take 20 s each end in about 20 s, their records polled together', async () => {
   const startedAt = new Map<string, number>();
-  const d = virtualDeps();
+  const d = driftDeps(FUNCTION_TIMEOUT_MS);
   sc.on(SearchProvisionedProductsCommand).callsFake(async (input) => ({ ProvisionedProducts: [{ Id: input.Filters.SearchQuery[0].slice(3), UserArn: ALICE }] }));
   sc.on(UpdateProvisionedProductPropertiesCommand).callsFake(async (input) => {
-    startedAt.set(`rec-${input.ProvisionedProductId}`, d.clock.now);
+    startedAt.set(`rec-${input.ProvisionedProductId}`, d.now());
     return { RecordId: `rec-${input.ProvisionedProductId}`, Status: 'CREATED' };
   });
   sc.on(DescribeRecordCommand).callsFake(async (input) => ({
-    RecordDetail: { Status: d.clock.now - startedAt.get(input.Id)! >= 20_000 ? 'SUCCEEDED' : 'IN_PROGRESS' },
+    RecordDetail: { Status: d.now() - startedAt.get(input.Id)! >= 20_000 ? 'SUCCEEDED' : 'IN_PROGRESS' },
   }));
   const summary = await correctDrift(event(ids(100)), d);
   expect(summary).toMatchObject({ checked: 100, drifted: 100, corrected: 100, pending: 0, failed: 0 });
   // One after another, the waits alone would take 100 x 20 s.
-  expect(d.clock.now - START).toBeGreaterThanOrEqual(20_000);
-  expect(d.clock.now - START).toBeLessThan(30_000);
+  expect(d.now() - START).toBeGreaterThanOrEqual(20_000);
+  expect(d.now() - START).toBeLessThan(30_000);
   // Each sweep (at most one a second) polls the running records once: about 100 x 20 polls, one more
   // sweep for the records started last; 100 waits of their own would poll each on its own schedule.
   expect(sc.commandCalls(DescribeRecordCommand).length).toBeLessThanOrEqual(100 * 21);
 });
 
 test('near the deadline no product is started; unfinished ones are reported pending, none dropped, and the run ends in time', async () => {
-  const d = virtualDeps();
+  const d = driftDeps(FUNCTION_TIMEOUT_MS);
   const callTimes: number[] = [];
   // The service answers one read a second, however many are asked at once: 2,000 do not fit in 15 minutes.
   sc.on(SearchProvisionedProductsCommand).callsFake(async (input) => {
-    callTimes.push(d.clock.now);
-    d.clock.now += 1_000;
+    callTimes.push(d.now());
+    d.advance(1_000);
     const id = input.Filters.SearchQuery[0].slice(3);
     return { ProvisionedProducts: [{ Id: id, UserArn: id.endsWith('0') ? ALICE : OWNER }] };
   });
@@ -100,5 +82,5 @@ test('near the deadline no product is started; unfinished ones are reported pend
   expect(summary.checked + reports.filter((r) => r.action === 'check-pending').length).toBe(all.length);
   const deadline = START + FUNCTION_TIMEOUT_MS - FUNCTION_SAFETY_MARGIN_MS;
   expect(Math.max(...callTimes)).toBeLessThan(deadline - DRIFT_START_RESERVE_MS + 2_000);
-  expect(d.clock.now).toBeLessThanOrEqual(deadline);
+  expect(d.now()).toBeLessThanOrEqual(deadline);
 });

@@ -3,51 +3,36 @@
  * record's start, in virtual time. A record that ends within it is reported corrected; one that
  * does not is reported pending at that bound, neither earlier nor at the run's end.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DRIFT_RECORD_TIMEOUT_SECONDS, correctDrift } from '../../lambda/drift/run';
 import { DRIFT_EVENT_KIND } from '../../lib/shared/drift-payload';
+import { driftDeps } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const OWNER = 'arn:aws:iam::123456789012:role/PlatformTeam';
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
-const START = 1_800_000_000_000;
-
-function virtualDeps() {
-  const clock = { now: START };
-  const reports: Array<{ action: string; reason?: string; at: number }> = [];
-  return {
-    clock, reports,
-    client: new ServiceCatalogClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
-    cloudFormation: new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
-    now: () => clock.now,
-    sleep: async (ms: number) => { clock.now += ms; },
-    log: () => undefined,
-    random: () => 0,
-    remainingMs: () => 15 * 60_000 - (clock.now - START),
-    emit: (line: string) => reports.push({ ...JSON.parse(line), at: clock.now - START }),
-  };
-}
 
 /** One drifted product whose correction's record succeeds `recordTakesMs` after it started (never, for Infinity). */
 async function runWithRecordTaking(recordTakesMs: number) {
-  const deps = virtualDeps();
+  const deps = driftDeps();
   let startedAt = 0;
   sc.reset();
   sc.on(SearchProvisionedProductsCommand).resolves({ ProvisionedProducts: [{ Id: 'pp-1', UserArn: ALICE }] });
   sc.on(UpdateProvisionedProductPropertiesCommand).callsFake(() => {
-    startedAt = deps.clock.now;
+    startedAt = deps.now();
     return { RecordId: 'rec-1', Status: 'CREATED' };
   });
   sc.on(DescribeRecordCommand).callsFake(() => ({
-    RecordDetail: { Status: deps.clock.now - startedAt >= recordTakesMs ? 'SUCCEEDED' : 'IN_PROGRESS' },
+    RecordDetail: { Status: deps.now() - startedAt >= recordTakesMs ? 'SUCCEEDED' : 'IN_PROGRESS' },
   }));
   await correctDrift({ kind: DRIFT_EVENT_KIND, stackName: 'S', owners: [OWNER], launchRoles: [], products: [['pp-1', 0, 0, -1, '']], id: 'e-1' }, deps);
-  expect(deps.reports).toHaveLength(1);
-  return { report: deps.reports[0], startedAt: startedAt - START };
+  expect(deps.lines).toHaveLength(1);
+  // The run emits the report when it is decided: its time is the clock's then, which the line's _aws.Timestamp records.
+  const report = JSON.parse(deps.lines[0]);
+  return { report: { ...report, at: report._aws.Timestamp }, startedAt };
 }
 
 test('a record that succeeds well within the bound is reported corrected', async () => {

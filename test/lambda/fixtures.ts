@@ -60,3 +60,13 @@ export function endingAfter<D extends ReturnType<typeof fakeDeps>>(deps: D, ms: 
 export function serviceError(name: string, fault: 'client' | 'server' = 'client', statusCode = 400) {
   return new ServiceCatalogServiceException({ name, $fault: fault, $metadata: { httpStatusCode: statusCode }, message: `${name} happened` });
 }
+
+/**
+ * The deps of a drift run: the fake clock, a function timing out `functionTimeoutMs` after START
+ * (the drift function's 15 minutes by default), and the run's log lines.
+ */
+export function driftDeps(functionTimeoutMs = 15 * 60_000) {
+  const deps = fakeDeps();
+  const lines: string[] = [];
+  return { ...deps, lines, remainingMs: () => functionTimeoutMs - (deps.now() - START), emit: (line: string) => lines.push(line) };
+}
