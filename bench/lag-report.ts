@@ -108,7 +108,7 @@ export function summarizeLag(samples: readonly LagSample[], virtualCheck: readon
         + 'first poll late enough to catch a 0.3 s record, as a slow invocation on AWS would.',
       'The baseline polls on a fixed 5 s grid from its first isComplete, so its lag is anywhere from 0 to 5 s depending on where the '
         + 'record ends on that grid (10 s and 60 s are whole multiples of it: its polls land just after or just before the end).',
-      'The 10-minute rows are NOT measured in real time. Ours: virtual time, the handler\'s own code (lambda/handlers.ts) with a virtual '
+      'The 10-minute rows are NOT measured in real time. Ours: virtual time, the handler\'s own code (lambda/deploy/handlers.ts) with a virtual '
         + `clock, driven by a loop with the synthesized waiter settings and the template's isComplete timeout (${meta.isCompleteTimeoutMs / 1000} s), `
         + 'against a stub answering from a record timeline; calls and invocations take no virtual time. Baseline: modelled from the waiter '
         + 'settings (one DescribeRecord per invocation on the 5 s grid), each invocation lasting as long as the measured baseline ones.',

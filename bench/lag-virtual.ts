@@ -1,6 +1,6 @@
 /**
  * Detection lag in virtual time, for records too long to wait for in a bench (10 minutes): the
- * handler's own code (lambda/handlers.ts, the source the bundle is built from) with a virtual
+ * handler's own code (lambda/deploy/handlers.ts, the source the bundle is built from) with a virtual
  * clock, played by a loop with the waiter settings of the synthesized state machine (interval,
  * backoff) and the isComplete timeout of the template. Service Catalog is a stub answering from a
  * record timeline like the fake's (CREATED, IN_PROGRESS from 10%, SUCCEEDED at its length); calls
