@@ -5,10 +5,10 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { decodePhysicalId, encodePhysicalId } from '../../lambda/deploy/physical-id';
-import { isComplete, onEvent } from '../../lambda/deploy/handlers';
-import { IsCompleteRequest } from '../../lambda/types';
-import { ACCOUNT, LAUNCH, OWNER, cfnEvent, fakeDeps, serviceError } from './fixtures';
+import { decodePhysicalId, encodePhysicalId } from '../../../lambda/deploy/physical-id';
+import { isComplete, onEvent } from '../../../lambda/deploy/handlers';
+import { IsCompleteRequest } from '../../../lambda/types';
+import { ACCOUNT, LAUNCH, OWNER, cfnEvent, fakeDeps, serviceError } from '../fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const cfn = mockClient(CloudFormationClient);

@@ -3,10 +3,10 @@ import {
   ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { isComplete, onEvent } from '../../lambda/deploy/handlers';
-import { FUNCTION_SAFETY_MARGIN_MS } from '../../lambda/runtime';
-import { IsCompleteRequest } from '../../lambda/types';
-import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from './fixtures';
+import { isComplete, onEvent } from '../../../lambda/deploy/handlers';
+import { FUNCTION_SAFETY_MARGIN_MS } from '../../../lambda/runtime';
+import { IsCompleteRequest } from '../../../lambda/types';
+import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from '../fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const event = (overrides: Record<string, unknown> = {}) => cfnEvent(overrides) as IsCompleteRequest;

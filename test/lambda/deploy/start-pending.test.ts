@@ -4,11 +4,11 @@ import {
   ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PRINCIPAL_PROPAGATION_WINDOW_MS } from '../../lambda/product/change-starter';
-import { idempotencyToken, retryToken } from '../../lambda/product/tokens';
-import { isComplete, onEvent } from '../../lambda/deploy/handlers';
-import { IsCompleteRequest } from '../../lambda/types';
-import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from './fixtures';
+import { PRINCIPAL_PROPAGATION_WINDOW_MS } from '../../../lambda/product/change-starter';
+import { idempotencyToken, retryToken } from '../../../lambda/product/tokens';
+import { isComplete, onEvent } from '../../../lambda/deploy/handlers';
+import { IsCompleteRequest } from '../../../lambda/types';
+import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from '../fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const event = (overrides: Record<string, unknown> = {}) => cfnEvent(overrides) as IsCompleteRequest;

@@ -2,7 +2,7 @@
  * Comparing a declaration with what Search and Describe report, under every reading of the
  * undocumented UserArn/UserArnSession and role-path behaviour.
  */
-import { compareWithLive, inDeclaredState, liveValue, originalsToKeep, ownerMatches } from '../../lambda/product/live-comparison';
+import { compareWithLive, inDeclaredState, liveValue, originalsToKeep, ownerMatches } from '../../../lambda/product/live-comparison';
 
 const A = '123456789012';
 const ROLE = `arn:aws:iam::${A}:role/PlatformTeam`;

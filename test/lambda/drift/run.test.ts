@@ -4,9 +4,9 @@ import {
   ServiceCatalogServiceException, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DRIFT_RECORD_TIMEOUT_SECONDS, correctDrift } from '../../lambda/drift/run';
-import { driftLogLine } from '../../lambda/drift/metrics';
-import { DRIFT_EVENT_KIND, DriftCorrectionEvent, decodeDriftEvent } from '../../lib/shared/drift-payload';
+import { DRIFT_RECORD_TIMEOUT_SECONDS, correctDrift } from '../../../lambda/drift/run';
+import { driftLogLine } from '../../../lambda/drift/metrics';
+import { DRIFT_EVENT_KIND, DriftCorrectionEvent, decodeDriftEvent } from '../../../lib/shared/drift-payload';
 
 const sc = mockClient(ServiceCatalogClient);
 const OWNER = 'arn:aws:iam::123456789012:role/PlatformTeam';

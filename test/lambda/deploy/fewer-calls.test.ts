@@ -7,9 +7,9 @@ import {
   UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { isComplete, onEvent } from '../../lambda/deploy/handlers';
-import { IsCompleteRequest } from '../../lambda/types';
-import { LAUNCH, OWNER, START, cfnEvent, fakeDeps } from './fixtures';
+import { isComplete, onEvent } from '../../../lambda/deploy/handlers';
+import { IsCompleteRequest } from '../../../lambda/types';
+import { LAUNCH, OWNER, START, cfnEvent, fakeDeps } from '../fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 beforeEach(() => sc.reset());

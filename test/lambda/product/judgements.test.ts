@@ -1,6 +1,6 @@
-import { renderFailure } from '../../lambda/failures';
-import { PollContext, PollDecision, RECORD_VISIBILITY_GRACE_MS, classifyRecordStatus, judgePoll } from '../../lambda/product/judgements';
-import { idempotencyToken } from '../../lambda/product/tokens';
+import { renderFailure } from '../../../lambda/failures';
+import { PollContext, PollDecision, RECORD_VISIBILITY_GRACE_MS, classifyRecordStatus, judgePoll } from '../../../lambda/product/judgements';
+import { idempotencyToken } from '../../../lambda/product/tokens';
 
 /** The operator's message of a failed poll; fails the test when the poll did not fail. */
 function rendered(decision: PollDecision): string {

@@ -6,10 +6,10 @@ import {
   DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DRIFT_CONCURRENCY, DRIFT_START_RESERVE_MS, correctDrift } from '../../lambda/drift/run';
-import { FUNCTION_SAFETY_MARGIN_MS } from '../../lambda/runtime';
-import { DRIFT_EVENT_KIND, DriftCorrectionEvent } from '../../lib/shared/drift-payload';
-import { START, driftDeps } from './fixtures';
+import { DRIFT_CONCURRENCY, DRIFT_START_RESERVE_MS, correctDrift } from '../../../lambda/drift/run';
+import { FUNCTION_SAFETY_MARGIN_MS } from '../../../lambda/runtime';
+import { DRIFT_EVENT_KIND, DriftCorrectionEvent } from '../../../lib/shared/drift-payload';
+import { START, driftDeps } from '../fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const OWNER = 'arn:aws:iam::123456789012:role/PlatformTeam';

@@ -1,5 +1,5 @@
 /** The poll schedule: detection lag at every record length, the read rate, throttling and jitter. */
-import { POLL_SCHEDULE, firstPollDelayMs, nextPoll, pollDelayMs } from '../../lambda/product/poll-schedule';
+import { POLL_SCHEDULE, firstPollDelayMs, nextPoll, pollDelayMs } from '../../../lambda/product/poll-schedule';
 
 /** When a record that ends `durationMs` after the change started is first seen, polling from 0 on the schedule. */
 function seenAt(durationMs: number, random = () => 0): { seenAt: number; polls: number } {

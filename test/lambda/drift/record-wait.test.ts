@@ -7,9 +7,9 @@ import {
   DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DRIFT_RECORD_TIMEOUT_SECONDS, correctDrift } from '../../lambda/drift/run';
-import { DRIFT_EVENT_KIND } from '../../lib/shared/drift-payload';
-import { driftDeps } from './fixtures';
+import { DRIFT_RECORD_TIMEOUT_SECONDS, correctDrift } from '../../../lambda/drift/run';
+import { DRIFT_EVENT_KIND } from '../../../lib/shared/drift-payload';
+import { driftDeps } from '../fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const OWNER = 'arn:aws:iam::123456789012:role/PlatformTeam';

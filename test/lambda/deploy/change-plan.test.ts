@@ -1,7 +1,7 @@
 /** The Create/Update planner, case by case as the README's "What happens when" table tells it. */
-import { ChangeReading, ChangeRequest, declarationUnchanged, needsStackRead, planChange } from '../../lambda/deploy/change-plan';
-import { decodePhysicalId, encodePhysicalId } from '../../lambda/deploy/physical-id';
-import { ResourceDeclaration } from '../../lib/shared/declaration';
+import { ChangeReading, ChangeRequest, declarationUnchanged, needsStackRead, planChange } from '../../../lambda/deploy/change-plan';
+import { decodePhysicalId, encodePhysicalId } from '../../../lambda/deploy/physical-id';
+import { ResourceDeclaration } from '../../../lib/shared/declaration';
 
 const ACCOUNT = '123456789012';
 const OWNER = `arn:aws:iam::${ACCOUNT}:role/Owner`;

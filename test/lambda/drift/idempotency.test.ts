@@ -8,8 +8,8 @@ import {
   DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { NO_EVENT_ID_REASON, correctDrift } from '../../lambda/drift/run';
-import { DRIFT_EVENT_KIND, DriftCorrectionEvent } from '../../lib/shared/drift-payload';
+import { NO_EVENT_ID_REASON, correctDrift } from '../../../lambda/drift/run';
+import { DRIFT_EVENT_KIND, DriftCorrectionEvent } from '../../../lib/shared/drift-payload';
 
 const sc = mockClient(ServiceCatalogClient);
 const OWNER = 'arn:aws:iam::123456789012:role/PlatformTeam';

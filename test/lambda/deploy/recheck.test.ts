@@ -3,8 +3,8 @@ import {
   DescribeProvisionedProductCommand, SearchProvisionedProductsCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { onEvent } from '../../lambda/deploy/handlers';
-import { ACCOUNT, LAUNCH, OWNER, cfnEvent, fakeDeps } from './fixtures';
+import { onEvent } from '../../../lambda/deploy/handlers';
+import { ACCOUNT, LAUNCH, OWNER, cfnEvent, fakeDeps } from '../fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const declared = cfnEvent().ResourceProperties;
