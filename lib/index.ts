@@ -1,4 +1,4 @@
 export * from './accept-language';
-export * from './enforce-provisioned-product-properties';
+export * from './governance/enforce-provisioned-product-properties';
 export * from './provisioned-product-properties';
-export * from './provider-config';
+export * from './provider/provider-config';

@@ -3,13 +3,13 @@ import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { recordDeclaration } from './declarations';
+import { recordDeclaration } from './governance/declarations';
 import { AcceptLanguage } from './accept-language';
 import { inOtherLanguages } from './prop-names';
 import { targetProduct, validatePrincipal } from './principal-validation';
 import { productRevision } from './product-revision';
-import { ProvisionedProductPropertiesProvider } from './provider';
-import { ProvisionedProductPropertiesProviderProps, configureProvider } from './provider-config';
+import { ProvisionedProductPropertiesProvider } from './provider/provider';
+import { ProvisionedProductPropertiesProviderProps, configureProvider } from './provider/provider-config';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateOneTarget,
   validateProvisionedProductId, validateProvisionedProductName, validateSomethingDeclared,

@@ -8,14 +8,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { NODEJS_24, assertSupportedAwsCdkLib, withPinnedFrameworkRuntime } from './cdk-compat';
+import { NODEJS_24, assertSupportedAwsCdkLib, withPinnedFrameworkRuntime } from '../cdk-compat';
 import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandler, acknowledgeHandlerRole } from './compliance';
-import { DriftCorrectionSchedule, DriftDeclaration } from './drift-correction';
+import { DriftCorrectionSchedule, DriftDeclaration } from '../drift/schedule';
 import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
 import {
   allowLogsToUseKey, configureFramework, createRole, functionProps, grantFunctionBasics, securityGroupsFor,
 } from './provider-resources';
-import { MAX_TIMEOUT_SECONDS } from './shared/validation';
+import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
 
 /** The provider's construct id in its stack. */
 const PROVIDER_ID = 'ProvisionedProductPropertiesProvider';
@@ -28,7 +28,7 @@ const PROVIDER_ID = 'ProvisionedProductPropertiesProvider';
 export const HANDLER_RUNTIME = NODEJS_24;
 
 /** The esbuild bundle of `lambda/`, built by `npm run build` and shipped in the package. */
-export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
+export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'handler');
 
 /**
  * The waiter's total timeout sits above the largest per-resource `timeout` (1 hour), so the
@@ -158,7 +158,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       frameworkOnEventRole,
       frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
       // Explicit, because the default changed in aws-cdk-lib 2.206 (on before, off after). The
-      // handlers log every poll and decision (AwsSolutions-SF1 in lib/compliance.ts).
+      // handlers log every poll and decision (AwsSolutions-SF1 in lib/provider/compliance.ts).
       disableWaiterStateMachineLogging: true,
       vpc: config.vpc,
       vpcSubnets: config.vpc ? config.vpcSubnets : undefined,

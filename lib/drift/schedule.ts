@@ -3,8 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { acknowledgeDriftHandler } from './compliance';
-import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, DriftProductEntry } from './shared/drift-payload';
+import { acknowledgeDriftHandler } from '../provider/compliance';
+import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, DriftProductEntry } from '../shared/drift-payload';
 
 /**
  * EventBridge caps a target's input template at 8,192 characters. The budget is the room for the

@@ -7,10 +7,10 @@ import { Aspects, Duration, Stage, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { inOtherLanguages } from './prop-names';
+import { inOtherLanguages } from '../prop-names';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateTimeoutSeconds,
-} from './shared/validation';
+} from '../shared/validation';
 
 /** Marks an enforcement Aspect, so that two copies of this library in one app recognise each other's. */
 export const ENFORCEMENT_ASPECT = Symbol.for('cdk-provisioned-product-properties.EnforceProvisionedProductProperties');

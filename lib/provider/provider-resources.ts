@@ -1,5 +1,5 @@
 /**
- * How the provider configuration (lib/provider-config.ts) shapes the resources: roles with a path,
+ * How the provider configuration (lib/provider/provider-config.ts) shapes the resources: roles with a path,
  * names and optionally managed policies only, functions in a VPC with names, reserved concurrency
  * and environment encryption, and the same for the provider framework's functions, which
  * aws-cdk-lib creates (set on their CloudFormation resources, as its Provider has no props for them).

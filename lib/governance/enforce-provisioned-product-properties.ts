@@ -3,10 +3,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { IConstruct } from 'constructs';
-import { AcceptLanguage } from './accept-language';
+import { AcceptLanguage } from '../accept-language';
 import { declarationOf, recordDeclaration } from './declarations';
 import { ENFORCEMENT_ASPECT, governorOf, validateEnforcementSettings } from './enforcement-rules';
-import { ProvisionedProductProperties } from './provisioned-product-properties';
+import { ProvisionedProductProperties } from '../provisioned-product-properties';
 
 /** What `EnforceProvisionedProductProperties` does with a product that declares nothing. */
 export enum EnforcementMode {

@@ -11,7 +11,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Acknowledgement, acknowledge } from './cdk-compat';
+import { Acknowledgement, acknowledge } from '../cdk-compat';
 
 /** The packs with a LambdaDLQ rule, and those with an IAMNoInlinePolicy rule. */
 const DLQ_PACKS = ['NIST.800.53.R5', 'HIPAA.Security'];
