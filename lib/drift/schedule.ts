@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ESTIMATED_TOKEN_ARN_LENGTH, listedLength } from '../deploy-time-estimates';
 import { acknowledgeDriftHandler } from '../provider/compliance';
 import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, DriftProductEntry } from '../shared/drift-payload';
 
@@ -13,9 +14,8 @@ import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrec
 export const MAX_TARGET_INPUT_CHARACTERS = 8_000;
 /** EventBridge allows 5 targets per rule. */
 export const MAX_TARGETS_PER_RULE = 5;
-/** Estimates for values only known at deploy time: a `pp-` id and a CloudFormation role ARN. */
+/** Estimates for values only known at deploy time: a `pp-` id (an ARN's is in lib/deploy-time-estimates.ts). */
 const ESTIMATED_TOKEN_ID_LENGTH = 20;
-const ESTIMATED_TOKEN_ARN_LENGTH = 100;
 /** A stack name is at most 128 characters. */
 const ESTIMATED_TOKEN_STACK_NAME_LENGTH = 128;
 
@@ -73,11 +73,11 @@ export class DriftCorrectionSchedule extends Construct {
   }
 
   public add(declaration: DriftDeclaration): void {
-    const entryCharacters = estimate(declaration.provisionedProductId ?? declaration.provisionedProductName, ESTIMATED_TOKEN_ID_LENGTH) + 16;
+    const entryCharacters = listedLength(declaration.provisionedProductId ?? declaration.provisionedProductName, ESTIMATED_TOKEN_ID_LENGTH) + 16;
     let chunk = this.chunks[this.chunks.length - 1];
     const extra = (c: Chunk | undefined) => entryCharacters
-      + (declaration.owner && !c?.event.owners.includes(declaration.owner) ? estimate(declaration.owner, ESTIMATED_TOKEN_ARN_LENGTH) : 0)
-      + (declaration.launchRoleArn && !c?.event.launchRoles.includes(declaration.launchRoleArn) ? estimate(declaration.launchRoleArn, ESTIMATED_TOKEN_ARN_LENGTH) : 0);
+      + (declaration.owner && !c?.event.owners.includes(declaration.owner) ? listedLength(declaration.owner, ESTIMATED_TOKEN_ARN_LENGTH) : 0)
+      + (declaration.launchRoleArn && !c?.event.launchRoles.includes(declaration.launchRoleArn) ? listedLength(declaration.launchRoleArn, ESTIMATED_TOKEN_ARN_LENGTH) : 0);
     if (!chunk || chunk.characters + extra(chunk) > MAX_TARGET_INPUT_CHARACTERS) {
       if (this.chunks.length === MAX_TARGETS_PER_RULE) {
         throw new Error(`cdk-provisioned-product-properties: the drift-correction schedule of stack ${Stack.of(this).stackName} holds `
@@ -141,9 +141,4 @@ export function envelopeCharacters(stackName: string): number {
   const placeholders = { [DRIFT_EVENT_ID_KEY]: '<id>', [DRIFT_EVENT_TIME_KEY]: '<time>' };
   const template = JSON.stringify({ kind: DRIFT_EVENT_KIND, stackName: name, ...placeholders, owners: [], launchRoles: [], products: [] });
   return template.length - 2 * Object.keys(placeholders).length; // the placeholders go unquoted
-}
-
-function estimate(value: string | undefined, tokenLength: number): number {
-  if (value === undefined) return 0;
-  return (Token.isUnresolved(value) ? tokenLength : value.length) + 3;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +10,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { NODEJS_24, assertSupportedAwsCdkLib, withPinnedFrameworkRuntime } from '../cdk-compat';
 import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandler, acknowledgeHandlerRole } from './compliance';
+import { ESTIMATED_TOKEN_ARN_LENGTH, listedLength } from '../deploy-time-estimates';
 import { DriftCorrectionSchedule, DriftDeclaration } from '../drift/schedule';
 import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
 import {
@@ -43,8 +44,6 @@ export const WAITER_QUERY_INTERVAL = Duration.seconds(5);
  * of a role's inline policies. This budget leaves room for the statement around the ARNs.
  */
 export const PASS_ROLE_POLICY_BUDGET = 5_600;
-/** A role ARN made by CloudFormation: arn:<partition>:iam::<account>:role/<name of at most 64>. */
-export const ESTIMATED_TOKEN_ROLE_ARN_LENGTH = 100;
 /** IAM's default quota of managed policies attached to one role. */
 export const MAX_MANAGED_POLICIES_PER_ROLE = 10;
 
@@ -241,7 +240,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       return;
     }
     this.passableRoleArns.add(arn);
-    const characters = (Token.isUnresolved(arn) ? ESTIMATED_TOKEN_ROLE_ARN_LENGTH : arn.length) + 3; // quotes and comma
+    const characters = listedLength(arn, ESTIMATED_TOKEN_ARN_LENGTH);
     let policy = this.passRolePolicies[this.passRolePolicies.length - 1];
     if (!policy || policy.charactersUsed + characters > PASS_ROLE_POLICY_BUDGET) {
       // With managedPoliciesOnly, one of the role's managed policies holds its other statements.
