@@ -10,8 +10,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { NODEJS_24, assertSupportedAwsCdkLib, withPinnedFrameworkRuntime } from '../cdk-compat';
 import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandler, acknowledgeHandlerRole } from './compliance';
-import { ESTIMATED_TOKEN_ARN_LENGTH, listedLength } from '../deploy-time-estimates';
 import { DriftCorrectionSchedule, DriftDeclaration } from '../drift/schedule';
+import { PassRolePolicies } from './pass-role-policies';
 import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
 import {
   allowLogsToUseKey, configureFramework, createRole, functionProps, grantFunctionBasics, securityGroupsFor,
@@ -37,20 +37,6 @@ export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'han
  */
 export const WAITER_TOTAL_TIMEOUT = Duration.seconds(MAX_TIMEOUT_SECONDS + 300);
 export const WAITER_QUERY_INTERVAL = Duration.seconds(5);
-
-/**
- * iam:PassRole is granted through customer managed policies of at most 6,144 characters each
- * (IAM's limit), so that hundreds of distinct launch roles never hit the 10,240-character limit
- * of a role's inline policies. This budget leaves room for the statement around the ARNs.
- */
-export const PASS_ROLE_POLICY_BUDGET = 5_600;
-/** IAM's default quota of managed policies attached to one role. */
-export const MAX_MANAGED_POLICIES_PER_ROLE = 10;
-
-interface PassRolePolicy {
-  readonly statement: iam.PolicyStatement;
-  charactersUsed: number;
-}
 
 /**
  * The one custom resource provider of a stack, shared by every `ProvisionedProductProperties` in
@@ -88,8 +74,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   private readonly frameworkOnEvent: lambda.Function;
   private readonly code: lambda.Code;
   private driftCorrection?: DriftCorrectionSchedule;
-  private readonly passRolePolicies: PassRolePolicy[] = [];
-  private readonly passableRoleArns = new Set<string>();
+  private readonly passRolePolicies: PassRolePolicies;
   private readsOwnStack = false;
 
   private constructor(scope: Construct, id: string, config: ProvisionedProductPropertiesProviderProps) {
@@ -167,6 +152,10 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     configureFramework(provider, config);
     this.frameworkOnEvent = provider.node.findChild('framework-onEvent') as lambda.Function;
     this.serviceToken = provider.serviceToken;
+    this.passRolePolicies = new PassRolePolicies(this, {
+      role: this.handlerRole, ownsRole: this.ownsHandlerRole, iamPath: config.iamPath,
+      managedPoliciesOnly: config.managedPoliciesOnly, dependent: this.frameworkOnEvent,
+    });
     for (const role of [frameworkOnEventRole, frameworkWaiterRole]) {
       acknowledgeFrameworkRole(role, [onEvent, isComplete], config.vpc !== undefined);
     }
@@ -227,55 +216,8 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     }));
   }
 
-  /**
-   * Lets the handlers pass `role` to Service Catalog as a launch role, and only with
-   * `iam:PassedToService = servicecatalog.amazonaws.com`. Each distinct role is listed once, in
-   * one statement per managed policy: a new policy starts only when the last one is full (50 to
-   * 60 roles, by their ARNs' length), never per instance. The role's ManagedPolicyArns make the
-   * handlers wait for them.
-   */
+  /** Lets the handlers pass `role` to Service Catalog as a launch role (lib/provider/pass-role-policies.ts). */
   public allowPassRole(role: iam.IRole): void {
-    const arn = role.roleArn;
-    if (this.passableRoleArns.has(arn)) {
-      return;
-    }
-    this.passableRoleArns.add(arn);
-    const characters = listedLength(arn, ESTIMATED_TOKEN_ARN_LENGTH);
-    let policy = this.passRolePolicies[this.passRolePolicies.length - 1];
-    if (!policy || policy.charactersUsed + characters > PASS_ROLE_POLICY_BUDGET) {
-      // With managedPoliciesOnly, one of the role's managed policies holds its other statements.
-      const maxPolicies = MAX_MANAGED_POLICIES_PER_ROLE - (this.config.managedPoliciesOnly && this.ownsHandlerRole ? 1 : 0);
-      if (this.passRolePolicies.length === maxPolicies) {
-        throw new Error(`cdk-provisioned-product-properties: the launch roles of stack ${Stack.of(this).stackName} no longer `
-          + `fit in ${maxPolicies} managed policies of the handler role (IAM's default quota), at `
-          + `${this.passableRoleArns.size} distinct roles. Share launch roles between products, or split the products across stacks.`);
-      }
-      policy = { statement: this.newPassRoleStatement(), charactersUsed: 0 };
-      this.passRolePolicies.push(policy);
-      const managed = new iam.ManagedPolicy(this, `PassLaunchRoles${this.passRolePolicies.length}`, {
-        description: 'Lets the provisioned-product-properties handler pass the declared launch roles to Service Catalog',
-        path: this.config.iamPath,
-        statements: [policy.statement],
-      });
-      if (this.ownsHandlerRole) {
-        this.handlerRole.addManagedPolicy(managed);
-      } else {
-        // A role of yours, possibly imported (whose addManagedPolicy does nothing): the policy
-        // names the role, and the framework's onEvent, which every custom resource calls, waits for it.
-        managed.attachToRole(this.handlerRole);
-        this.frameworkOnEvent.node.addDependency(managed);
-      }
-    }
-    policy.statement.addResources(arn);
-    policy.charactersUsed += characters;
-  }
-
-  private newPassRoleStatement(): iam.PolicyStatement {
-    return new iam.PolicyStatement({
-      sid: 'PassLaunchRolesToServiceCatalog',
-      actions: ['iam:PassRole'],
-      conditions: { StringEquals: { 'iam:PassedToService': 'servicecatalog.amazonaws.com' } },
-    });
+    this.passRolePolicies.allow(role);
   }
 }
-
