@@ -1,10 +1,10 @@
-import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ESTIMATED_TOKEN_ARN_LENGTH, listedLength } from '../deploy-time-estimates';
-import { acknowledgeDriftHandler } from '../provider/compliance';
+import { HandlerFunctions } from '../provider/handler-functions';
 import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, DriftProductEntry } from '../shared/drift-payload';
 
 /**
@@ -28,12 +28,10 @@ export interface DriftDeclaration {
   readonly acceptLanguage?: string;
 }
 
-/** How the provider builds the schedule's function: its code, and the props all its functions share. */
+/** The schedule, and the provider's factory of its functions, which makes the schedule's. */
 export interface DriftCorrectionScheduleProps {
   readonly schedule: events.Schedule;
-  readonly code: lambda.Code;
-  /** Runtime, role, log group, memory and the provider configuration's settings. */
-  readonly functionProps: Omit<lambda.FunctionProps, 'code' | 'handler'>;
+  readonly functions: HandlerFunctions;
 }
 
 interface Chunk {
@@ -57,15 +55,7 @@ export class DriftCorrectionSchedule extends Construct {
   constructor(scope: Construct, id: string, props: DriftCorrectionScheduleProps) {
     super(scope, id);
     this.expression = props.schedule.expressionString;
-    const handler = new lambda.Function(this, 'Handler', {
-      ...props.functionProps,
-      code: props.code,
-      handler: 'index.correctDrift',
-      timeout: Duration.minutes(15),
-      description: 'Re-applies declared provisioned product owners and launch roles that drifted',
-    });
-    acknowledgeDriftHandler(handler);
-    this.handler = handler;
+    this.handler = props.functions.correctDrift(this);
     this.rule = new events.Rule(this, 'Rule', {
       schedule: props.schedule,
       description: 'Checks provisioned products for drift from their declared owner and launch role',

@@ -66,19 +66,6 @@ export function grantFunctionBasics(role: iam.IRole, config: ProvisionedProductP
   config.environmentEncryption?.grantDecrypt(role);
 }
 
-/** The props of one of our own functions that the configuration sets. */
-export function functionProps(config: ProvisionedProductPropertiesProviderProps, nameSuffix: string,
-  securityGroups: ec2.ISecurityGroup[] | undefined): Partial<lambda.FunctionProps> {
-  return {
-    vpc: config.vpc,
-    vpcSubnets: config.vpc ? config.vpcSubnets : undefined,
-    securityGroups,
-    environmentEncryption: config.environmentEncryption,
-    reservedConcurrentExecutions: config.reservedConcurrentExecutions,
-    functionName: config.functionNamePrefix !== undefined ? `${config.functionNamePrefix}${nameSuffix}` : undefined,
-  };
-}
-
 /** The security groups of the functions: the configured ones, or one the provider creates. */
 export function securityGroupsFor(scope: Construct, config: ProvisionedProductPropertiesProviderProps): ec2.ISecurityGroup[] | undefined {
   if (!config.vpc) return undefined;

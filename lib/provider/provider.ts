@@ -1,35 +1,20 @@
-import { existsSync } from 'fs';
-import * as path from 'path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { NODEJS_24, assertSupportedAwsCdkLib, withPinnedFrameworkRuntime } from '../cdk-compat';
-import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandler, acknowledgeHandlerRole } from './compliance';
+import { assertSupportedAwsCdkLib, withPinnedFrameworkRuntime } from '../cdk-compat';
+import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
+import { HandlerFunctions } from './handler-functions';
 import { DriftCorrectionSchedule, DriftDeclaration } from '../drift/schedule';
 import { PassRolePolicies } from './pass-role-policies';
 import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
-import {
-  allowLogsToUseKey, configureFramework, createRole, functionProps, grantFunctionBasics, securityGroupsFor,
-} from './provider-resources';
+import { allowLogsToUseKey, configureFramework, createRole, grantFunctionBasics, securityGroupsFor } from './provider-resources';
 import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
 
 /** The provider's construct id in its stack. */
 const PROVIDER_ID = 'ProvisionedProductPropertiesProvider';
-
-/**
- * The latest Node.js runtime (cdk-nag AwsSolutions-L1), for our handlers and for the provider
- * framework's functions alike: aws-cdk-lib picks the framework's by its release (Node.js 20 before
- * 2.197, 22 before 2.259, 24 after), so it is pinned for one template across the supported range.
- */
-export const HANDLER_RUNTIME = NODEJS_24;
-
-/** The esbuild bundle of `lambda/`, built by `npm run build` and shipped in the package. */
-export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'handler');
 
 /**
  * The waiter's total timeout sits above the largest per-resource `timeout` (1 hour), so the
@@ -70,19 +55,13 @@ export class ProvisionedProductPropertiesProvider extends Construct {
 
   private readonly config: ProvisionedProductPropertiesProviderProps;
   private readonly ownsHandlerRole: boolean;
-  private readonly securityGroups?: ec2.ISecurityGroup[];
-  private readonly frameworkOnEvent: lambda.Function;
-  private readonly code: lambda.Code;
+  private readonly functions: HandlerFunctions;
   private driftCorrection?: DriftCorrectionSchedule;
   private readonly passRolePolicies: PassRolePolicies;
   private readsOwnStack = false;
 
   private constructor(scope: Construct, id: string, config: ProvisionedProductPropertiesProviderProps) {
     super(scope, id);
-    if (!existsSync(path.join(HANDLER_ASSET_DIR, 'index.js'))) {
-      throw new Error(`cdk-provisioned-product-properties: the bundled handler is missing at ${HANDLER_ASSET_DIR}. `
-        + 'Run "npm run build" in the package (a package from the npm registry ships it built).');
-    }
     this.config = config;
     if (config.logEncryptionKey) allowLogsToUseKey(this, config.logEncryptionKey);
     this.logGroup = config.logGroup ?? new logs.LogGroup(this, 'Logs', {
@@ -111,24 +90,11 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       acknowledgeHandlerRole(this.handlerRole, config.vpc !== undefined);
     }
 
-    this.securityGroups = securityGroupsFor(this, config);
-    const code = this.code = lambda.Code.fromAsset(HANDLER_ASSET_DIR);
-    const handler = (name: 'onEvent' | 'isComplete', timeout: Duration, description: string) => {
-      const fn = new lambda.Function(this, name === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
-        ...this.functionProps(name === 'onEvent' ? 'OnEvent' : 'IsComplete'),
-        code,
-        handler: `index.${name}`,
-        timeout,
-        description,
-      });
-      acknowledgeHandler(fn);
-      return fn;
-    };
-
-    // Long enough for the SDK's retries of a throttled UpdateProvisionedProductProperties.
-    const onEvent = handler('onEvent', Duration.minutes(5), 'Calls UpdateProvisionedProductProperties');
-    // Each invocation polls until 10 s before this timeout, then hands back to the waiter (lambda/poll-schedule.ts).
-    const isComplete = handler('isComplete', Duration.minutes(2), 'Polls DescribeRecord until SUCCEEDED or FAILED');
+    const securityGroups = securityGroupsFor(this, config);
+    this.functions = new HandlerFunctions({ role: this.handlerRole, logGroup: this.logGroup, config, securityGroups });
+    // The timeouts and their reasons are in lib/provider/handler-functions.ts.
+    const onEvent = this.functions.onEvent(this);
+    const isComplete = this.functions.isComplete(this);
     const frameworkOnEventRole = this.frameworkRole('FrameworkOnEventRole', 'FrameworkOnEvent');
     const frameworkWaiterRole = this.frameworkRole('FrameworkWaiterRole', 'FrameworkWaiter');
     const provider = withPinnedFrameworkRuntime(this, () => new cr.Provider(this, 'Provider', {
@@ -146,32 +112,19 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       disableWaiterStateMachineLogging: true,
       vpc: config.vpc,
       vpcSubnets: config.vpc ? config.vpcSubnets : undefined,
-      securityGroups: this.securityGroups,
+      securityGroups,
       providerFunctionEnvEncryption: config.environmentEncryption,
     }));
     configureFramework(provider, config);
-    this.frameworkOnEvent = provider.node.findChild('framework-onEvent') as lambda.Function;
     this.serviceToken = provider.serviceToken;
     this.passRolePolicies = new PassRolePolicies(this, {
       role: this.handlerRole, ownsRole: this.ownsHandlerRole, iamPath: config.iamPath,
-      managedPoliciesOnly: config.managedPoliciesOnly, dependent: this.frameworkOnEvent,
+      managedPoliciesOnly: config.managedPoliciesOnly, dependent: provider.node.findChild('framework-onEvent'),
     });
     for (const role of [frameworkOnEventRole, frameworkWaiterRole]) {
       acknowledgeFrameworkRole(role, [onEvent, isComplete], config.vpc !== undefined);
     }
     acknowledgeFramework(provider);
-  }
-
-  /** The props every function of ours gets: runtime, role, log group, and the configuration's. */
-  private functionProps(nameSuffix: string) {
-    return {
-      runtime: HANDLER_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      role: this.handlerRole,
-      memorySize: 256,
-      logGroup: this.logGroup,
-      ...functionProps(this.config, nameSuffix, this.securityGroups),
-    };
   }
 
   /** A role for framework functions, which the framework lets invoke the handler functions. */
@@ -188,9 +141,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
    * declarations of a stack share the schedule, so they must agree on it.
    */
   public addDriftCorrection(schedule: events.Schedule, declaration: DriftDeclaration): void {
-    this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', {
-      schedule, code: this.code, functionProps: this.functionProps('DriftCorrection'),
-    });
+    this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', { schedule, functions: this.functions });
     if (this.driftCorrection.expression !== schedule.expressionString) {
       throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, `
         + `${this.driftCorrection.expression}, and another declaration asks for ${schedule.expressionString}. Use the same driftCorrection `
