@@ -4,14 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { assertSupportedAwsCdkLib, withPinnedFrameworkRuntime } from '../cdk-compat';
-import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
-import { HandlerFunctions } from './handler-functions';
+import { assertSupportedAwsCdkLib, pinFrameworkFunction, withoutAddedRuntimeMapping } from '../cdk-compat';
 import { DriftCorrectionSchedule, DriftDeclaration } from '../drift/schedule';
+import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
+import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
+import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
+import { HandlerFunctions } from './handler-functions';
 import { PassRolePolicies } from './pass-role-policies';
 import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
 import { allowLogsToUseKey, configureFramework, createRole, grantFunctionBasics, securityGroupsFor } from './provider-resources';
-import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
 
 /** The provider's construct id in its stack. */
 const PROVIDER_ID = 'ProvisionedProductPropertiesProvider';
@@ -25,7 +26,10 @@ export const WAITER_QUERY_INTERVAL = Duration.seconds(5);
 
 /**
  * The one custom resource provider of a stack, shared by every `ProvisionedProductProperties` in
- * it: two Lambda functions on one role, the provider framework, and one log group.
+ * it: our onEvent and isComplete functions on one role (lib/provider/handler-functions.ts), the
+ * provider framework (lib/provider/framework-parts.ts), one log group, the iam:PassRole policies
+ * (lib/provider/pass-role-policies.ts), and the drift schedule once a declaration asks for it
+ * (lib/drift/schedule.ts). The cdk-nag acknowledgements are in lib/provider/compliance.ts.
  */
 export class ProvisionedProductPropertiesProvider extends Construct {
   /** Returns the stack's provider, creating it on first use. */
@@ -54,10 +58,9 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   public readonly logGroup: logs.ILogGroup;
 
   private readonly config: ProvisionedProductPropertiesProviderProps;
-  private readonly ownsHandlerRole: boolean;
   private readonly functions: HandlerFunctions;
-  private driftCorrection?: DriftCorrectionSchedule;
   private readonly passRolePolicies: PassRolePolicies;
+  private driftCorrection?: DriftCorrectionSchedule;
   private readsOwnStack = false;
 
   private constructor(scope: Construct, id: string, config: ProvisionedProductPropertiesProviderProps) {
@@ -69,7 +72,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       encryptionKey: config.logEncryptionKey,
       removalPolicy: config.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.ownsHandlerRole = !config.handlerRole;
+    const ownsHandlerRole = !config.handlerRole;
     this.handlerRole = config.handlerRole ?? createRole(this, 'HandlerRole', 'Handler', config,
       'Sets and follows Service Catalog provisioned product properties (OWNER, LAUNCH_ROLE)');
     this.logGroup.grantWrite(this.handlerRole);
@@ -86,7 +89,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     grantFunctionBasics(this.handlerRole, config);
     // On a role of yours defined in the app, the acknowledgement would cover your own statements too:
     // there it is yours to give. An imported role holds only the policy made for these statements.
-    if (this.ownsHandlerRole || !this.handlerRole.node.defaultChild) {
+    if (ownsHandlerRole || !this.handlerRole.node.defaultChild) {
       acknowledgeHandlerRole(this.handlerRole, config.vpc !== undefined);
     }
 
@@ -97,7 +100,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     const isComplete = this.functions.isComplete(this);
     const frameworkOnEventRole = this.frameworkRole('FrameworkOnEventRole', 'FrameworkOnEvent');
     const frameworkWaiterRole = this.frameworkRole('FrameworkWaiterRole', 'FrameworkWaiter');
-    const provider = withPinnedFrameworkRuntime(this, () => new cr.Provider(this, 'Provider', {
+    const provider = withoutAddedRuntimeMapping(this, () => new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
       queryInterval: WAITER_QUERY_INTERVAL,
@@ -115,16 +118,20 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       securityGroups,
       providerFunctionEnvEncryption: config.environmentEncryption,
     }));
-    configureFramework(provider, config);
+    const framework = frameworkPartsOf(provider, [frameworkOnEventRole, frameworkWaiterRole]);
+    for (const entryPoint of FRAMEWORK_ENTRY_POINTS) {
+      pinFrameworkFunction(framework.functions[entryPoint].resource);
+    }
+    configureFramework(framework, config);
     this.serviceToken = provider.serviceToken;
     this.passRolePolicies = new PassRolePolicies(this, {
-      role: this.handlerRole, ownsRole: this.ownsHandlerRole, iamPath: config.iamPath,
-      managedPoliciesOnly: config.managedPoliciesOnly, dependent: provider.node.findChild('framework-onEvent'),
+      role: this.handlerRole, ownsRole: ownsHandlerRole, iamPath: config.iamPath,
+      managedPoliciesOnly: config.managedPoliciesOnly, dependent: framework.functions.onEvent.construct,
     });
     for (const role of [frameworkOnEventRole, frameworkWaiterRole]) {
       acknowledgeFrameworkRole(role, [onEvent, isComplete], config.vpc !== undefined);
     }
-    acknowledgeFramework(provider);
+    acknowledgeFramework(provider, framework);
   }
 
   /** A role for framework functions, which the framework lets invoke the handler functions. */
