@@ -119,7 +119,12 @@ export interface ProvisionedProductPropertiesProps {
 
 /** The default wait for a record. */
 const DEFAULT_TIMEOUT = Duration.minutes(30);
-/** How much longer CloudFormation waits than the handler, so the handler's message arrives first. */
+/**
+ * How much longer CloudFormation waits than the handler, so the handler's message arrives first.
+ * The ServiceTimeout is the timeout plus this margin, but at most CloudFormation's 1 hour: the
+ * margin shrinks for a timeout above 58 minutes and is gone at 1 hour, where CloudFormation's own
+ * timeout can come first.
+ */
 const SERVICE_TIMEOUT_MARGIN_SECONDS = 120;
 
 /**

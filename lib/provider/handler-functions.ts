@@ -48,7 +48,8 @@ const FUNCTIONS = {
     id: 'OnEventHandler',
     nameSuffix: 'OnEvent',
     handler: 'index.onEvent',
-    // Long enough for the SDK's retries of a throttled UpdateProvisionedProductProperties.
+    // Room for the SDK's retries of a throttled call (lambda/service-catalog.ts); the calls stop 10 s
+    // before this timeout (lambda/runtime.ts), and a change not started by then is left to isComplete.
     timeout: Duration.minutes(5),
     description: 'Calls UpdateProvisionedProductProperties',
     acknowledge: acknowledgeHandler,
@@ -57,7 +58,8 @@ const FUNCTIONS = {
     id: 'IsCompleteHandler',
     nameSuffix: 'IsComplete',
     handler: 'index.isComplete',
-    // Each invocation polls until 10 s before this timeout, then hands back to the waiter (lambda/poll-schedule.ts).
+    // Each invocation polls until 10 s before this timeout (lambda/runtime.ts), then hands back to
+    // the waiter (lambda/poll-schedule.ts), which invokes it again 5 s later.
     timeout: Duration.minutes(2),
     description: 'Polls DescribeRecord until SUCCEEDED or FAILED',
     acknowledge: acknowledgeHandler,
@@ -66,6 +68,7 @@ const FUNCTIONS = {
     id: 'Handler',
     nameSuffix: 'DriftCorrection',
     handler: 'index.correctDrift',
+    // Lambda's maximum: what a run has not finished by then is reported pending (lambda/drift.ts).
     timeout: Duration.minutes(15),
     description: 'Re-applies declared provisioned product owners and launch roles that drifted',
     acknowledge: acknowledgeDriftHandler,

@@ -18,10 +18,15 @@ import { allowLogsToUseKey, configureFramework, createRole, grantFunctionBasics,
 const PROVIDER_ID = 'ProvisionedProductPropertiesProvider';
 
 /**
- * The waiter's total timeout sits above the largest per-resource `timeout` (1 hour), so the
- * handler's own deadline, whose message names the record and its status, always fires first.
+ * How long the framework's waiter retries isComplete: aws-cdk-lib makes it totalTimeout /
+ * queryInterval = 780 attempts, each 5 s after the last one returned, so the waiter gives up no
+ * earlier than 65 minutes after onEvent returned (later, as each isComplete invocation itself takes
+ * up to 2 minutes). That is past the largest per-resource `timeout` (1 hour), so the handler's own
+ * deadline, whose message names the record and its status, fires before the waiter's. CloudFormation's
+ * own limit, the resource's ServiceTimeout, is set in lib/provisioned-product-properties.ts.
  */
 export const WAITER_TOTAL_TIMEOUT = Duration.seconds(MAX_TIMEOUT_SECONDS + 300);
+/** How long the waiter waits between two isComplete invocations. */
 export const WAITER_QUERY_INTERVAL = Duration.seconds(5);
 
 /**
