@@ -14,7 +14,7 @@ import * as path from 'path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../lib';
-import { HANDLER_ASSET_DIR } from '../lib/provider';
+import { HANDLER_ASSET_DIR } from '../lib/provider/handler-functions';
 import { TemplateJson, resourceOf } from '../test/e2e/cloudformation-request';
 import { waiterSettingsFromTemplate } from '../test/e2e/framework-harness';
 import { bundleBaseline } from './baseline/provider';

@@ -15,7 +15,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../lib';
-import { HANDLER_ASSET_DIR } from '../lib/provider';
+import { HANDLER_ASSET_DIR } from '../lib/provider/handler-functions';
 import { ServiceCatalogFake } from '../test/e2e/service-catalog-fake';
 import { deliver, ruleTargetInputs, scheduledEvent } from '../test/eventbridge-delivery';
 import { SectionResult, Table, Target, fmt, target } from './report';

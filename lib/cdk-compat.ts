@@ -13,7 +13,6 @@
 import * as cdk from 'aws-cdk-lib';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 
 /** The oldest aws-cdk-lib release this library runs on (the peer dependency's floor). */
@@ -114,27 +113,30 @@ export function toNagV2Rule(acknowledgement: Acknowledgement): NagV2Rule {
 const LATEST_NODE_RUNTIME_MAP = 'LatestNodeRuntimeMap';
 
 /**
- * Creates the provider with its framework functions on the handlers' runtime. aws-cdk-lib gives
- * them the latest Node.js runtime it knows, which depends on its release (and, in a stack with no
- * region, a per-region mapping), so the same app would deploy a different template after a
- * routine aws-cdk-lib upgrade. The mapping goes too when the provider alone brought it in. Their
- * log level is pinned the same way.
+ * Runs `create` (the provider's creation), and removes the per-region runtime mapping it brought
+ * into a stack with no region, when the stack had none before: the framework's functions, which
+ * use it, are pinned to one runtime instead (`pinFrameworkFunction`).
  */
-export function withPinnedFrameworkRuntime(scope: Construct, create: () => cr.Provider): cr.Provider {
+export function withoutAddedRuntimeMapping<T>(scope: Construct, create: () => T): T {
   const stack = Stack.of(scope);
   const mappingExisted = stack.node.tryFindChild(LATEST_NODE_RUNTIME_MAP) !== undefined;
-  const provider = create();
-  for (const id of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
-    const fn = provider.node.findChild(id) as lambda.Function;
-    const cfn = fn.node.defaultChild as lambda.CfnFunction;
-    cfn.runtime = NODEJS_24.name;
-    // As aws-cdk-lib does in its newer releases (frameworkLambdaLoggingLevel, default FATAL): the framework's own log lines
-    // hold CloudFormation's pre-signed ResponseURL, so only fatal errors; our handlers log the rest.
-    cfn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'FATAL');
-    cfn.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
-  }
+  const created = create();
   if (!mappingExisted) {
     stack.node.tryRemoveChild(LATEST_NODE_RUNTIME_MAP);
   }
-  return provider;
+  return created;
+}
+
+/**
+ * Puts a function of the provider framework on the handlers' runtime. aws-cdk-lib gives them the
+ * latest Node.js runtime it knows, which depends on its release (and, in a stack with no region, a
+ * per-region mapping), so the same app would deploy a different template after a routine
+ * aws-cdk-lib upgrade. Its log level is pinned the same way.
+ */
+export function pinFrameworkFunction(resource: lambda.CfnFunction): void {
+  resource.runtime = NODEJS_24.name;
+  // As aws-cdk-lib does in its newer releases (frameworkLambdaLoggingLevel, default FATAL): the framework's own log lines
+  // hold CloudFormation's pre-signed ResponseURL, so only fatal errors; our handlers log the rest.
+  resource.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'FATAL');
+  resource.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
 }

@@ -1,4 +1,5 @@
 export * from './accept-language';
-export * from './enforce-provisioned-product-properties';
+export * from './declaration-options';
+export * from './governance/enforce-provisioned-product-properties';
 export * from './provisioned-product-properties';
-export * from './provider-config';
+export * from './provider/provider-config';

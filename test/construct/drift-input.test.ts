@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../../lib';
-import { MAX_TARGET_INPUT_CHARACTERS } from '../../lib/drift-correction';
+import { MAX_TARGET_INPUT_CHARACTERS } from '../../lib/drift/schedule';
 import { deliver, ruleTargetInputs, scheduledEvent } from '../eventbridge-delivery';
 
 const ACCOUNT = '123456789012';

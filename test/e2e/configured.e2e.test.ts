@@ -12,7 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ProvisionedProductProperties } from '../../lib';
-import { HANDLER_ASSET_DIR } from '../../lib/provider';
+import { HANDLER_ASSET_DIR } from '../../lib/provider/handler-functions';
 import { createRequest, resourceOf } from './cloudformation-request';
 import { FrameworkHarness } from './framework-harness';
 import { ServiceCatalogFake } from './service-catalog-fake';

@@ -9,7 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../../lib';
-import { HANDLER_ASSET_DIR } from '../../lib/provider';
+import { HANDLER_ASSET_DIR } from '../../lib/provider/handler-functions';
 import { deliver, ruleTargetInputs, scheduledEvent } from '../eventbridge-delivery';
 import { ACCOUNT, arn, useEndToEnd } from './e2e-setup';
 

@@ -7,7 +7,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../../lib';
-import { HANDLER_ASSET_DIR } from '../../lib/provider';
+import { HANDLER_ASSET_DIR } from '../../lib/provider/handler-functions';
 import { TemplateResource, resourceOf } from './cloudformation-request';
 import { FrameworkHarness, HarnessOptions } from './framework-harness';
 import { CloudFormationFake } from './cloudformation-fake/server';

@@ -2,7 +2,7 @@
  * cdk-nag's NIST 800-53 R5, HIPAA Security and PCI DSS 3.2.1 packs (and AwsSolutions) over a stack
  * configured as a regulated team would (test/security/regulated-stack.ts): no unacknowledged
  * finding. What the configuration satisfies is not acknowledged anywhere; what does not apply is
- * acknowledged next to its resource, in lib/compliance.ts. The unconfigured provider does fail
+ * acknowledged next to its resource, in lib/provider/compliance.ts. The unconfigured provider does fail
  * each pack, on what the configuration is there for.
  */
 import { App, Stack } from 'aws-cdk-lib';

@@ -1,12 +1,10 @@
-import { Annotations, Duration, IAspect } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Annotations, IAspect } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { IConstruct } from 'constructs';
-import { AcceptLanguage } from './accept-language';
+import { ProvisionedProductPropertiesOptions } from '../declaration-options';
 import { declarationOf, recordDeclaration } from './declarations';
 import { ENFORCEMENT_ASPECT, governorOf, validateEnforcementSettings } from './enforcement-rules';
-import { ProvisionedProductProperties } from './provisioned-product-properties';
+import { ProvisionedProductProperties } from '../provisioned-product-properties';
 
 /** What `EnforceProvisionedProductProperties` does with a product that declares nothing. */
 export enum EnforcementMode {
@@ -18,58 +16,20 @@ export enum EnforcementMode {
 
 /**
  * Properties for `EnforceProvisionedProductProperties`.
+ *
+ * The props it shares with `ProvisionedProductProperties` (`owner`, `launchRole`,
+ * `acceptLanguage`, `timeout`, `restoreOnDelete`, `driftCorrection`) are those of the declarations
+ * this Aspect adds, one for each product that declares nothing, in ENFORCE mode. ENFORCE needs
+ * `owner` or `launchRole`; AUDIT adds nothing, so it refuses them all. `driftCorrection` must be
+ * the schedule of the stack's own declarations: a stack has one.
  */
-export interface EnforceProvisionedProductPropertiesProps {
+export interface EnforceProvisionedProductPropertiesProps extends ProvisionedProductPropertiesOptions {
   /**
    * Whether to declare the defaults for undeclared products, or only report them.
    *
    * @default EnforcementMode.ENFORCE
    */
   readonly mode?: EnforcementMode;
-
-  /**
-   * The owner to declare for every product that declares none (ENFORCE mode).
-   *
-   * @default - the owner is not declared
-   */
-  readonly owner?: string;
-
-  /**
-   * The launch role to declare for every product that declares none (ENFORCE mode).
-   *
-   * @default - the launch role is not declared
-   */
-  readonly launchRole?: iam.IRole;
-
-  /**
-   * The language of Service Catalog's messages, for the declarations this Aspect adds.
-   *
-   * @default AcceptLanguage.ENGLISH
-   */
-  readonly acceptLanguage?: AcceptLanguage;
-
-  /**
-   * How long the declarations this Aspect adds wait for their records.
-   *
-   * @default Duration.minutes(30)
-   */
-  readonly timeout?: Duration;
-
-  /**
-   * `restoreOnDelete` for the declarations this Aspect adds: put the original owner and launch
-   * role back when the declaration is removed or its stack deleted.
-   *
-   * @default false
-   */
-  readonly restoreOnDelete?: boolean;
-
-  /**
-   * `driftCorrection` for the declarations this Aspect adds: re-check them on this schedule and
-   * re-apply what drifted. A stack has one schedule, so it must be the one its own declarations use.
-   *
-   * @default - no drift correction between deploys
-   */
-  readonly driftCorrection?: events.Schedule;
 }
 
 /**

@@ -7,23 +7,18 @@ import { Aspects, Duration, Stage, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { inOtherLanguages } from './prop-names';
+import { ProvisionedProductPropertiesOptions } from '../declaration-options';
+import { inOtherLanguages } from '../prop-names';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateTimeoutSeconds,
-} from './shared/validation';
+} from '../shared/validation';
 
 /** Marks an enforcement Aspect, so that two copies of this library in one app recognise each other's. */
 export const ENFORCEMENT_ASPECT = Symbol.for('cdk-provisioned-product-properties.EnforceProvisionedProductProperties');
 
-/** The props the rules read; the same names as `EnforceProvisionedProductPropertiesProps`. */
-export interface EnforcementSettings {
+/** The props the rules read: `EnforceProvisionedProductPropertiesProps`, with its mode given. */
+export interface EnforcementSettings extends ProvisionedProductPropertiesOptions {
   readonly mode: 'ENFORCE' | 'AUDIT';
-  readonly owner?: string;
-  readonly launchRole?: iam.IRole;
-  readonly acceptLanguage?: string;
-  readonly timeout?: Duration;
-  readonly restoreOnDelete?: boolean;
-  readonly driftCorrection?: events.Schedule;
 }
 
 /** The props that shape a declaration: AUDIT declares nothing, so it refuses them instead of ignoring them. */

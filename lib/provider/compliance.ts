@@ -7,11 +7,12 @@
  *
  * Packs: AwsSolutions, and the NIST 800-53 R5, HIPAA Security and PCI DSS 3.2.1 packs.
  */
-import { Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as cr from 'aws-cdk-lib/custom-resources';
-import { Acknowledgement, acknowledge } from './cdk-compat';
+import { IConstruct } from 'constructs';
+import { Acknowledgement, acknowledge } from '../cdk-compat';
+import { FrameworkEntryPoint, FrameworkParts } from './framework-parts';
 
 /** The packs with a LambdaDLQ rule, and those with an IAMNoInlinePolicy rule. */
 const DLQ_PACKS = ['NIST.800.53.R5', 'HIPAA.Security'];
@@ -20,9 +21,9 @@ const INLINE_POLICY_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
 const forPacks = (packs: string[], rule: string, reason: string): Acknowledgement[] =>
   packs.map((pack) => ({ id: `${pack}-${rule}`, reason }));
 
-/** cdk-nag's finding for a grant on a function's versions (`<arn>:*`). */
-export function versionsFinding(fn: lambda.Function): string {
-  return `AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`;
+/** cdk-nag's finding for a grant on a function's versions (`<arn>:*`), by the function's resource. */
+export function versionsFinding(resource: CfnResource): string {
+  return `AwsSolutions-IAM5[Resource::<${Stack.of(resource).getLogicalId(resource)}.Arn>:*]`;
 }
 
 /** The handler role: Service Catalog's actions have no resource types; Lambda's VPC actions neither. */
@@ -40,7 +41,7 @@ export function acknowledgeHandlerRole(role: iam.IRole, inVpc: boolean): void {
 /** A framework role: the framework grants invoking each handler and its versions. */
 export function acknowledgeFrameworkRole(role: iam.IRole, handlers: lambda.Function[], inVpc: boolean): void {
   acknowledge(role, ...handlers.map((fn) => ({
-    id: versionsFinding(fn),
+    id: versionsFinding(fn.node.defaultChild as lambda.CfnFunction),
     reason: 'The provider framework grants lambda:InvokeFunction on each handler function and its versions '
       + '(<arn>:*); the wildcard only covers versions and aliases of that one function.',
   })), ...(inVpc ? [{
@@ -51,10 +52,10 @@ export function acknowledgeFrameworkRole(role: iam.IRole, handlers: lambda.Funct
 }
 
 /** What cdk-nag finds in aws-cdk-lib's provider framework, which this construct cannot change. */
-export function acknowledgeFramework(provider: cr.Provider): void {
+export function acknowledgeFramework(provider: IConstruct, framework: FrameworkParts): void {
   acknowledge(provider,
-    ...['framework-isComplete', 'framework-onTimeout'].map((id) => ({
-      id: versionsFinding(provider.node.findChild(id) as lambda.Function),
+    ...(['isComplete', 'onTimeout'] as const).map((entryPoint) => ({
+      id: versionsFinding(framework.functions[entryPoint].resource),
       reason: 'The framework\'s waiter state machine may invoke the framework\'s isComplete and onTimeout functions '
         + 'and their versions (<arn>:*); the wildcard only covers versions and aliases of those functions.',
     })),
@@ -70,22 +71,22 @@ export function acknowledgeFramework(provider: cr.Provider): void {
         + 'task; the handler log has the timings.',
     },
   );
-  acknowledge(provider.node.findChild('waiter-state-machine').node.findChild('Role'),
+  acknowledge(framework.waiterRole,
     ...forPacks(INLINE_POLICY_PACKS, 'IAMNoInlinePolicy', 'aws-cdk-lib\'s Provider creates the waiter state machine\'s role '
       + 'and its policy itself, with no prop to replace either; the policy only allows lambda:InvokeFunction on the '
       + 'framework\'s isComplete and onTimeout functions of this stack. The roles this provider creates can use managed '
       + 'policies instead (managedPoliciesOnly).'));
-  const invokedBy: Record<string, string> = {
-    'framework-onEvent': 'CloudFormation invokes it for each custom resource request. A request it cannot answer fails the '
+  const invokedBy: Record<FrameworkEntryPoint, string> = {
+    onEvent: 'CloudFormation invokes it for each custom resource request. A request it cannot answer fails the '
       + 'stack operation through the resource\'s ServiceTimeout (timeout + 2 minutes), and CloudFormation never reads a '
       + 'request from a queue, so a DLQ would hold events nobody can act on; the failure is in the provider\'s log group.',
-    'framework-isComplete': 'The waiter state machine invokes it synchronously (a Task with Retry and Catch), so a failure '
+    isComplete: 'The waiter state machine invokes it synchronously (a Task with Retry and Catch), so a failure '
       + 'returns to the state machine, never to a dead-letter queue, which only receives failed asynchronous invocations.',
-    'framework-onTimeout': 'The waiter state machine invokes it synchronously (the Catch of the isComplete task), so a '
+    onTimeout: 'The waiter state machine invokes it synchronously (the Catch of the isComplete task), so a '
       + 'failure returns to the state machine, never to a dead-letter queue, which only receives failed asynchronous invocations.',
   };
-  for (const [id, reason] of Object.entries(invokedBy)) {
-    acknowledge(provider.node.findChild(id), ...forPacks(DLQ_PACKS, 'LambdaDLQ', reason));
+  for (const [entryPoint, reason] of Object.entries(invokedBy) as [FrameworkEntryPoint, string][]) {
+    acknowledge(framework.functions[entryPoint].construct, ...forPacks(DLQ_PACKS, 'LambdaDLQ', reason));
   }
 }
 

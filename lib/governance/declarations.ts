@@ -9,9 +9,12 @@ export const DECLARATION_METADATA_KEY = 'cdk-provisioned-product-properties';
 export type DeclarationSource = 'own declaration' | 'EnforceProvisionedProductProperties';
 
 /**
- * The registry lives on the root of the construct tree under a global symbol, not in this
- * module: two copies of this library in one app (two packages that each depend on it) then see
- * each other's declarations. Bump the version when the shape of `Registry` changes.
+ * The registry is held by the construct tree: a property of its root construct under a global
+ * symbol, not a variable of this module, so it lives and goes with the app, and two copies of this
+ * library in one app (two packages that each depend on it) see each other's declarations. Not a
+ * child construct of the root: that would show in every app's construct tree (tree.json, `cdk
+ * tree`, the children of an App or of a root Stack) and hold nothing more. Bump the version when
+ * the shape of `Registry` changes.
  */
 const REGISTRY = Symbol.for('cdk-provisioned-product-properties.declarations.v1');
 

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { inOtherLanguages } from './prop-names';
+import { inOtherLanguages } from '../prop-names';
 
 /**
  * The configuration of a stack's provider: the Lambda functions, roles and log group that every

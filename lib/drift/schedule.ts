@@ -1,10 +1,11 @@
-import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { acknowledgeDriftHandler } from './compliance';
-import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, DriftProductEntry } from './shared/drift-payload';
+import { ESTIMATED_TOKEN_ARN_LENGTH, listedLength } from '../deploy-time-estimates';
+import { HandlerFunctions } from '../provider/handler-functions';
+import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, DriftProductEntry } from '../shared/drift-payload';
 
 /**
  * EventBridge caps a target's input template at 8,192 characters. The budget is the room for the
@@ -13,9 +14,8 @@ import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrec
 export const MAX_TARGET_INPUT_CHARACTERS = 8_000;
 /** EventBridge allows 5 targets per rule. */
 export const MAX_TARGETS_PER_RULE = 5;
-/** Estimates for values only known at deploy time: a `pp-` id and a CloudFormation role ARN. */
+/** Estimates for values only known at deploy time: a `pp-` id (an ARN's is in lib/deploy-time-estimates.ts). */
 const ESTIMATED_TOKEN_ID_LENGTH = 20;
-const ESTIMATED_TOKEN_ARN_LENGTH = 100;
 /** A stack name is at most 128 characters. */
 const ESTIMATED_TOKEN_STACK_NAME_LENGTH = 128;
 
@@ -28,12 +28,10 @@ export interface DriftDeclaration {
   readonly acceptLanguage?: string;
 }
 
-/** How the provider builds the schedule's function: its code, and the props all its functions share. */
+/** The schedule, and the provider's factory of its functions, which makes the schedule's. */
 export interface DriftCorrectionScheduleProps {
   readonly schedule: events.Schedule;
-  readonly code: lambda.Code;
-  /** Runtime, role, log group, memory and the provider configuration's settings. */
-  readonly functionProps: Omit<lambda.FunctionProps, 'code' | 'handler'>;
+  readonly functions: HandlerFunctions;
 }
 
 interface Chunk {
@@ -57,15 +55,7 @@ export class DriftCorrectionSchedule extends Construct {
   constructor(scope: Construct, id: string, props: DriftCorrectionScheduleProps) {
     super(scope, id);
     this.expression = props.schedule.expressionString;
-    const handler = new lambda.Function(this, 'Handler', {
-      ...props.functionProps,
-      code: props.code,
-      handler: 'index.correctDrift',
-      timeout: Duration.minutes(15),
-      description: 'Re-applies declared provisioned product owners and launch roles that drifted',
-    });
-    acknowledgeDriftHandler(handler);
-    this.handler = handler;
+    this.handler = props.functions.correctDrift(this);
     this.rule = new events.Rule(this, 'Rule', {
       schedule: props.schedule,
       description: 'Checks provisioned products for drift from their declared owner and launch role',
@@ -73,11 +63,11 @@ export class DriftCorrectionSchedule extends Construct {
   }
 
   public add(declaration: DriftDeclaration): void {
-    const entryCharacters = estimate(declaration.provisionedProductId ?? declaration.provisionedProductName, ESTIMATED_TOKEN_ID_LENGTH) + 16;
+    const entryCharacters = listedLength(declaration.provisionedProductId ?? declaration.provisionedProductName, ESTIMATED_TOKEN_ID_LENGTH) + 16;
     let chunk = this.chunks[this.chunks.length - 1];
     const extra = (c: Chunk | undefined) => entryCharacters
-      + (declaration.owner && !c?.event.owners.includes(declaration.owner) ? estimate(declaration.owner, ESTIMATED_TOKEN_ARN_LENGTH) : 0)
-      + (declaration.launchRoleArn && !c?.event.launchRoles.includes(declaration.launchRoleArn) ? estimate(declaration.launchRoleArn, ESTIMATED_TOKEN_ARN_LENGTH) : 0);
+      + (declaration.owner && !c?.event.owners.includes(declaration.owner) ? listedLength(declaration.owner, ESTIMATED_TOKEN_ARN_LENGTH) : 0)
+      + (declaration.launchRoleArn && !c?.event.launchRoles.includes(declaration.launchRoleArn) ? listedLength(declaration.launchRoleArn, ESTIMATED_TOKEN_ARN_LENGTH) : 0);
     if (!chunk || chunk.characters + extra(chunk) > MAX_TARGET_INPUT_CHARACTERS) {
       if (this.chunks.length === MAX_TARGETS_PER_RULE) {
         throw new Error(`cdk-provisioned-product-properties: the drift-correction schedule of stack ${Stack.of(this).stackName} holds `
@@ -141,9 +131,4 @@ export function envelopeCharacters(stackName: string): number {
   const placeholders = { [DRIFT_EVENT_ID_KEY]: '<id>', [DRIFT_EVENT_TIME_KEY]: '<time>' };
   const template = JSON.stringify({ kind: DRIFT_EVENT_KIND, stackName: name, ...placeholders, owners: [], launchRoles: [], products: [] });
   return template.length - 2 * Object.keys(placeholders).length; // the placeholders go unquoted
-}
-
-function estimate(value: string | undefined, tokenLength: number): number {
-  if (value === undefined) return 0;
-  return (Token.isUnresolved(value) ? tokenLength : value.length) + 3;
 }

@@ -1,16 +1,16 @@
 /**
- * How the provider configuration (lib/provider-config.ts) shapes the resources: roles with a path,
- * names and optionally managed policies only, functions in a VPC with names, reserved concurrency
- * and environment encryption, and the same for the provider framework's functions, which
- * aws-cdk-lib creates (set on their CloudFormation resources, as its Provider has no props for them).
+ * How the provider configuration (lib/provider/provider-config.ts) shapes the resources: roles with a path,
+ * names and optionally managed policies only, the functions' security groups, and the names and
+ * reserved concurrency of the provider framework's functions, which aws-cdk-lib creates (set on
+ * their CloudFormation resources, as its Provider has no props for them). Our own functions get
+ * theirs in lib/provider/handler-functions.ts.
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { FRAMEWORK_ENTRY_POINTS, FrameworkEntryPoint, FrameworkParts } from './framework-parts';
 import { ProvisionedProductPropertiesProviderProps } from './provider-config';
 
 /** A role whose statements go into one customer managed policy instead of an inline policy. */
@@ -66,19 +66,6 @@ export function grantFunctionBasics(role: iam.IRole, config: ProvisionedProductP
   config.environmentEncryption?.grantDecrypt(role);
 }
 
-/** The props of one of our own functions that the configuration sets. */
-export function functionProps(config: ProvisionedProductPropertiesProviderProps, nameSuffix: string,
-  securityGroups: ec2.ISecurityGroup[] | undefined): Partial<lambda.FunctionProps> {
-  return {
-    vpc: config.vpc,
-    vpcSubnets: config.vpc ? config.vpcSubnets : undefined,
-    securityGroups,
-    environmentEncryption: config.environmentEncryption,
-    reservedConcurrentExecutions: config.reservedConcurrentExecutions,
-    functionName: config.functionNamePrefix !== undefined ? `${config.functionNamePrefix}${nameSuffix}` : undefined,
-  };
-}
-
 /** The security groups of the functions: the configured ones, or one the provider creates. */
 export function securityGroupsFor(scope: Construct, config: ProvisionedProductPropertiesProviderProps): ec2.ISecurityGroup[] | undefined {
   if (!config.vpc) return undefined;
@@ -89,29 +76,23 @@ export function securityGroupsFor(scope: Construct, config: ProvisionedProductPr
   })];
 }
 
-const FRAMEWORK_FUNCTIONS = { 'framework-onEvent': 'FrameworkOnEvent', 'framework-isComplete': 'FrameworkIsComplete', 'framework-onTimeout': 'FrameworkOnTimeout' };
-
-/** The provider framework's functions, by their construct id. */
-export function frameworkFunctions(provider: cr.Provider): lambda.Function[] {
-  return Object.keys(FRAMEWORK_FUNCTIONS).map((id) => provider.node.findChild(id) as lambda.Function);
-}
+/** The suffix of each framework function's name. */
+const FRAMEWORK_NAME_SUFFIXES: Record<FrameworkEntryPoint, string> = {
+  onEvent: 'FrameworkOnEvent', isComplete: 'FrameworkIsComplete', onTimeout: 'FrameworkOnTimeout',
+};
 
 /**
  * Names and reserved concurrency for the framework's functions, and path and name for the role
  * of its waiter state machine, which aws-cdk-lib's Provider creates with no props for them.
  */
-export function configureFramework(provider: cr.Provider, config: ProvisionedProductPropertiesProviderProps): void {
-  for (const [id, suffix] of Object.entries(FRAMEWORK_FUNCTIONS)) {
-    const cfn = (provider.node.findChild(id) as lambda.Function).node.defaultChild as lambda.CfnFunction;
-    if (config.functionNamePrefix !== undefined) cfn.functionName = `${config.functionNamePrefix}${suffix}`;
+export function configureFramework(framework: FrameworkParts, config: ProvisionedProductPropertiesProviderProps): void {
+  for (const entryPoint of FRAMEWORK_ENTRY_POINTS) {
+    const cfn = framework.functions[entryPoint].resource;
+    if (config.functionNamePrefix !== undefined) cfn.functionName = `${config.functionNamePrefix}${FRAMEWORK_NAME_SUFFIXES[entryPoint]}`;
     if (config.reservedConcurrentExecutions !== undefined) cfn.reservedConcurrentExecutions = config.reservedConcurrentExecutions;
   }
-  const role = provider.node.tryFindChild('waiter-state-machine')?.node.tryFindChild('Role');
-  if (!role) {
-    throw new Error('cdk-provisioned-product-properties: internal error, the provider framework has no waiter-state-machine/Role.');
-  }
   // No CfnRole where iam.Role.customizeRoles uses a precreated role instead.
-  const waiterRole = role.node.defaultChild as iam.CfnRole | undefined;
+  const waiterRole = framework.waiterRole.node.defaultChild as iam.CfnRole | undefined;
   if (!waiterRole) return;
   if (config.iamPath !== undefined) waiterRole.path = config.iamPath;
   if (config.roleNamePrefix !== undefined) waiterRole.roleName = `${config.roleNamePrefix}WaiterStateMachine`;

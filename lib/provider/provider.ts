@@ -1,0 +1,186 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { assertSupportedAwsCdkLib, pinFrameworkFunction, withoutAddedRuntimeMapping } from '../cdk-compat';
+import { DriftCorrectionSchedule, DriftDeclaration } from '../drift/schedule';
+import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
+import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
+import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
+import { HandlerFunctions } from './handler-functions';
+import { PassRolePolicies } from './pass-role-policies';
+import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
+import { allowLogsToUseKey, configureFramework, createRole, grantFunctionBasics, securityGroupsFor } from './provider-resources';
+
+/** The provider's construct id in its stack. */
+const PROVIDER_ID = 'ProvisionedProductPropertiesProvider';
+
+/**
+ * How long the framework's waiter retries isComplete: aws-cdk-lib makes it totalTimeout /
+ * queryInterval = 780 attempts, each 5 s after the last one returned, so the waiter gives up no
+ * earlier than 65 minutes after onEvent returned (later, as each isComplete invocation itself takes
+ * up to 2 minutes). That is past the largest per-resource `timeout` (1 hour), so the handler's own
+ * deadline, whose message names the record and its status, fires before the waiter's. CloudFormation's
+ * own limit, the resource's ServiceTimeout, is set in lib/provisioned-product-properties.ts.
+ */
+export const WAITER_TOTAL_TIMEOUT = Duration.seconds(MAX_TIMEOUT_SECONDS + 300);
+/** How long the waiter waits between two isComplete invocations. */
+export const WAITER_QUERY_INTERVAL = Duration.seconds(5);
+
+/**
+ * The one custom resource provider of a stack, shared by every `ProvisionedProductProperties` in
+ * it: our onEvent and isComplete functions on one role (lib/provider/handler-functions.ts), the
+ * provider framework (lib/provider/framework-parts.ts), one log group, the iam:PassRole policies
+ * (lib/provider/pass-role-policies.ts), and the drift schedule once a declaration asks for it
+ * (lib/drift/schedule.ts). The cdk-nag acknowledgements are in lib/provider/compliance.ts.
+ */
+export class ProvisionedProductPropertiesProvider extends Construct {
+  /** Returns the stack's provider, creating it on first use. */
+  public static getOrCreate(scope: Construct): ProvisionedProductPropertiesProvider {
+    assertSupportedAwsCdkLib();
+    const stack = Stack.of(scope);
+    const provider = ProvisionedProductPropertiesProvider.of(stack)
+      ?? new ProvisionedProductPropertiesProvider(stack, PROVIDER_ID, providerPropsOf(stack));
+    provider.firstUser ??= scope.node.path;
+    return provider;
+  }
+
+  /** The stack's provider, if it has been created. */
+  public static of(stack: Stack): ProvisionedProductPropertiesProvider | undefined {
+    return stack.node.tryFindChild(PROVIDER_ID) as ProvisionedProductPropertiesProvider | undefined;
+  }
+
+  /** The construct the provider was first created for, for messages. */
+  public firstUser?: string;
+
+  /** The service token for the custom resources. */
+  public readonly serviceToken: string;
+  /** The role shared by the onEvent, isComplete and drift-correction handlers. */
+  public readonly handlerRole: iam.IRole;
+  /** The log group of the handlers and of the provider framework. */
+  public readonly logGroup: logs.ILogGroup;
+
+  private readonly config: ProvisionedProductPropertiesProviderProps;
+  private readonly functions: HandlerFunctions;
+  private readonly passRolePolicies: PassRolePolicies;
+  private driftCorrection?: DriftCorrectionSchedule;
+  private readsOwnStack = false;
+
+  private constructor(scope: Construct, id: string, config: ProvisionedProductPropertiesProviderProps) {
+    super(scope, id);
+    this.config = config;
+    if (config.logEncryptionKey) allowLogsToUseKey(this, config.logEncryptionKey);
+    this.logGroup = config.logGroup ?? new logs.LogGroup(this, 'Logs', {
+      retention: config.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: config.logEncryptionKey,
+      removalPolicy: config.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const ownsHandlerRole = !config.handlerRole;
+    this.handlerRole = config.handlerRole ?? createRole(this, 'HandlerRole', 'Handler', config,
+      'Sets and follows Service Catalog provisioned product properties (OWNER, LAUNCH_ROLE)');
+    this.logGroup.grantWrite(this.handlerRole);
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'UpdateAndFollowProvisionedProductProperties',
+      // Service Catalog has no resource-level permissions for these actions. The two reads find
+      // a product by name and skip a change that is already in place.
+      actions: [
+        'servicecatalog:UpdateProvisionedProductProperties', 'servicecatalog:DescribeRecord',
+        'servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts',
+      ],
+      resources: ['*'],
+    }));
+    grantFunctionBasics(this.handlerRole, config);
+    // On a role of yours defined in the app, the acknowledgement would cover your own statements too:
+    // there it is yours to give. An imported role holds only the policy made for these statements.
+    if (ownsHandlerRole || !this.handlerRole.node.defaultChild) {
+      acknowledgeHandlerRole(this.handlerRole, config.vpc !== undefined);
+    }
+
+    const securityGroups = securityGroupsFor(this, config);
+    this.functions = new HandlerFunctions({ role: this.handlerRole, logGroup: this.logGroup, config, securityGroups });
+    // The timeouts and their reasons are in lib/provider/handler-functions.ts.
+    const onEvent = this.functions.onEvent(this);
+    const isComplete = this.functions.isComplete(this);
+    const frameworkOnEventRole = this.frameworkRole('FrameworkOnEventRole', 'FrameworkOnEvent');
+    const frameworkWaiterRole = this.frameworkRole('FrameworkWaiterRole', 'FrameworkWaiter');
+    const provider = withoutAddedRuntimeMapping(this, () => new cr.Provider(this, 'Provider', {
+      onEventHandler: onEvent,
+      isCompleteHandler: isComplete,
+      queryInterval: WAITER_QUERY_INTERVAL,
+      totalTimeout: WAITER_TOTAL_TIMEOUT,
+      logGroup: this.logGroup,
+      // Roles of our own for the framework's functions: log writing on the log group only,
+      // instead of the AWS managed AWSLambdaBasicExecutionRole (cdk-nag AwsSolutions-IAM4).
+      frameworkOnEventRole,
+      frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
+      // Explicit, because the default changed in aws-cdk-lib 2.206 (on before, off after). The
+      // handlers log every poll and decision (AwsSolutions-SF1 in lib/provider/compliance.ts).
+      disableWaiterStateMachineLogging: true,
+      vpc: config.vpc,
+      vpcSubnets: config.vpc ? config.vpcSubnets : undefined,
+      securityGroups,
+      providerFunctionEnvEncryption: config.environmentEncryption,
+    }));
+    const framework = frameworkPartsOf(provider, [frameworkOnEventRole, frameworkWaiterRole]);
+    for (const entryPoint of FRAMEWORK_ENTRY_POINTS) {
+      pinFrameworkFunction(framework.functions[entryPoint].resource);
+    }
+    configureFramework(framework, config);
+    this.serviceToken = provider.serviceToken;
+    this.passRolePolicies = new PassRolePolicies(this, {
+      role: this.handlerRole, ownsRole: ownsHandlerRole, iamPath: config.iamPath,
+      managedPoliciesOnly: config.managedPoliciesOnly, dependent: framework.functions.onEvent.construct,
+    });
+    for (const role of [frameworkOnEventRole, frameworkWaiterRole]) {
+      acknowledgeFrameworkRole(role, [onEvent, isComplete], config.vpc !== undefined);
+    }
+    acknowledgeFramework(provider, framework);
+  }
+
+  /** A role for framework functions, which the framework lets invoke the handler functions. */
+  private frameworkRole(id: string, nameSuffix: string): iam.Role {
+    const role = createRole(this, id, nameSuffix, this.config,
+      'Runs a function of the custom resource provider framework (aws-cdk-lib custom_resources.Provider)');
+    this.logGroup.grantWrite(role);
+    grantFunctionBasics(role, this.config);
+    return role;
+  }
+
+  /**
+   * Adds a declaration to the stack's one drift-correction schedule, created on first use. All
+   * declarations of a stack share the schedule, so they must agree on it.
+   */
+  public addDriftCorrection(schedule: events.Schedule, declaration: DriftDeclaration): void {
+    this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', { schedule, functions: this.functions });
+    if (this.driftCorrection.expression !== schedule.expressionString) {
+      throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, `
+        + `${this.driftCorrection.expression}, and another declaration asks for ${schedule.expressionString}. Use the same driftCorrection `
+        + 'schedule for every declaration of the stack.');
+    }
+    this.driftCorrection.add(declaration);
+  }
+
+  /**
+   * Lets the handlers list this stack's own resources, for restoreOnDelete's hand-over between
+   * declarations of one product (a replacement or rename restores nothing). Added once, and only
+   * when a declaration of the stack asks for restoreOnDelete.
+   */
+  public allowReadingOwnStack(): void {
+    if (this.readsOwnStack) {
+      return;
+    }
+    this.readsOwnStack = true;
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ListOwnStackResourcesForRestoreHandOver',
+      actions: ['cloudformation:ListStackResources'],
+      resources: [Stack.of(this).stackId],
+    }));
+  }
+
+  /** Lets the handlers pass `role` to Service Catalog as a launch role (lib/provider/pass-role-policies.ts). */
+  public allowPassRole(role: iam.IRole): void {
+    this.passRolePolicies.allow(role);
+  }
+}
