@@ -163,10 +163,7 @@ export class ProvisionedProductProperties extends Construct {
       provider.allowReadingOwnStack();
     }
     if (props.driftCorrection) {
-      provider.addDriftCorrection(props.driftCorrection, {
-        provisionedProductId: declaration.product.id, provisionedProductName: declaration.product.name,
-        owner: declaration.values.OWNER, launchRoleArn: declaration.values.LAUNCH_ROLE, acceptLanguage: declaration.acceptLanguage,
-      });
+      provider.addDriftCorrection(props.driftCorrection, declaration);
     }
 
     const timeoutSeconds = timeout.toSeconds();
@@ -181,8 +178,8 @@ export class ProvisionedProductProperties extends Construct {
           deployCheck: props.checkOnEveryDeploy ? randomUUID() : undefined,
         }),
       },
-      // Above the handler's own deadline, so that a stuck record fails with the handler's
-      // message instead of hanging the stack for CloudFormation's full hour.
+      // Above the handler's own deadline (but at most CloudFormation's hour, see
+      // SERVICE_TIMEOUT_MARGIN_SECONDS), so that a stuck record fails with the handler's message.
       serviceTimeout: Token.isUnresolved(timeoutSeconds)
         ? undefined
         : Duration.seconds(Math.min(3600, timeoutSeconds + SERVICE_TIMEOUT_MARGIN_SECONDS)),

@@ -5,7 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ESTIMATED_TOKEN_ARN_LENGTH, listedLength } from '../deploy-time-estimates';
 import { HandlerFunctions } from '../provider/handler-functions';
-import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, DriftProductEntry } from '../shared/drift-payload';
+import { Declaration } from '../shared/declaration';
+import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, addDriftEntry } from '../shared/drift-payload';
 
 /**
  * EventBridge caps a target's input template at 8,192 characters. The budget is the room for the
@@ -18,15 +19,6 @@ export const MAX_TARGETS_PER_RULE = 5;
 const ESTIMATED_TOKEN_ID_LENGTH = 20;
 /** A stack name is at most 128 characters. */
 const ESTIMATED_TOKEN_STACK_NAME_LENGTH = 128;
-
-/** The declared state of one instance, as the schedule sends it. */
-export interface DriftDeclaration {
-  readonly provisionedProductId?: string;
-  readonly provisionedProductName?: string;
-  readonly owner?: string;
-  readonly launchRoleArn?: string;
-  readonly acceptLanguage?: string;
-}
 
 /** The schedule, and the provider's factory of its functions, which makes the schedule's. */
 export interface DriftCorrectionScheduleProps {
@@ -62,12 +54,14 @@ export class DriftCorrectionSchedule extends Construct {
     });
   }
 
-  public add(declaration: DriftDeclaration): void {
-    const entryCharacters = listedLength(declaration.provisionedProductId ?? declaration.provisionedProductName, ESTIMATED_TOKEN_ID_LENGTH) + 16;
+  /** Adds a declaration to the schedule's event, in a new target when the last one is full. */
+  public add(declaration: Declaration): void {
+    const { product, values: { OWNER: owner, LAUNCH_ROLE: launchRole } } = declaration;
+    const entryCharacters = listedLength(product.id ?? product.name, ESTIMATED_TOKEN_ID_LENGTH) + 16;
     let chunk = this.chunks[this.chunks.length - 1];
     const extra = (c: Chunk | undefined) => entryCharacters
-      + (declaration.owner && !c?.event.owners.includes(declaration.owner) ? listedLength(declaration.owner, ESTIMATED_TOKEN_ARN_LENGTH) : 0)
-      + (declaration.launchRoleArn && !c?.event.launchRoles.includes(declaration.launchRoleArn) ? listedLength(declaration.launchRoleArn, ESTIMATED_TOKEN_ARN_LENGTH) : 0);
+      + (owner && !c?.event.owners.includes(owner) ? listedLength(owner, ESTIMATED_TOKEN_ARN_LENGTH) : 0)
+      + (launchRole && !c?.event.launchRoles.includes(launchRole) ? listedLength(launchRole, ESTIMATED_TOKEN_ARN_LENGTH) : 0);
     if (!chunk || chunk.characters + extra(chunk) > MAX_TARGET_INPUT_CHARACTERS) {
       if (this.chunks.length === MAX_TARGETS_PER_RULE) {
         throw new Error(`cdk-provisioned-product-properties: the drift-correction schedule of stack ${Stack.of(this).stackName} holds `
@@ -77,7 +71,7 @@ export class DriftCorrectionSchedule extends Construct {
       chunk = this.newChunk();
     }
     chunk.characters += extra(chunk);
-    chunk.event.products.push(this.entry(chunk.event, declaration));
+    addDriftEntry(chunk.event, declaration);
   }
 
   private newChunk(): Chunk {
@@ -103,22 +97,6 @@ export class DriftCorrectionSchedule extends Construct {
       retryAttempts: 2,
     }));
     return chunk;
-  }
-
-  private entry(event: DriftCorrectionEvent, declaration: DriftDeclaration): DriftProductEntry {
-    const indexOf = (list: string[], value: string | undefined) => {
-      if (value === undefined) return -1;
-      if (!list.includes(value)) list.push(value);
-      return list.indexOf(value);
-    };
-    const byName = declaration.provisionedProductId === undefined;
-    return [
-      byName ? declaration.provisionedProductName! : declaration.provisionedProductId!,
-      byName ? 1 : 0,
-      indexOf(event.owners, declaration.owner),
-      indexOf(event.launchRoles, declaration.launchRoleArn),
-      declaration.acceptLanguage ?? '',
-    ];
   }
 }
 

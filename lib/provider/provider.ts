@@ -5,7 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { assertSupportedAwsCdkLib, pinFrameworkFunction, withoutAddedRuntimeMapping } from '../cdk-compat';
-import { DriftCorrectionSchedule, DriftDeclaration } from '../drift/schedule';
+import { DriftCorrectionSchedule } from '../drift/schedule';
+import { Declaration } from '../shared/declaration';
 import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
 import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
 import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
@@ -152,7 +153,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
    * Adds a declaration to the stack's one drift-correction schedule, created on first use. All
    * declarations of a stack share the schedule, so they must agree on it.
    */
-  public addDriftCorrection(schedule: events.Schedule, declaration: DriftDeclaration): void {
+  public addDriftCorrection(schedule: events.Schedule, declaration: Declaration): void {
     this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', { schedule, functions: this.functions });
     if (this.driftCorrection.expression !== schedule.expressionString) {
       throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, `
