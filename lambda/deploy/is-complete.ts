@@ -6,6 +6,7 @@
 import { DataKey, decodeHandlerState } from '../../lib/shared/wire-contract';
 import { DeployFailure, renderFailure } from '../failures';
 import { startWhenFree } from '../product/change-starter';
+import { SUCCEEDED_STATUS } from '../product/judgements';
 import { FollowOutcome, followRecord } from '../product/record-poller';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { IsCompleteRequest, IsCompleteResponse } from '../types';
@@ -25,7 +26,7 @@ export async function isComplete(event: IsCompleteRequest, deps: HandlerDeps): P
       switch (outcome.kind) {
         case 'fail': throw new DeployFailure(outcome.failure);
         case 'hand-back': return { IsComplete: false };
-        case 'in-place': return { IsComplete: true, Data: { [DataKey.RECORD_ID]: '', [DataKey.RECORD_STATUS]: 'SUCCEEDED' } };
+        case 'in-place': return { IsComplete: true, Data: { [DataKey.RECORD_ID]: '', [DataKey.RECORD_STATUS]: SUCCEEDED_STATUS } };
         case 'started': {
           const record = startedRecord(plan, outcome);
           return finish(deps, record.recordId, await followRecord(deps, record, mustReturnBy), false);

@@ -4,7 +4,7 @@
  * UpdateProvisionedProductProperties. A change it cannot start (the product busy, the call
  * unanswered) is left to isComplete, which runs as another function: state travels in `Data`.
  */
-import { DataKey, UNCHANGED_STATUS, encodeHandlerState, unusedPropertyKeys } from '../../lib/shared/wire-contract';
+import { DataKey, NOT_STARTED_STATUS, UNCHANGED_STATUS, encodeHandlerState, unusedPropertyKeys } from '../../lib/shared/wire-contract';
 import { DeployFailure } from '../failures';
 import { startChange } from '../product/change-starter';
 import { readLiveProperties, resolveProduct } from '../product/live-state';
@@ -44,7 +44,7 @@ export async function onChange(event: ChangeEvent, deps: HandlerDeps): Promise<O
       const started = attempt.kind === 'started';
       return response(action.physicalId, {
         [DataKey.PROVISIONED_PRODUCT_ID]: action.change.provisionedProductId, [DataKey.CHANGED]: 'true',
-        [DataKey.RECORD_ID]: started ? attempt.recordId : '', [DataKey.RECORD_STATUS]: started ? attempt.status : 'PENDING',
+        [DataKey.RECORD_ID]: started ? attempt.recordId : '', [DataKey.RECORD_STATUS]: started ? attempt.status : NOT_STARTED_STATUS,
         [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: !started }),
       });
     }

@@ -7,13 +7,15 @@ import { RecordErrorEntry } from '../messages';
 
 /** The status of a record just started, before a poll has read it (the API's first RecordStatus). */
 export const INITIAL_RECORD_STATUS = 'CREATED';
+/** The terminal status of a record that succeeded. */
+export const SUCCEEDED_STATUS = 'SUCCEEDED';
 
 export type RecordVerdict = 'succeeded' | 'failed' | 'pending';
 
 /** Only SUCCEEDED and FAILED are terminal; CREATED, IN_PROGRESS and IN_PROGRESS_IN_ERROR are not. */
 export function classifyRecordStatus(status: string | undefined): RecordVerdict {
   switch (status) {
-    case 'SUCCEEDED': return 'succeeded';
+    case SUCCEEDED_STATUS: return 'succeeded';
     case 'FAILED': return 'failed';
     default: return 'pending';
   }
@@ -60,7 +62,7 @@ export function judgePoll(ctx: PollContext, observation: PollObservation): PollD
   if (observation.kind === 'record') {
     const verdict = classifyRecordStatus(observation.status);
     if (verdict === 'succeeded') {
-      return { kind: 'complete', status: 'SUCCEEDED' };
+      return { kind: 'complete', status: SUCCEEDED_STATUS };
     }
     if (verdict === 'failed') {
       return { kind: 'fail', failure: { kind: 'record-failed', ...record, errors: observation.errors } };

@@ -78,7 +78,7 @@ export function acknowledgeFramework(provider: IConstruct, framework: FrameworkP
       + 'policies instead (managedPoliciesOnly).'));
   const invokedBy: Record<FrameworkEntryPoint, string> = {
     onEvent: 'CloudFormation invokes it for each custom resource request. A request it cannot answer fails the '
-      + 'stack operation through the resource\'s ServiceTimeout (timeout + 2 minutes), and CloudFormation never reads a '
+      + 'stack operation through the resource\'s ServiceTimeout (timeout + 2 minutes, at most 1 hour), and CloudFormation never reads a '
       + 'request from a queue, so a DLQ would hold events nobody can act on; the failure is in the provider\'s log group.',
     isComplete: 'The waiter state machine invokes it synchronously (a Task with Retry and Catch), so a failure '
       + 'returns to the state machine, never to a dead-letter queue, which only receives failed asynchronous invocations.',

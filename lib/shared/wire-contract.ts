@@ -89,6 +89,8 @@ export function decodeHandlerState(value: unknown, now: number): HandlerState {
 
 /** The record status reported when no change was needed. */
 export const UNCHANGED_STATUS = 'UNCHANGED';
+/** onEvent's record status when the change is left to isComplete, whose final status replaces it. */
+export const NOT_STARTED_STATUS = 'PENDING';
 
 /** The template property of each managed key. */
 export const WIRE_PROPERTY_OF: Readonly<Record<PropertyKey, 'Owner' | 'LaunchRoleArn'>> = { OWNER: 'Owner', LAUNCH_ROLE: 'LaunchRoleArn' };
