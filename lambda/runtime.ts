@@ -26,6 +26,11 @@ export interface HandlerDeps {
  */
 export const FUNCTION_SAFETY_MARGIN_MS = 10_000;
 
+/** The epoch ms at which a wait of `timeoutSeconds` that started at `startedAt` (epoch ms) gives up. */
+export function timeoutDeadline(startedAt: number, timeoutSeconds: number): number {
+  return startedAt + timeoutSeconds * 1000;
+}
+
 /** The epoch ms by which this invocation must stop calling out and return. */
 export function invocationDeadline(deps: HandlerDeps): number {
   return deps.now() + Math.max(0, deps.remainingMs() - FUNCTION_SAFETY_MARGIN_MS);

@@ -8,7 +8,7 @@ import { DataKey, NOT_STARTED_STATUS, UNCHANGED_STATUS, encodeHandlerState, unus
 import { DeployFailure } from '../failures';
 import { startChange } from '../product/change-starter';
 import { readLiveProperties, resolveProduct } from '../product/live-state';
-import { HandlerDeps, invocationDeadline } from '../runtime';
+import { HandlerDeps, invocationDeadline, timeoutDeadline } from '../runtime';
 import { describeError } from '../service-catalog';
 import { OnEventResponse, ResponseData } from '../types';
 import { ChangeEvent, ChangeReading, ChangeRequest, declarationUnchanged, needsStackRead, planChange } from './change-plan';
@@ -18,7 +18,7 @@ import { otherDeclarationsOf } from './stack-resources';
 export async function onChange(event: ChangeEvent, deps: HandlerDeps): Promise<OnEventResponse> {
   const waitStartedAt = deps.now();
   const request = changeRequestOf(event);
-  const deadline = Math.min(invocationDeadline(deps), waitStartedAt + request.declaration.timeoutSeconds * 1000);
+  const deadline = Math.min(invocationDeadline(deps), timeoutDeadline(waitStartedAt, request.declaration.timeoutSeconds));
   const unused = unusedPropertyKeys(event.ResourceProperties);
   if (unused.length > 0) {
     deps.log('warning: the request has properties the handler does not use; they are ignored', { unusedKeys: unused });

@@ -9,6 +9,7 @@ import { ChangeToStart, StartAttempt } from '../product/change-starter';
 import { INITIAL_RECORD_STATUS } from '../product/judgements';
 import { RecordToFollow } from '../product/record-poller';
 import { idempotencyToken } from '../product/tokens';
+import { timeoutDeadline } from '../runtime';
 import { IsCompleteRequest } from '../types';
 import { decodePhysicalId } from './physical-id';
 import { validDeclaration } from './request';
@@ -33,7 +34,7 @@ export function planWait(event: IsCompleteRequest, state: HandlerState): WaitPla
       kind: 'follow', restore: true, record: {
         provisionedProductId: productId ?? '(unknown)', recordId, acceptLanguage: event.ResourceProperties.AcceptLanguage,
         startedAt: state.waitStartedAt, lastStatus: INITIAL_RECORD_STATUS, timeoutSeconds,
-        deadline: state.waitStartedAt + timeoutSeconds * 1000,
+        deadline: timeoutDeadline(state.waitStartedAt, timeoutSeconds),
       },
     };
   }
@@ -42,7 +43,7 @@ export function planWait(event: IsCompleteRequest, state: HandlerState): WaitPla
   }
   const declaration = validDeclaration(event);
   const { timeoutSeconds, acceptLanguage } = declaration;
-  const deadline = state.waitStartedAt + timeoutSeconds * 1000;
+  const deadline = timeoutDeadline(state.waitStartedAt, timeoutSeconds);
   const provisionedProductId = productId ?? decodePhysicalId(event.PhysicalResourceId).provisionedProductId!;
   if (!recordId) {
     return {
@@ -62,7 +63,7 @@ export function planWait(event: IsCompleteRequest, state: HandlerState): WaitPla
 export function startedRecord(plan: Extract<WaitPlan, { kind: 'start-when-free' }>, started: Extract<StartAttempt, { kind: 'started' }>): RecordToFollow {
   return {
     provisionedProductId: plan.change.provisionedProductId, recordId: started.recordId, acceptLanguage: plan.change.acceptLanguage,
-    startedAt: started.startedAt, lastStatus: started.status, deadline: plan.waitStartedAt + plan.timeoutSeconds * 1000,
+    startedAt: started.startedAt, lastStatus: started.status, deadline: timeoutDeadline(plan.waitStartedAt, plan.timeoutSeconds),
     timeoutSeconds: plan.timeoutSeconds,
   };
 }

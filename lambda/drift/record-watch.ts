@@ -7,7 +7,7 @@
 import { PollDecision, judgePoll } from '../product/judgements';
 import { pollDelayMs } from '../product/poll-schedule';
 import { RecordToFollow, describeRecord } from '../product/record-poller';
-import { HandlerDeps } from '../runtime';
+import { HandlerDeps, timeoutDeadline } from '../runtime';
 import { runPool } from './worker-pool';
 
 /** The shortest pause between two sweeps over every running record. */
@@ -21,7 +21,7 @@ export type WatchOutcome =
   | Exclude<PollDecision, { kind: 'pending' }>
   | { readonly kind: 'run-ended'; readonly lastStatus: string };
 
-interface Entry extends WatchedRecord {
+interface Entry extends RecordToFollow {
   status: string;
   readonly resolve: (outcome: WatchOutcome) => void;
 }
@@ -40,7 +40,7 @@ export class RecordWatch {
   public follow(record: WatchedRecord): Promise<WatchOutcome> {
     if (this.closed) throw new Error('RecordWatch: follow() after close()');
     return new Promise((resolve) => {
-      this.entries.add({ ...record, status: record.lastStatus, resolve });
+      this.entries.add({ ...record, deadline: timeoutDeadline(record.startedAt, record.timeoutSeconds), status: record.lastStatus, resolve });
       this.wake?.();
     });
   }
@@ -72,7 +72,7 @@ export class RecordWatch {
         const entries = [...this.entries];
         const youngest = Math.max(...entries.map((e) => e.startedAt));
         // Never sleep past a record's own timeout: it is judged at the sweep after it.
-        const nextTimeout = Math.min(...entries.map((e) => e.startedAt + e.timeoutSeconds * 1000));
+        const nextTimeout = Math.min(...entries.map((e) => e.deadline));
         const delay = Math.min(Math.max(SWEEP_MIN_DELAY_MS, pollDelayMs(now - youngest, 0, this.deps.random())),
           Math.max(0, nextTimeout - now), this.runDeadline - now);
         await this.deps.sleep(Math.max(0, delay));
@@ -87,10 +87,7 @@ export class RecordWatch {
       this.settle(entry, { kind: 'fail', failure: observation.failure });
       return;
     }
-    const decision = judgePoll({
-      provisionedProductId: entry.provisionedProductId, recordId: entry.recordId, timeoutSeconds: entry.timeoutSeconds,
-      deadline: entry.startedAt + entry.timeoutSeconds * 1000, now: this.deps.now(), startedAt: entry.startedAt, lastStatus: entry.status,
-    }, observation);
+    const decision = judgePoll({ ...entry, now: this.deps.now(), lastStatus: entry.status }, observation);
     if (decision.kind === 'pending') {
       entry.status = decision.lastStatus;
     } else {

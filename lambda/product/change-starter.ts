@@ -7,7 +7,7 @@
 import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
 import { PropertyValues } from '../../lib/shared/declaration';
 import { DeployFailure, StartFailure } from '../failures';
-import { HandlerDeps } from '../runtime';
+import { HandlerDeps, timeoutDeadline } from '../runtime';
 import { callBefore, describeError, isRetryableLater } from '../service-catalog';
 import { BUSY_PRODUCT_STATUSES, INITIAL_RECORD_STATUS, judgeBusyProduct } from './judgements';
 import { compareWithLive, inDeclaredState } from './live-comparison';
@@ -93,13 +93,14 @@ export interface WaitTiming {
  * lost) is seen in place instead of being sent again.
  */
 export async function startWhenFree(deps: HandlerDeps, change: ChangeToStart, timing: WaitTiming): Promise<WaitOutcome> {
-  const deadline = timing.waitStartedAt + timing.timeoutSeconds * 1000;
+  const deadline = timeoutDeadline(timing.waitStartedAt, timing.timeoutSeconds);
   // Reads go on until the invocation must return; the resource's deadline decides when to give up.
   const callDeadline = timing.invocationDeadline;
   for (let polls = 1; ; polls++) {
     const step = await tryOnce(deps, change, timing, callDeadline, polls).catch((error: unknown) => {
       if (error instanceof DeployFailure || !isRetryableLater(error)) throw error;
-      return { kind: 'wait' as const, cause: `${describeError(error).name}: ${describeError(error).message}`, status: undefined };
+      const { name, message } = describeError(error);
+      return { kind: 'wait' as const, cause: `${name}: ${message}`, status: undefined };
     });
     if (step.kind !== 'wait') {
       return step;
@@ -156,7 +157,7 @@ async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTim
 function busyStep(change: ChangeToStart, status: string | undefined, cause: string, now: number, timing: WaitTiming): Step {
   const decision = judgeBusyProduct({
     provisionedProductId: change.provisionedProductId, status, cause, now,
-    deadline: timing.waitStartedAt + timing.timeoutSeconds * 1000, timeoutSeconds: timing.timeoutSeconds,
+    deadline: timeoutDeadline(timing.waitStartedAt, timing.timeoutSeconds), timeoutSeconds: timing.timeoutSeconds,
   });
   return decision.kind === 'fail' ? decision : { kind: 'wait', cause, status };
 }

@@ -42,7 +42,8 @@ const ISSUES_URL = 'https://github.com/provisionedproductproperties/cdk-provisio
  * isComplete handler). `givenRoles` are the roles passed to the Provider, never the waiter's.
  */
 export function frameworkPartsOf(provider: IConstruct, givenRoles: readonly iam.IRole[]): FrameworkParts {
-  const resources = provider.node.findAll().filter(CfnResource.isCfnResource);
+  const constructs = provider.node.findAll();
+  const resources = constructs.filter(CfnResource.isCfnResource);
   const functions = {} as Record<FrameworkEntryPoint, FrameworkFunction>;
   for (const entryPoint of FRAMEWORK_ENTRY_POINTS) {
     const found = resources
@@ -55,7 +56,7 @@ export function frameworkPartsOf(provider: IConstruct, givenRoles: readonly iam.
   const stateMachine = exactlyOne(provider,
     resources.filter((r) => r.cfnResourceType === 'AWS::StepFunctions::StateMachine') as (CfnResource & { roleArn?: string })[],
     'waiter state machine');
-  const roles = provider.node.findAll()
+  const roles = constructs
     .filter((c): c is iam.Role => iam.Role.isRole(c) && !givenRoles.includes(c as iam.IRole))
     .filter((role) => role.roleArn === stateMachine.roleArn);
   return { functions, waiterRole: exactlyOne(provider, roles, 'waiter state machine role apart from the roles this library gives the Provider') };

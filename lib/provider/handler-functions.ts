@@ -59,7 +59,7 @@ const FUNCTIONS = {
     nameSuffix: 'IsComplete',
     handler: 'index.isComplete',
     // Each invocation polls until 10 s before this timeout (lambda/runtime.ts), then hands back to
-    // the waiter (lambda/poll-schedule.ts), which invokes it again 5 s later.
+    // the waiter (lambda/product/poll-schedule.ts), which invokes it again 5 s later.
     timeout: Duration.minutes(2),
     description: 'Polls DescribeRecord until SUCCEEDED or FAILED',
     acknowledge: acknowledgeHandler,
@@ -68,7 +68,7 @@ const FUNCTIONS = {
     id: 'Handler',
     nameSuffix: 'DriftCorrection',
     handler: 'index.correctDrift',
-    // Lambda's maximum: what a run has not finished by then is reported pending (lambda/drift.ts).
+    // Lambda's maximum: what a run has not finished by then is reported pending (lambda/drift/run.ts).
     timeout: Duration.minutes(15),
     description: 'Re-applies declared provisioned product owners and launch roles that drifted',
     acknowledge: acknowledgeDriftHandler,
