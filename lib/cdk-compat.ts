@@ -6,7 +6,8 @@
  *   the floor, because the framework's functions then run on roles this library creates (log
  *   writing on its own log group, network-interface permissions in a VPC, a permissions boundary,
  *   a path and a name prefix), not on roles with the AWS managed AWSLambdaBasicExecutionRole;
- * - `Runtime.NODEJS_24_X` (2.224.0): the runtime is built from its name instead;
+ * - `Runtime.NODEJS_24_X` (2.224.0): the runtime is built from its name instead
+ *   (lib/provider/runtime-policy.ts);
  * - `Validations.of(...).acknowledge` (2.252.0): used where it exists; cdk-nag v2's metadata is
  *   written in every release.
  */
@@ -54,10 +55,6 @@ export function assertSupportedAwsCdkLib(version: string | undefined = loadedAws
     + 'NuGet or go.mod), or use a release of cdk-provisioned-product-properties made for your aws-cdk-lib.');
 }
 
-/** Node.js 24, by name: `Runtime.NODEJS_24_X` only exists from aws-cdk-lib 2.224.0 on. */
-export const NODEJS_24 = (lambda.Runtime as unknown as { NODEJS_24_X?: lambda.Runtime }).NODEJS_24_X
-  ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
-
 /** A rule finding that does not apply, with the reason a security reviewer reads. */
 export interface Acknowledgement {
   /** The finding, as cdk-nag v3 and `Validations` name it, such as `AwsSolutions-IAM5[Resource::*]`. */
@@ -85,6 +82,7 @@ interface NagV2Rule {
  * Call it once the resources exist: the metadata goes on the resources under `scope` at the time.
  */
 export function acknowledge(scope: IConstruct, ...acknowledgements: Acknowledgement[]): void {
+  if (acknowledgements.length === 0) return;
   const validations = (cdk as unknown as { Validations?: { of(s: IConstruct): { acknowledge(...a: Acknowledgement[]): void } } })
     .Validations;
   if (validations && typeof validations.of === 'function') {
@@ -129,12 +127,11 @@ export function withoutAddedRuntimeMapping<T>(scope: Construct, create: () => T)
 
 /**
  * Puts a function of the provider framework on the handlers' runtime. aws-cdk-lib gives them the
- * latest Node.js runtime it knows, which depends on its release (and, in a stack with no region, a
- * per-region mapping), so the same app would deploy a different template after a routine
- * aws-cdk-lib upgrade. Its log level is pinned the same way.
+ * latest Node.js runtime it knows, which may be one this library's bundle is not tested on (and, in
+ * a stack with no region, a per-region mapping). Its log level is pinned too.
  */
-export function pinFrameworkFunction(resource: lambda.CfnFunction): void {
-  resource.runtime = NODEJS_24.name;
+export function pinFrameworkFunction(resource: lambda.CfnFunction, runtime: lambda.Runtime): void {
+  resource.runtime = runtime.name;
   // As aws-cdk-lib does in its newer releases (frameworkLambdaLoggingLevel, default FATAL): the framework's own log lines
   // hold CloudFormation's pre-signed ResponseURL, so only fatal errors; our handlers log the rest.
   resource.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'FATAL');

@@ -11,22 +11,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NODEJS_24 } from '../cdk-compat';
+import { acknowledge } from '../cdk-compat';
 import { acknowledgeDriftHandler, acknowledgeHandler } from './compliance';
 import { ProvisionedProductPropertiesProviderProps } from './provider-config';
-
-/**
- * The latest Node.js runtime (cdk-nag AwsSolutions-L1), for our handlers and for the provider
- * framework's functions alike: aws-cdk-lib picks the framework's by its release (Node.js 20 before
- * 2.197, 22 before 2.259, 24 after), so it is pinned for one template across the supported range.
- */
-export const HANDLER_RUNTIME = NODEJS_24;
+import { RuntimeChoice } from './runtime-policy';
 
 /** The esbuild bundle of `lambda/`, built by `npm run build` and shipped in the package. */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'handler');
 
 /** What every function of ours shares. */
 export interface HandlerFunctionsProps {
+  /** The runtime policy's choice (lib/provider/runtime-policy.ts), the same for the framework's functions. */
+  readonly runtime: RuntimeChoice;
   readonly role: iam.IRole;
   readonly logGroup: logs.ILogGroup;
   readonly config: ProvisionedProductPropertiesProviderProps;
@@ -105,7 +101,7 @@ export class HandlerFunctions {
   private create(scope: Construct, spec: FunctionSpec): lambda.Function {
     const { config, securityGroups } = this.props;
     const fn = new lambda.Function(scope, spec.id, {
-      runtime: HANDLER_RUNTIME,
+      runtime: this.props.runtime.runtime,
       architecture: lambda.Architecture.ARM_64,
       role: this.props.role,
       memorySize: 256,
@@ -122,6 +118,7 @@ export class HandlerFunctions {
       description: spec.description,
     });
     spec.acknowledge(fn);
+    acknowledge(fn, ...this.props.runtime.acknowledgements);
     return fn;
   }
 }

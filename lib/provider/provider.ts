@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { assertSupportedAwsCdkLib, pinFrameworkFunction, withoutAddedRuntimeMapping } from '../cdk-compat';
+import { acknowledge, assertSupportedAwsCdkLib, pinFrameworkFunction, withoutAddedRuntimeMapping } from '../cdk-compat';
 import { DriftCorrectionSchedule } from '../drift/schedule';
 import { Declaration } from '../shared/declaration';
 import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
@@ -13,6 +13,7 @@ import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
 import { HandlerFunctions } from './handler-functions';
 import { PassRolePolicies } from './pass-role-policies';
 import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
+import { chooseNodeRuntime } from './runtime-policy';
 import { allowLogsToUseKey, configureFramework, createRole, grantFunctionBasics, securityGroupsFor } from './provider-resources';
 
 /** The provider's construct id in its stack. */
@@ -100,7 +101,8 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     }
 
     const securityGroups = securityGroupsFor(this, config);
-    this.functions = new HandlerFunctions({ role: this.handlerRole, logGroup: this.logGroup, config, securityGroups });
+    const runtime = chooseNodeRuntime(config.runtime);
+    this.functions = new HandlerFunctions({ runtime, role: this.handlerRole, logGroup: this.logGroup, config, securityGroups });
     // The timeouts and their reasons are in lib/provider/handler-functions.ts.
     const onEvent = this.functions.onEvent(this);
     const isComplete = this.functions.isComplete(this);
@@ -126,7 +128,8 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     }));
     const framework = frameworkPartsOf(provider, [frameworkOnEventRole, frameworkWaiterRole]);
     for (const entryPoint of FRAMEWORK_ENTRY_POINTS) {
-      pinFrameworkFunction(framework.functions[entryPoint].resource);
+      pinFrameworkFunction(framework.functions[entryPoint].resource, runtime.runtime);
+      acknowledge(framework.functions[entryPoint].construct, ...runtime.acknowledgements);
     }
     configureFramework(framework, config);
     this.serviceToken = provider.serviceToken;
