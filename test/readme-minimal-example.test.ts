@@ -85,3 +85,17 @@ test('the minimal example synthesizes one declaration of the product it provisio
   const [declaration] = Object.values(template.findResources('Custom::ProvisionedProductProperties'));
   expect(JSON.stringify(declaration.Properties.Owner)).toContain(':role/PlatformTeam');
 });
+
+test('the README\'s count of the provider\'s resources holds for the minimal example\'s stack', () => {
+  const quoted = /^\| the provider, once per stack:.*\| (\d+) \|$/m.exec(readme);
+  expect(quoted).not.toBeNull();
+  const [stack] = runExample(minimalExample(), outdir)[0].node.children.filter(cdk.Stack.isStack);
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
+  const byType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type).length;
+  // The example's own resources (the product, the launch role and its policy), one declaration,
+  // and one iam:PassRole managed policy for its one launch role; the rest is the provider.
+  const examplesOwn = byType('AWS::ServiceCatalog::CloudFormationProvisionedProduct') + 2;
+  expect(byType('Custom::ProvisionedProductProperties')).toBe(1);
+  expect(byType('AWS::IAM::ManagedPolicy')).toBe(1);
+  expect(Object.keys(resources).length - examplesOwn - 2).toBe(Number(quoted![1]));
+});
