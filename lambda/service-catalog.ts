@@ -1,7 +1,7 @@
 /**
  * The Service Catalog client, configured once per Lambda container. Throttling and transient
  * faults are retried by the SDK's own adaptive retry strategy (client-side rate limiting plus
- * backoff), tuned here rather than re-implemented (README "Throttling"):
+ * backoff), tuned here rather than re-implemented (docs/design.md, "Throttling"):
  * - Service Catalog throttles per account, and its quotas are not published. When hundreds of
  *   declarations deploy at once, each container's calls wait their turn behind the others' for as
  *   long as the queue lasts, so a throttled call is retried up to RETRY.throttledMaxAttempts

@@ -4,7 +4,7 @@
  * gets two more provisioned products, owned through the construct by an STS assumed-role ARN and
  * by a role with a path. Assertions check that both records SUCCEEDED; the raw `UserArn` and
  * `UserArnSession` of each are stack outputs, so a deploy (`npm run integ:deploy`) records the
- * service's real answer, which the handler's owner comparison must match (see the README, "What
+ * service's real answer, which the handler's owner comparison must match (see docs/design.md, "What
  * Service Catalog does not document").
  *
  * CI does not deploy: `npm run integ` compares the synthesized templates with the snapshot.

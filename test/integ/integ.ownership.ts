@@ -5,7 +5,7 @@
  * CI does not deploy: `npm run integ` synthesizes this app and compares its templates with the
  * committed snapshot (integ.ownership.ts.snapshot/), offline. `npm run integ:update` rewrites the
  * snapshot; `npm run integ:deploy` deploys it for real (AWS credentials and a bootstrapped account),
- * then destroys it. See "Integration test" in the README.
+ * then destroys it. See "Integration test" in CONTRIBUTING.md.
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, DefaultStackSynthesizer, Duration, Fn } from 'aws-cdk-lib';
