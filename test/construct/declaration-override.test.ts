@@ -3,7 +3,7 @@
  * warning names both where the owner or launch role differs; `overrides: DeclarationOverride.ERROR`
  * makes it an error, so a platform team can lock them across an app.
  */
-import { App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations as Annotations_, App, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
@@ -36,6 +36,14 @@ test('a different owner: a warning on the product names both declarations and bo
     + `EnforceProvisionedProductProperties Aspect applied to the app: owner "${OWN}", where the Aspect declares "${PLATFORM}"\\. `
     + "The product's own declaration is what deploys\\. To refuse such declarations, set overrides: DeclarationOverride\\.ERROR"))]);
   annotations.hasNoError('*', Match.anyValue());
+});
+
+test('the warning can be acknowledged by its id, on a scope above the product (its stack)', () => {
+  const annotations = appWith({ owner: PLATFORM }, (stack) => {
+    Annotations_.of(stack).acknowledgeWarning('cdk-provisioned-product-properties:ownDeclarationDiffersFromAspect', 'the team owns it');
+    return { owner: OWN };
+  });
+  annotations.hasNoWarning('*', Match.anyValue());
 });
 
 test('a launch role the own declaration leaves out is a difference; one the Aspect does not declare is not compared', () => {

@@ -5,7 +5,7 @@
  * user's line; a value that is literal once the stack resolves it is checked at synth; a stack
  * with no env is told once that the account and partition checks run at deploy time.
  */
-import { App, AspectPriority, Aspects, Aws, Errors, Stack } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Aws, CfnResource, Errors, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
@@ -137,4 +137,12 @@ describe('a stack with no literal account or region is told once that those chec
     declare(stack, { owner: OWNER });
     expect(infos(stack)).toEqual([]);
   });
+});
+
+test('a plain CfnResource of the provisioned product type is not taken for a second copy of aws-cdk-lib', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env });
+  new CfnResource(stack, 'Raw', { type: 'AWS::ServiceCatalog::CloudFormationProvisionedProduct', properties: { ProductName: 'p' } });
+  Aspects.of(app).add(new EnforceProvisionedProductProperties({ owner: OWNER }), { priority: AspectPriority.MUTATING });
+  expect(() => app.synth()).not.toThrow();
 });
