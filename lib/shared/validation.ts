@@ -276,8 +276,12 @@ function describeValue(value: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…(${text.length} characters)` : text;
 }
 
+/** The class's jsii name where it has one (aws-cdk-lib's minified classes can be named `Role2`), else its JavaScript name. */
 function className(value: object): string {
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  const constructor = (value as { constructor?: { name?: unknown } & Record<symbol, { fqn?: unknown } | undefined> }).constructor;
+  const fqn = constructor?.[Symbol.for('jsii.rtti')]?.fqn;
+  if (typeof fqn === 'string') return fqn;
+  const name = constructor?.name;
   return typeof name === 'string' && name !== '' ? name : 'Object';
 }
 

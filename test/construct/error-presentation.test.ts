@@ -33,7 +33,7 @@ describe('a value that is not a string gets a message naming the prop, not a cra
     const stack = new Stack(new App(), 'Stack', { env });
     const owner = new iam.Role(stack, 'Team', { assumedBy: new iam.AccountRootPrincipal() });
     expect(thrown(() => declare(stack, { owner })).message).toBe("ProvisionedProductProperties at 'Stack/Ownership': Invalid owner "
-      + '(a Role object, not a string): expected an IAM user, IAM role or STS assumed-role ARN, such as '
+      + '(an aws-cdk-lib.aws_iam.Role object, not a string): expected an IAM user, IAM role or STS assumed-role ARN, such as '
       + '"arn:aws:iam::123456789012:role/PlatformTeam". Pass its ARN instead (its roleArn). '
       + '[props named as in TypeScript and Java; Python: owner; C# and Go: Owner]');
   });
@@ -55,7 +55,7 @@ describe('a value that is not a string gets a message naming the prop, not a cra
     const stack = new Stack(new App(), 'Stack', { env });
     const owner = new iam.Role(stack, 'Team', { assumedBy: new iam.AccountRootPrincipal() });
     expect(() => new EnforceProvisionedProductProperties({ owner: owner as never }))
-      .toThrow('EnforceProvisionedProductProperties: Invalid owner (a Role object, not a string)');
+      .toThrow('EnforceProvisionedProductProperties: Invalid owner (an aws-cdk-lib.aws_iam.Role object, not a string)');
     expect(() => new EnforceProvisionedProductProperties({ launchRole: OWNER as never }))
       .toThrow(`EnforceProvisionedProductProperties: Invalid launchRole "${OWNER}": expected an IAM role (iam.IRole)`);
   });
