@@ -38,9 +38,15 @@ function readPackage(root, dir) {
 export function writeThirdPartyNotices(metafile, root, outfile) {
   const packages = bundledPackageDirs(metafile).map((dir) => readPackage(root, dir))
     .sort((a, b) => (a.name === b.name ? a.version.localeCompare(b.version) : a.name < b.name ? -1 : 1));
+  // One section per license text; texts that differ only in white space (indentation, wrapping) are one.
   const byText = new Map();
   for (const p of packages) {
-    for (const text of p.licenses) byText.set(text, [...(byText.get(text) ?? []), `${p.name}@${p.version}`]);
+    for (const text of p.licenses) {
+      const key = text.replace(/\s+/g, ' ').trim();
+      const section = byText.get(key) ?? { text, names: [] };
+      section.names.push(`${p.name}@${p.version}`);
+      byText.set(key, section);
+    }
   }
   const rule = '-'.repeat(78);
   const sections = [
@@ -51,7 +57,7 @@ export function writeThirdPartyNotices(metafile, root, outfile) {
     '',
     ...packages.map((p) => `${p.name}@${p.version} (${p.license})${p.repository ? ` ${p.repository}` : ''}`),
     ...packages.filter((p) => p.notices.length > 0).flatMap((p) => [rule, `NOTICE of ${p.name}@${p.version}:`, '', ...p.notices]),
-    ...[...byText.entries()].flatMap(([text, names]) => [rule, `License text of ${names.join(', ')}:`, '', text]),
+    ...[...byText.values()].flatMap(({ text, names }) => [rule, `License text of ${names.join(', ')}:`, '', text]),
   ];
   writeFileSync(outfile, `${sections.join('\n')}\n`);
   return packages.map((p) => `${p.name}@${p.version}`);

@@ -108,7 +108,10 @@ describe('the Lambda bundle can be audited', () => {
   });
 
   test('THIRD-PARTY-NOTICES names every bundled package with its version and holds its license text', () => {
+    // Compared with white space collapsed: one section stands for texts that differ only in it.
+    const collapse = (t: string) => t.replace(/\s+/g, ' ').trim();
     const text = notices();
+    const collapsed = collapse(text);
     const packages = bundledPackages();
     expect(packages.length).toBeGreaterThan(5);
     for (const dir of packages) {
@@ -117,7 +120,7 @@ describe('the Lambda bundle can be audited', () => {
       const licenseFile = readdirSync(path.join(root, dir)).find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
       // A few SDK packages declare Apache-2.0 and ship no LICENSE file: the standard text stands in.
       const license = licenseFile ? readFileSync(path.join(root, dir, licenseFile), 'utf8') : readFileSync(path.join(root, 'LICENSE'), 'utf8');
-      expect(text).toContain(license.trim().split('\n').slice(-3).join('\n').trim());
+      expect(collapsed).toContain(collapse(license));
     }
     expect(text).toContain('Apache License');
     expect(text).toContain('MIT License');
