@@ -1,10 +1,14 @@
 import { randomUUID } from 'crypto';
 import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { constructName, validationError } from './construct-errors';
+import { assertOneCopy } from './duplicate-copies';
 import { recordDeclaration } from './governance/declarations';
 import { ProvisionedProductPropertiesOptions } from './declaration-options';
 import { inOtherLanguages } from './prop-names';
-import { targetProduct, validatePrincipal } from './principal-validation';
+import {
+  noteDeployTimeChecks, resolvedForSynth, targetProduct, validateLaunchRoleIsRole, validatePrincipal,
+} from './principal-validation';
 import { productRevision } from './product-revision';
 import { ProvisionedProductPropertiesProvider } from './provider/provider';
 import { ProvisionedProductPropertiesProviderProps, configureProvider } from './provider/provider-config';
@@ -145,7 +149,9 @@ export class ProvisionedProductProperties extends Construct {
 
   constructor(scope: Construct, id: string, props: ProvisionedProductPropertiesProps) {
     super(scope, id);
+    assertOneCopy(scope);
     const stack = Stack.of(this);
+    assertOneCopy(stack);
     const timeout = props.timeout ?? DEFAULT_TIMEOUT;
     const declaration: Declaration = {
       // One of the two is set: validateProps refuses both and neither.
@@ -191,6 +197,7 @@ export class ProvisionedProductProperties extends Construct {
     this.changed = resource.getAttString(DataKey.CHANGED);
     recordDeclaration(this, {
       product: targetProduct(props.provisionedProductId), id: props.provisionedProductId, name: props.provisionedProductName,
+      values: { owner: props.owner, launchRoleArn: props.launchRole?.roleArn },
     });
   }
 
@@ -202,13 +209,10 @@ export class ProvisionedProductProperties extends Construct {
   private validateProps(props: ProvisionedProductPropertiesProps, declaration: Declaration, timeout: Duration, stack: Stack) {
     try {
       validateOneTarget(props.provisionedProductId, props.provisionedProductName, 'provisionedProductId and provisionedProductName');
+      validateLaunchRoleIsRole(props.launchRole);
       validateSomethingDeclared(props.owner, props.launchRole, 'owner and launchRole');
-      if (props.provisionedProductId !== undefined && !Token.isUnresolved(props.provisionedProductId)) {
-        validateProvisionedProductId(props.provisionedProductId, 'provisionedProductId');
-      }
-      if (props.provisionedProductName !== undefined && !Token.isUnresolved(props.provisionedProductName)) {
-        validateProvisionedProductName(props.provisionedProductName, 'provisionedProductName');
-      }
+      validateLiteral(stack, props.provisionedProductId, 'provisionedProductId', validateProvisionedProductId);
+      validateLiteral(stack, props.provisionedProductName, 'provisionedProductName', validateProvisionedProductName);
       for (const key of declaredKeys(declaration.values)) {
         validatePrincipal(key, declaration.values[key]!, key === 'OWNER' ? 'owner' : 'launchRole', stack);
       }
@@ -222,8 +226,20 @@ export class ProvisionedProductProperties extends Construct {
       }
     } catch (error) {
       throw error instanceof PropertyValidationError
-        ? new Error(`ProvisionedProductProperties at '${this.node.path}': ${error.message}${inOtherLanguages(error.field)}`)
+        ? validationError(`ProvisionedProductProperties at ${constructName(this)}: ${error.message}${inOtherLanguages(error.field)}`, this)
         : error;
     }
+    noteDeployTimeChecks(stack);
+  }
+}
+
+/**
+ * Applies `rule` to a value that is literal once the stack resolves it, quoting the resolved value;
+ * a token known only at deploy time is checked by the handler.
+ */
+function validateLiteral(stack: Stack, value: unknown, field: string, rule: (value: unknown, field: string) => unknown): void {
+  const resolved = typeof value === 'string' ? resolvedForSynth(stack, value) : value;
+  if (resolved !== undefined && !(typeof resolved === 'string' && Token.isUnresolved(resolved))) {
+    rule(resolved, field);
   }
 }

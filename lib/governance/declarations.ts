@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { IConstruct } from 'constructs';
+import { constructName, validationError } from '../construct-errors';
 
 /** The template Metadata key that says which construct declares a product's properties. */
 export const DECLARATION_METADATA_KEY = 'cdk-provisioned-product-properties';
@@ -31,6 +32,14 @@ interface Entry {
   /** A literal provisioned product name. */
   readonly name?: string;
   source: DeclarationSource;
+  /** The declared owner and launch role ARN; absent in an entry recorded by an older copy of this library. */
+  readonly values?: DeclaredPrincipals;
+}
+
+/** The owner and launch role ARN a declaration gives (either may be a token). */
+export interface DeclaredPrincipals {
+  readonly owner?: string;
+  readonly launchRoleArn?: string;
 }
 
 interface Registry {
@@ -58,7 +67,7 @@ interface Conflict {
  * for a product whose `provisionedProductName` was set after its declaration.
  */
 export function recordDeclaration(declaration: IConstruct,
-  target: { product?: Product; id?: string; name?: string },
+  target: { product?: Product; id?: string; name?: string; values?: DeclaredPrincipals },
   source: DeclarationSource = 'own declaration'): void {
   const registry = registryOf(declaration);
   const known = registry.byDeclaration.get(declaration);
@@ -70,11 +79,12 @@ export function recordDeclaration(declaration: IConstruct,
   }
   const entry: Entry = {
     declaration, stack: Stack.of(declaration), product: target.product,
-    id: literal(target.id), name: literal(target.name), source,
+    id: literal(target.id), name: literal(target.name), source, values: target.values,
   };
   const conflict = conflictsOf(registry, entry, registry.entries)[0];
   if (conflict) {
-    throw new Error(`ProvisionedProductProperties at '${declaration.node.path}': ${conflictMessage(entry, conflict)}`);
+    throw validationError(`ProvisionedProductProperties at ${constructName(declaration)}: ${conflictMessage(entry, conflict)}`,
+      declaration);
   }
   register(registry, entry);
   entry.product?.addMetadata(DECLARATION_METADATA_KEY, { declaredBy: declaration.node.path, source });
@@ -91,11 +101,21 @@ export function recordDeclaration(declaration: IConstruct,
  * construct, or of its literal name in a stack that may deploy to the product's account and region.
  */
 export function declarationOf(product: Product): IConstruct | undefined {
+  return entryOf(product)?.declaration;
+}
+
+/** The product's own declaration (not one an Aspect added) and what it declares, if any. */
+export function ownDeclarationOf(product: Product): { readonly declaration: IConstruct; readonly values?: DeclaredPrincipals } | undefined {
+  const entry = entryOf(product);
+  return entry?.source === 'own declaration' ? entry : undefined;
+}
+
+function entryOf(product: Product): Entry | undefined {
   const registry = registryOf(product);
   const name = literal(product.provisionedProductName);
   const byName = name === undefined ? undefined
     : registry.byName.get(name)?.find((e) => environmentMatch(e.stack, Stack.of(product)) !== 'different');
-  return (registry.byProduct.get(product) ?? byName)?.declaration;
+  return registry.byProduct.get(product) ?? byName;
 }
 
 function registryOf(scope: IConstruct): Registry {
@@ -155,7 +175,7 @@ function conflictsOf(registry: Registry, entry: Entry, candidates: readonly Entr
 
 function conflictMessage(entry: Entry, { other, product }: Conflict): string {
   const by = other.source === 'own declaration' ? '' : ` (added by ${other.source})`;
-  return `${product} is already declared by '${other.declaration.node.path}'${by}, and again by '${entry.declaration.node.path}'. `
+  return `${product} is already declared by ${constructName(other.declaration)}${by}, and again by ${constructName(entry.declaration)}. `
     + 'Both declarations would apply at every deploy, in no set order, so the product would end with whichever '
     + 'wrote last, and drift correction would flip it between them. Keep one declaration of the product, '
     + 'and give it the owner and the launch role together.';

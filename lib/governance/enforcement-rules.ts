@@ -8,6 +8,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { ProvisionedProductPropertiesOptions } from '../declaration-options';
+import { unscopedValidationError } from '../construct-errors';
+import { validateLaunchRoleIsRole } from '../principal-validation';
 import { inOtherLanguages } from '../prop-names';
 import {
   PropertyValidationError, parseLaunchRoleArn, parseOwnerArn, validateAcceptLanguage, validateTimeoutSeconds,
@@ -19,17 +21,19 @@ export const ENFORCEMENT_ASPECT = Symbol.for('cdk-provisioned-product-properties
 /** The props the rules read: `EnforceProvisionedProductPropertiesProps`, with its mode given. */
 export interface EnforcementSettings extends ProvisionedProductPropertiesOptions {
   readonly mode: 'ENFORCE' | 'AUDIT';
+  readonly overrides?: 'WARN' | 'ERROR';
 }
 
 /** The props that shape a declaration: AUDIT declares nothing, so it refuses them instead of ignoring them. */
-const DECLARATION_PROPS = ['owner', 'launchRole', 'acceptLanguage', 'timeout', 'restoreOnDelete', 'driftCorrection'] as const;
+const DECLARATION_PROPS = ['owner', 'launchRole', 'acceptLanguage', 'timeout', 'restoreOnDelete', 'driftCorrection', 'overrides'] as const;
 
 /**
  * Checks every value known when the Aspect is created, with the rules the construct applies, and
  * throws an error that names the Aspect. What needs a stack (the principal's account and partition)
  * is checked on each declaration the Aspect adds.
  */
-export function validateEnforcementSettings(settings: EnforcementSettings): void {
+export function validateEnforcementSettings(settings: EnforcementSettings,
+  aspect: abstract new (...args: never[]) => unknown): void {
   try {
     if (settings.mode !== 'ENFORCE' && settings.mode !== 'AUDIT') {
       throw new PropertyValidationError('mode', settings.mode, 'expected EnforcementMode.ENFORCE or EnforcementMode.AUDIT.');
@@ -47,9 +51,13 @@ export function validateEnforcementSettings(settings: EnforcementSettings): void
       throw new PropertyValidationError('owner and launchRole', undefined, 'ENFORCE mode declares them for undeclared products, '
         + 'so give at least one, or use EnforcementMode.AUDIT.');
     }
+    if (settings.overrides !== undefined && settings.overrides !== 'WARN' && settings.overrides !== 'ERROR') {
+      throw new PropertyValidationError('overrides', settings.overrides, 'expected DeclarationOverride.WARN or DeclarationOverride.ERROR.');
+    }
     if (settings.owner !== undefined && !Token.isUnresolved(settings.owner)) {
       parseOwnerArn(settings.owner, 'owner');
     }
+    validateLaunchRoleIsRole(settings.launchRole);
     const launchRoleArn = settings.launchRole?.roleArn;
     if (launchRoleArn !== undefined && !Token.isUnresolved(launchRoleArn)) {
       parseLaunchRoleArn(launchRoleArn, 'launchRole');
@@ -63,7 +71,7 @@ export function validateEnforcementSettings(settings: EnforcementSettings): void
     }
   } catch (error) {
     throw error instanceof PropertyValidationError
-      ? new Error(`EnforceProvisionedProductProperties: ${error.message}${inOtherLanguages(error.field)}`) : error;
+      ? unscopedValidationError(`EnforceProvisionedProductProperties: ${error.message}${inOtherLanguages(error.field)}`, aspect) : error;
   }
 }
 
@@ -93,7 +101,10 @@ export function governorOf(node: IConstruct): Governor {
 function shown(value: unknown): unknown {
   if (value instanceof Duration) return value.toHumanString();
   if (value instanceof events.Schedule) return value.expressionString;
-  if (typeof value === 'object' && value !== null && 'roleArn' in value) return (value as iam.IRole).roleArn;
+  if (typeof value === 'object' && value !== null && 'roleArn' in value) {
+    const role = value as iam.IRole;
+    return Token.isUnresolved(role.roleArn) ? `the role '${role.node.path}'` : role.roleArn;
+  }
   return value;
 }
 

@@ -229,7 +229,7 @@ export function validateSomethingDeclared(owner: unknown, launchRole: unknown, f
 
 function requireArnString(value: unknown, field: string, expected: string): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new PropertyValidationError(field, value, expected);
+    throw new PropertyValidationError(field, value, `${expected}${arnHint(value)}`);
   }
   if (value.length > MAX_PROPERTY_VALUE_LENGTH) {
     throw new PropertyValidationError(field, value,
@@ -256,11 +256,46 @@ function rejectServiceLinkedRole(arn: string, field: string): void {
   }
 }
 
-/** Quotes a value for an error message, cut short so that a huge value cannot flood it. */
+/**
+ * Quotes a value for an error message, cut short so that a huge value cannot flood it. Never throws:
+ * an object (an iam.Role passed from JavaScript or Python where a string belongs) is named by its
+ * class, not serialized (a construct is circular).
+ */
 function describeValue(value: unknown): string {
   if (value === undefined) {
     return '(not set)';
   }
-  const text = JSON.stringify(value) ?? String(value);
+  if (typeof value === 'object' && value !== null) {
+    const kind = Array.isArray(value) ? 'an array' : `${articleFor(className(value))} ${className(value)} object`;
+    return `(${kind}, not a string)`;
+  }
+  if (typeof value === 'function') {
+    return '(a function, not a string)';
+  }
+  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? JSON.stringify(value) : String(value);
   return text.length > 200 ? `${text.slice(0, 200)}…(${text.length} characters)` : text;
+}
+
+/** The class's jsii name where it has one (aws-cdk-lib's minified classes can be named `Role2`), else its JavaScript name. */
+function className(value: object): string {
+  const constructor = (value as { constructor?: { name?: unknown } & Record<symbol, { fqn?: unknown } | undefined> }).constructor;
+  const fqn = constructor?.[Symbol.for('jsii.rtti')]?.fqn;
+  if (typeof fqn === 'string') return fqn;
+  const name = constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : 'Object';
+}
+
+function articleFor(word: string): string {
+  return /^[AEIOU]/i.test(word) ? 'an' : 'a';
+}
+
+/** What to pass instead of an IAM construct given where its ARN belongs. */
+function arnHint(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return '';
+  for (const attribute of ['roleArn', 'userArn']) {
+    if (typeof (value as Record<string, unknown>)[attribute] === 'string') {
+      return ` Pass its ARN instead (its ${attribute}).`;
+    }
+  }
+  return '';
 }

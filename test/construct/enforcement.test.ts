@@ -49,8 +49,8 @@ describe('props are checked when the Aspect is created, and the error names it',
     const stack = new Stack(app, 'Stack', { env });
     product(stack, 'Undeclared');
     Aspects.of(app).add(new EnforceProvisionedProductProperties({ owner: 'arn:aws:iam::999999999999:role/Elsewhere' }));
-    expect(() => Template.fromStack(stack)).toThrow("EnforceProvisionedProductProperties applied to '(the app)', declaring provisioned product "
-      + "Stack/Undeclared: ProvisionedProductProperties at 'Stack/UndeclaredProperties': Invalid owner \"arn:aws:iam::999999999999:role/Elsewhere\": "
+    expect(() => Template.fromStack(stack)).toThrow("EnforceProvisionedProductProperties applied to the app, declaring provisioned product "
+      + "'Stack/Undeclared': Invalid owner \"arn:aws:iam::999999999999:role/Elsewhere\": "
       + 'the principal is in account 999999999999, but the stack deploys to account 123456789012');
   });
 });

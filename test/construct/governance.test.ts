@@ -157,7 +157,7 @@ describe('EnforceProvisionedProductProperties', () => {
     expect(declarations(template)).toHaveLength(2);
     const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('declares no owner or launch role'));
     expect(errors.map((e) => e.id).sort()).toEqual(['/Stack/Team/Nested', '/Stack/Undeclared']);
-    expect(errors[0].entry.data).toMatch(/^Provisioned product Stack\/(Team\/Nested|Undeclared) declares no owner or launch role/);
+    expect(errors[0].entry.data).toMatch(/^Provisioned product 'Stack\/(Team\/Nested|Undeclared)' declares no owner or launch role/);
   });
 
   test('ENFORCE needs something to declare', () => {

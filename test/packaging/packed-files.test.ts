@@ -1,10 +1,12 @@
 /**
- * What `npm pack` ships: the compiled library, its types, the bundled Lambda, the jsii assembly,
- * README and LICENSE; no sources, tests, scripts or build leftovers. Needs `npm run build` first
- * (`npm test` runs it).
+ * What `npm pack` ships: the compiled library, its types, the bundled Lambda with the notices of
+ * every third-party package in it, the jsii assembly, README and LICENSE; no sources, tests,
+ * scripts or build leftovers, and no script that runs when a consumer installs it. Needs
+ * `npm run build` first (`npm test` runs it).
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readdirSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const root = path.join(__dirname, '..', '..');
@@ -36,7 +38,8 @@ describe('npm pack', () => {
   const pack = packedFiles();
   const files = pack.files.map((f) => f.path).sort();
 
-  test.each(['package.json', 'README.md', 'LICENSE', '.jsii', 'assets/handler/index.js', 'lib/index.js', 'lib/index.d.ts'])(
+  test.each(['package.json', 'README.md', 'LICENSE', '.jsii', 'assets/handler/index.js', 'assets/handler/THIRD-PARTY-NOTICES',
+    'lib/index.js', 'lib/index.d.ts'])(
     'ships %s', (file) => {
       expect(files).toContain(file);
     });
@@ -58,13 +61,68 @@ describe('npm pack', () => {
   });
 
   test('ships nothing else: no TypeScript sources, tests, scripts, snapshots or build leftovers', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|\.jsii|assets\/handler\/index\.js|lib\/.+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|\.jsii|assets\/handler\/(index\.js|THIRD-PARTY-NOTICES)|lib\/.+\.(js|d\.ts))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f))).toEqual([]);
     expect(files.filter((f) => /^(test|lambda|scripts|bench|cdk\.out|dist|node_modules|coverage)\//.test(f))).toEqual([]);
   });
 
-  test('stays small: under 2 MB unpacked', () => {
-    expect(pack.unpackedSize).toBeLessThan(2 * 1024 * 1024);
+  test('stays small: under 2.5 MB unpacked (the Lambda bundle is readable, not minified: about 0.9 MB of it)', () => {
+    expect(pack.unpackedSize).toBeLessThan(2.5 * 1024 * 1024);
+  });
+});
+
+describe('the packed package.json', () => {
+  let manifest: { scripts?: Record<string, string> };
+  beforeAll(() => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'ppp-packed-manifest-'));
+    try {
+      const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
+        { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[0];
+      manifest = JSON.parse(execFileSync('tar', ['-xzOf', path.join(work, packed.filename), 'package/package.json'], { encoding: 'utf8' }));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('has no script that npm runs when a consumer installs the package, from the registry, a tarball, a folder or git', () => {
+    // npm runs preinstall, install and postinstall for every source, and prepare for a tarball, a folder or git.
+    const installTime = ['preinstall', 'install', 'postinstall', 'prepare'];
+    expect(Object.keys(manifest.scripts ?? {}).filter((name) => installTime.includes(name))).toEqual([]);
+  });
+});
+
+describe('the Lambda bundle can be audited', () => {
+  const bundle = () => readFileSync(path.join(root, 'assets', 'handler', 'index.js'), 'utf8');
+  const notices = () => readFileSync(path.join(root, 'assets', 'handler', 'THIRD-PARTY-NOTICES'), 'utf8');
+  /** The package directories the bundle says it took code from (esbuild's `// node_modules/...` lines). */
+  const bundledPackages = () => [...new Set([...bundle().matchAll(/^\/\/ ((?:\S*\/)?node_modules\/(?:@[^/\s]+\/)?[^/\s]+)\//gm)].map((m) => m[1]))];
+
+  test('it is readable: not minified, each part under the path of the file it came from', () => {
+    const lines = bundle().split('\n');
+    // A minified bundle is a few lines of 100,000 characters or more.
+    expect(lines.length).toBeGreaterThan(10_000);
+    expect(lines.filter((line) => line.length > 2000)).toEqual([]);
+    expect(lines).toContain('// lambda/index.ts');
+    expect(bundledPackages()).toEqual(expect.arrayContaining(['node_modules/@aws-sdk/client-service-catalog']));
+  });
+
+  test('THIRD-PARTY-NOTICES names every bundled package with its version and holds its license text', () => {
+    // Compared with white space collapsed: one section stands for texts that differ only in it.
+    const collapse = (t: string) => t.replace(/\s+/g, ' ').trim();
+    const text = notices();
+    const collapsed = collapse(text);
+    const packages = bundledPackages();
+    expect(packages.length).toBeGreaterThan(5);
+    for (const dir of packages) {
+      const manifest = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+      expect(text).toContain(`${manifest.name}@${manifest.version} (${manifest.license})`);
+      const licenseFile = readdirSync(path.join(root, dir)).find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
+      // A few SDK packages declare Apache-2.0 and ship no LICENSE file: the standard text stands in.
+      const license = licenseFile ? readFileSync(path.join(root, dir, licenseFile), 'utf8') : readFileSync(path.join(root, 'LICENSE'), 'utf8');
+      expect(collapsed).toContain(collapse(license));
+    }
+    expect(text).toContain('Apache License');
+    expect(text).toContain('MIT License');
   });
 });
