@@ -64,9 +64,10 @@ export async function runPlan(input: PlanInput): Promise<PlanResult> {
   for (const region of new Set(work.map((w) => w.region))) {
     const inRegion = work.filter((w) => w.region === region);
     const toRead: ProductToRead[] = inRegion.flatMap((w) => [
-      ...w.declarations.filter((d) => d.product.known && !d.invalid).map((d) => ({
+      // Every declared key is read, those whose declared value is known only after the deploy too: their live value is shown.
+      ...w.declarations.filter((d) => d.product.known).map((d) => ({
         product: (d.product as { value: ProductToRead['product'] }).value,
-        keys: new Set((Object.keys(d.values) as PropertyKey[]).filter((k) => d.values[k]!.known)),
+        keys: new Set(Object.keys(d.values) as PropertyKey[]),
       })),
       ...w.removed.filter((r) => r.productId).map((r) => ({ product: { id: r.productId! }, keys: new Set(r.keys) })),
     ]).filter((p) => p.keys.size > 0);
@@ -86,7 +87,7 @@ export async function runPlan(input: PlanInput): Promise<PlanResult> {
     for (const change of planned.changes) {
       if (change.action === 'unknown' && change.reason && /AccessDenied|not authorized/i.test(change.reason)) {
         const line = `${planned.stack}: ${change.reason}`;
-        if (!warnings.includes(line)) warnings.push(line);
+        if (!warnings.some((w) => w === line || change.reason!.includes(w.slice(w.indexOf(': ') + 2)))) warnings.push(line);
       }
     }
   }

@@ -28,7 +28,7 @@ const EXPORTS_PAGE_SIZE = 2;
 export class StackReads {
   /** Every stack-read call, by action and StackName. */
   readonly calls: Array<{ readonly action: string; readonly stackName?: string }> = [];
-  /** Actions answered with AccessDenied (e.g. 'GetTemplate'); ListStackResources too. */
+  /** Actions answered with AccessDenied: 'GetTemplate' for every stack, 'GetTemplate:<StackName or id>' for one; ListStackResources too. */
   readonly denied = new Set<string>();
   private readonly stacks = new Map<string, DeployedStackState>();
   private readonly exports = new Map<string, { value: string; stackId: string }>();
@@ -51,13 +51,14 @@ export class StackReads {
     if (!['DescribeStacks', 'GetTemplate', 'ListExports', 'ListStackResources'].includes(action)) return undefined;
     const stackName = form.get('StackName') ?? undefined;
     if (action !== 'ListStackResources') this.calls.push({ action, stackName });
-    if (this.denied.has(action)) {
+    const target = stackName === undefined ? undefined : this.stack(stackName);
+    if (this.denied.has(action) || [stackName, target?.stackName, target?.stackId].some((name) => name && this.denied.has(`${action}:${name}`))) {
       return errorReply(403, 'AccessDenied', `User: arn:aws:sts::123456789012:assumed-role/planner/cli is not authorized to perform: cloudformation:${action}`
         + ` on resource: ${stackName ?? '*'} because no identity-based policy allows the cloudformation:${action} action`);
     }
     if (action === 'ListStackResources') return undefined;
     if (action === 'ListExports') return this.listExports(form.get('NextToken'));
-    const stack = stackName === undefined ? undefined : this.stack(stackName);
+    const stack = target;
     if (!stack) return errorReply(400, 'ValidationError', `Stack with id ${stackName} does not exist`);
     return action === 'DescribeStacks' ? describeStacks(stack) : getTemplate(stack);
   }

@@ -6,7 +6,7 @@
  * stack (DescribeStacks, ListStackResources, GetTemplate) as the deploy would; and the built CLI
  * bundle (assets/cli/index.js), run in this process with its exported main.
  */
-import { execFileSync } from 'child_process';
+import { spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import * as os from 'os';
@@ -147,15 +147,20 @@ export async function plan(args: readonly string[]): Promise<PlanRun> {
   return { code, stdout, stderr };
 }
 
-/** Runs the bundle as a user runs the bin: its own process, exit code and output. */
-export function spawnPlan(args: readonly string[], env: Record<string, string | undefined>): PlanRun {
-  try {
-    const stdout = execFileSync(process.execPath, [CLI_BUNDLE, ...args], { env: env as NodeJS.ProcessEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { code: 0, stdout, stderr: '' };
-  } catch (error) {
-    const failed = error as { status: number; stdout: string; stderr: string };
-    return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr };
-  }
+/**
+ * Runs the bundle as a user runs the bin: its own process, exit code and output. Asynchronous: the
+ * fakes answer from this process's event loop.
+ */
+export function spawnPlan(args: readonly string[], env: Record<string, string | undefined>): Promise<PlanRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 export function jsonOf(run: PlanRun): { declarations: Array<{ stack: string; path: string; provisionedProductId: string | null; changes: any[] }> } {
