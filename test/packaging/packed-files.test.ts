@@ -12,7 +12,7 @@ const root = path.join(__dirname, '..', '..');
 interface PackResult { files: { path: string; size: number }[]; unpackedSize: number }
 
 function packedFiles(): PackResult {
-  for (const built of ['lib/index.js', 'lib/index.d.ts', '.jsii', 'assets/handler/index.js']) {
+  for (const built of ['lib/index.js', 'lib/index.d.ts', '.jsii', 'assets/handler/index.js', 'assets/cli/index.js']) {
     if (!existsSync(path.join(root, built))) {
       throw new Error(`${built} is missing: run "npm run build" before this test (npm test does).`);
     }
@@ -36,7 +36,8 @@ describe('npm pack', () => {
   const pack = packedFiles();
   const files = pack.files.map((f) => f.path).sort();
 
-  test.each(['package.json', 'README.md', 'LICENSE', '.jsii', 'assets/handler/index.js', 'lib/index.js', 'lib/index.d.ts'])(
+  test.each(['package.json', 'README.md', 'LICENSE', '.jsii', 'assets/handler/index.js', 'assets/cli/index.js',
+    'bin/cdk-provisioned-product-properties.js', 'lib/index.js', 'lib/index.d.ts'])(
     'ships %s', (file) => {
       expect(files).toContain(file);
     });
@@ -58,10 +59,10 @@ describe('npm pack', () => {
   });
 
   test('ships nothing else: no TypeScript sources, tests, scripts, snapshots or build leftovers', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|\.jsii|assets\/handler\/index\.js|lib\/.+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|\.jsii|assets\/(handler|cli)\/index\.js|bin\/cdk-provisioned-product-properties\.js|lib\/.+\.(js|d\.ts))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f))).toEqual([]);
-    expect(files.filter((f) => /^(test|lambda|scripts|bench|cdk\.out|dist|node_modules|coverage)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^(test|lambda|cli|scripts|bench|cdk\.out|dist|node_modules|coverage)\//.test(f))).toEqual([]);
   });
 
   test('stays small: under 2 MB unpacked', () => {
