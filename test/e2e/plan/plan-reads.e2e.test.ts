@@ -157,3 +157,33 @@ test('tokens resolve as the deploy would: a parameter through the deployed stack
     app.cleanup();
   }
 });
+
+test('an account of many more products than declared is read product by product (fewer calls), a product declared by name included', async () => {
+  for (let i = 0; i < 150; i++) e2e.serviceCatalog.addProduct({ id: `pp-crowd${i}`, ownerArn: TEAM });
+  e2e.serviceCatalog.addProduct({ id: 'pp-byname1', name: 'ledger-prod', ownerArn: arn('role/Provisioner'), launchRoleArn: LAUNCH });
+  const app = synthesize((a) => {
+    const stack = new Stack(a, 'Crowded', { env });
+    new ProvisionedProductProperties(stack, 'ByName', {
+      provisionedProductName: 'ledger-prod', owner: TEAM, launchRole: iam.Role.fromRoleArn(stack, 'Launch', LAUNCH),
+    });
+  });
+  const before = e2e.serviceCatalog.calls.length;
+  try {
+    const run = await plan(['--app', app.dir, '--json']);
+    expect(run.code).toBe(0);
+    expect(jsonOf(run).declarations).toEqual([{
+      stack: 'Crowded', path: 'Crowded/ByName', provisionedProductId: 'pp-byname1',
+      changes: [
+        { key: 'OWNER', live: arn('role/Provisioner'), declared: TEAM, action: 'change' },
+        { key: 'LAUNCH_ROLE', live: LAUNCH, declared: LAUNCH, action: 'none' },
+      ],
+    }]);
+    const calls = e2e.serviceCatalog.calls.slice(before);
+    // Search's first page counts the account; then the handler's reads: Describe by name, Search by id.
+    expect(calls.map((c) => c.operation)).toEqual(['SearchProvisionedProducts', 'DescribeProvisionedProduct', 'SearchProvisionedProducts']);
+    expect(calls[1].input).toMatchObject({ Name: 'ledger-prod' });
+    expect(calls[2].input.Filters).toEqual({ SearchQuery: ['id:pp-byname1'] });
+  } finally {
+    app.cleanup();
+  }
+});
