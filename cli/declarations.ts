@@ -4,10 +4,9 @@
  * has but the assembly no longer declares, which the deploy will delete.
  */
 import { StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { PROPERTY_KEYS, ProductRef, PropertyKey } from '../lib/shared/declaration';
+import { PROPERTY_KEYS, ProductRef, PropertyKey, PropertyValues } from '../lib/shared/declaration';
 import { RESOURCE_TYPE, StackEnvironment, WIRE_PROPERTY_OF, WireProperties, parseWireProperties } from '../lib/shared/wire-contract';
 import { decodePhysicalId } from '../lambda/deploy/physical-id';
-import { PropertyValues } from '../lib/shared/declaration';
 import { Resolved, ResolveContext, resolveValue } from './resolve';
 import type { Template, TemplateResource } from './template';
 

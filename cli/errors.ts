@@ -18,8 +18,3 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
-/** True for a refusal by IAM (or an SCP): the read is reported, the others go on. */
-export function isAccessDenied(error: unknown): boolean {
-  const name = error instanceof Error ? error.name : '';
-  return /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedException)$/.test(name);
-}
