@@ -1,6 +1,6 @@
 // ESLint (flat config): the recommended rules of ESLint and typescript-eslint, a few type-aware
 // rules for the asynchronous handler code, and the one architectural rule of this repository:
-// lib/shared/ and lambda/ are bundled into the Lambda, so they must not import aws-cdk-lib.
+// lib/shared/ and lambda/ are bundled into the Lambda, and cli/ into the plan command, so they must not import aws-cdk-lib.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
@@ -35,7 +35,7 @@ export default defineConfig(
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: {
-        // tsconfig.dev.json covers lib/, lambda/, test/, bench/ and scripts/ (tsconfig.json only lib/).
+        // tsconfig.dev.json covers lib/, lambda/, cli/, test/, bench/ and scripts/ (tsconfig.json only lib/).
         project: './tsconfig.dev.json',
         tsconfigRootDir: import.meta.dirname,
       },
@@ -47,12 +47,12 @@ export default defineConfig(
     },
   },
   {
-    files: ['lib/shared/**/*.ts', 'lambda/**/*.ts'],
+    files: ['lib/shared/**/*.ts', 'lambda/**/*.ts', 'cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
           group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
-          message: 'lib/shared/ and lambda/ are bundled into the Lambda handler: keep aws-cdk-lib and constructs out of them.',
+          message: 'lib/shared/ and lambda/ are bundled into the Lambda handler, cli/ into the plan command: keep aws-cdk-lib and constructs out of them.',
         }],
       }],
     },

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { runColdStart } from './cold-start';
 import { runDetectionLag } from './detection-lag';
 import { runDriftScale } from './drift-scale';
+import { runPlanScale } from './plan-scale';
 import {
   SectionError, SectionResult, Target, formatTable, machineInfo, targetsTable,
 } from './report';
@@ -36,6 +37,7 @@ const SECTIONS: Section[] = [
   { name: 'detection lag', run: runDetectionLag },
   { name: 'many at once', run: runScaleSection },
   { name: 'drift at scale', run: runDriftScale },
+  { name: 'plan at scale', run: runPlanScale },
   { name: 'synth time', run: runSynthTime },
   { name: 'template cost', run: runTemplateCost },
 ];

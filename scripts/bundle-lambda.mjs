@@ -26,8 +26,8 @@ const { metafile } = await build({
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  // The Lambda runs on Node.js 24; tests run the same file on Node.js 20.
-  target: 'node20',
+  // The oldest runtime of the runtime policy (lib/provider/runtime-policy.ts).
+  target: 'node22',
   // ES module builds of the SDK tree-shake better than its CommonJS builds.
   mainFields: ['module', 'main'],
   // The SDK lazy-loads Node built-ins with import(); as require() they load the same on Lambda, and

@@ -1,5 +1,5 @@
-// The third-party notices of the Lambda bundle: every package esbuild's metafile says it bundled
-// into assets/handler/index.js, with its version, its license and the LICENSE and NOTICE files it
+// The third-party notices of a bundle (assets/handler/index.js, assets/cli/index.js): every package
+// esbuild's metafile says it bundled, with its version, its license and the LICENSE and NOTICE files it
 // ships. Deterministic: packages sorted by name and version, each license text written once with
 // the packages under it, so the same lockfile gives the same bytes (and the same asset hash).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ function readPackage(root, dir) {
     // A few SDK packages declare Apache-2.0 but ship no LICENSE file: the standard text, as in this repository's LICENSE.
     licenses = [readFileSync(join(root, 'LICENSE'), 'utf8').replace(/^(\s*\n)+/, '').trimEnd()];
   } else if (licenses.length === 0) {
-    throw new Error(`${dir} is bundled into the Lambda but ships no LICENSE file: add its license text to the notices by hand.`);
+    throw new Error(`${dir} is bundled but ships no LICENSE file: add its license text to the notices by hand.`);
   }
   const repository = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
   return { name: manifest.name, version: manifest.version, license: manifest.license ?? '(see its license text)', repository,

@@ -55,7 +55,7 @@ describe('protocol', () => {
     ]);
     expect(sc.fake.calls[0].operation).toBe('DeleteEverything');
     // Operations the project does not call are not served: a new call site must add them here first.
-    expect((await rawPost('ScanProvisionedProducts', '{}')).json.__type).toBe('UnknownOperationException');
+    expect((await rawPost('ListRecordHistory', '{}')).json.__type).toBe('UnknownOperationException');
   });
 
   test('stop() closes keep-alive connections promptly', async () => {

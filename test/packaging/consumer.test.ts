@@ -3,17 +3,12 @@
  * required from plain JavaScript (no ts-node), it synthesizes the custom resource, and the bundled
  * handler is staged as the Lambda asset. Needs `npm run build` first (`npm test` runs it).
  *
- * Offline and quick: the tarball is installed with npm (no dependencies to fetch: the package has
- * none, and --legacy-peer-deps leaves the peers alone), and the peers aws-cdk-lib and constructs
- * are symlinked from this repository's node_modules, so one copy of each is loaded.
+ * Offline and quick (./consumer-app): the tarball is installed with npm, and the peers are
+ * symlinked from this repository's node_modules, so one copy of each is loaded.
  */
-import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
-import * as os from 'os';
+import { existsSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
-
-const root = path.join(__dirname, '..', '..');
-const PACKAGE = 'cdk-provisioned-product-properties';
+import { PACKAGE, buildConsumer, root } from './consumer-app';
 
 const APP = `
 const { App, Stack } = require('aws-cdk-lib');
@@ -37,30 +32,7 @@ let work: string;
 let consumer: string;
 
 beforeAll(() => {
-  if (!existsSync(path.join(root, 'lib', 'index.js')) || !existsSync(path.join(root, 'assets', 'handler', 'index.js'))) {
-    throw new Error('The package is not built: run "npm run build" before this test (npm test does).');
-  }
-  work = mkdtempSync(path.join(os.tmpdir(), 'ppp-consumer-'));
-  consumer = path.join(work, 'app');
-  mkdirSync(consumer);
-
-  // --ignore-scripts: `prepare` would rebuild the package while other tests read its files.
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
-    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[0];
-  const tarball = path.join(work, packed.filename);
-
-  writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true }));
-  execFileSync('npm', ['install', tarball, '--legacy-peer-deps', '--offline', '--ignore-scripts', '--no-audit', '--no-fund',
-    '--no-package-lock', '--no-save'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const peer of ['aws-cdk-lib', 'constructs']) {
-    symlinkSync(path.join(root, 'node_modules', peer), path.join(consumer, 'node_modules', peer), 'dir');
-  }
-  writeFileSync(path.join(consumer, 'app.js'), APP);
-  execFileSync(process.execPath, ['app.js'], {
-    cwd: consumer,
-    env: { ...process.env, CDK_OUTDIR: path.join(consumer, 'cdk.out') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  ({ work, consumer } = buildConsumer(APP));
 });
 
 afterAll(() => {

@@ -10,6 +10,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { StackReads } from './stack-reads';
 
 export interface StackResource {
   readonly logicalId: string;
@@ -30,6 +31,8 @@ export class CloudFormationFake {
 
   /** ListStackResources calls, by StackName. */
   readonly calls: string[] = [];
+  /** DescribeStacks, GetTemplate and ListExports (the `plan` command's reads), and actions denied by the test. */
+  readonly stackReads = new StackReads();
   private readonly stacks = new Map<string, StackResource[]>();
   private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
 
@@ -65,6 +68,8 @@ export class CloudFormationFake {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const read = this.stackReads.answer(form.get('Action') ?? '', form);
+    if (read) return this.reply(res, read.status, read.body);
     if (form.get('Action') !== 'ListStackResources') {
       return this.reply(res, 400, errorXml('InvalidAction', `The action ${form.get('Action')} is not valid for this web service.`));
     }

@@ -16,6 +16,8 @@ export type Fault =
   | { readonly kind: 'throttle' }
   | { readonly kind: 'server-error' }
   | { readonly kind: 'reset' }
+  /** IAM refuses the call: AccessDeniedException (HTTP 400, as AWS JSON services answer it), naming the action. */
+  | { readonly kind: 'access-denied' }
   | { readonly kind: 'delay'; readonly ms: number };
 export type FaultKind = Fault['kind'];
 
@@ -114,6 +116,10 @@ export class FakeHttpFront {
       case 'server-error':
         entry.outcome = 'server-error';
         return this.send(res, entry, errorReply('InternalFailure', 'An internal error occurred.', 500));
+      case 'access-denied':
+        entry.outcome = 'access-denied';
+        return this.send(res, entry, errorReply('AccessDeniedException', `User: ${this.state.config.callerArn} is not authorized to perform: `
+          + `servicecatalog:${operation} because no identity-based policy allows the servicecatalog:${operation} action`));
       case 'reset':
         entry.outcome = 'reset';
         req.socket.resetAndDestroy();

@@ -1,5 +1,5 @@
 /**
- * Input constraints of the four Service Catalog operations the project calls, and the check that
+ * Input constraints of the Service Catalog operations the project calls, and the check that
  * enforces them the way AWS JSON services do (400 ValidationException, Coral-style message).
  *
  * The shapes below were copied by hand from the official AWS Service Catalog API model,
@@ -15,6 +15,7 @@ export const OPERATIONS = [
   'DescribeRecord',
   'DescribeProvisionedProduct',
   'SearchProvisionedProducts',
+  'ScanProvisionedProducts',
 ] as const;
 export type OperationName = typeof OPERATIONS[number];
 
@@ -96,6 +97,12 @@ const SHAPES: Readonly<Record<string, ShapeDef>> = {
   SortField: { type: 'string' },
   SortOrder: { type: 'string', enum: ['ASCENDING', 'DESCENDING'] },
   SearchProvisionedProductsPageSize: { type: 'integer', min: 0, max: 100 },
+
+  // ScanProvisionedProducts (pages of 0-20, the model's PageSize)
+  ScanProvisionedProductsInput: {
+    type: 'structure',
+    members: { AcceptLanguage: 'AcceptLanguage', AccessLevelFilter: 'AccessLevelFilter', PageSize: 'PageSize', PageToken: 'PageToken' },
+  },
 };
 
 /** The input shape of each operation. */
@@ -104,6 +111,7 @@ export const OPERATION_INPUT_SHAPES: Readonly<Record<OperationName, string>> = {
   DescribeRecord: 'DescribeRecordInput',
   DescribeProvisionedProduct: 'DescribeProvisionedProductInput',
   SearchProvisionedProducts: 'SearchProvisionedProductsInput',
+  ScanProvisionedProducts: 'ScanProvisionedProductsInput',
 };
 
 /**

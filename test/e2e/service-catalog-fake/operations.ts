@@ -6,6 +6,7 @@
 import { Handler, Input, OperationResult, ServiceError, epochSeconds, findProduct } from './common';
 import { OperationName } from './model-constraints';
 import { statusAt, updatedAt, visibleErrors } from './records';
+import { scanProvisionedProducts } from './scan';
 import { searchProvisionedProducts } from './search';
 import { ProductState, ServiceCatalogState, StoredRecord } from './state';
 import { updateProvisionedProductProperties } from './update';
@@ -17,6 +18,7 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
   DescribeRecord: describeRecord,
   DescribeProvisionedProduct: describeProvisionedProduct,
   SearchProvisionedProducts: searchProvisionedProducts,
+  ScanProvisionedProducts: scanProvisionedProducts,
 };
 
 function describeRecord(state: ServiceCatalogState, input: Input, now: number): OperationResult {
@@ -38,7 +40,7 @@ function describeProvisionedProduct(state: ServiceCatalogState, input: Input): O
   return { output: { ProvisionedProductDetail: productDetail(product), CloudWatchDashboards: [] } };
 }
 
-function productDetail(p: ProductState): Record<string, unknown> {
+export function productDetail(p: ProductState): Record<string, unknown> {
   return {
     Name: p.name, Arn: p.arn, Type: p.type, Id: p.id, Status: p.status, StatusMessage: p.statusMessage,
     CreatedTime: epochSeconds(p.createdAt), IdempotencyToken: p.idempotencyToken, LastRecordId: p.lastRecordId,

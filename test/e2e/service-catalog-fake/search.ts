@@ -99,7 +99,7 @@ interface Page<T> {
 }
 
 /** Opaque page tokens: the base64 of the next offset. */
-function paginate<T>(items: T[], size: number, pageToken: string | undefined): Page<T> {
+export function paginate<T>(items: T[], size: number, pageToken: string | undefined): Page<T> {
   let offset = 0;
   if (pageToken !== undefined) {
     offset = Number(Buffer.from(pageToken, 'base64').toString('utf8'));

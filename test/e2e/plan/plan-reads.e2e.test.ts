@@ -1,0 +1,189 @@
+/**
+ * `plan` under what the services do to reads: Search's lagging index, throttling, a read that IAM
+ * refuses, and tokens resolved from the deployed stack (parameters, exports).
+ */
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ProvisionedProductProperties } from '../../../lib';
+import { ACCOUNT, REGION, arn, deploy, jsonOf, plan, synthesize, templateOf, usePlanEndToEnd } from './plan-setup';
+
+jest.setTimeout(90_000);
+
+const e2e = usePlanEndToEnd();
+const LAUNCH = arn('role/SCLaunchRole');
+const TEAM = arn('role/PlatformTeam');
+const env = { account: ACCOUNT, region: REGION };
+
+function declare(stack: Stack, id: string, productId: string) {
+  new ProvisionedProductProperties(stack, id, { provisionedProductId: productId, owner: TEAM, launchRole: iam.Role.fromRoleArn(stack, `${id}Launch`, LAUNCH) });
+}
+
+const searchesFor = (id: string) => e2e.serviceCatalog.callsOf('SearchProvisionedProducts')
+  .filter((c) => JSON.stringify(c.input.Filters ?? {}).includes(`id:${id}`));
+
+test('Search lag: a product Search does not list has its owner unknown (never "no owner"), after the handler\'s retries; its launch role is read from Scan', async () => {
+  e2e.serviceCatalog.addProduct({ id: 'pp-lag1', ownerArn: TEAM, launchRoleArn: LAUNCH, neverListed: true });
+  e2e.serviceCatalog.addProduct({ id: 'pp-listed1', ownerArn: TEAM, launchRoleArn: LAUNCH });
+  const app = synthesize((a) => {
+    const stack = new Stack(a, 'Lagging', { env });
+    declare(stack, 'Unlisted', 'pp-lag1');
+    declare(stack, 'Listed', 'pp-listed1');
+  });
+  const before = e2e.serviceCatalog.calls.length;
+  try {
+    const run = await plan(['--app', app.dir, '--json', '--detailed-exitcode']);
+    expect(run.code).toBe(2);
+    const [unlisted, listed] = jsonOf(run).declarations;
+    expect(unlisted.changes).toEqual([
+      { key: 'OWNER', live: null, declared: TEAM, action: 'unknown', reason: expect.stringContaining('does not list the product') },
+      { key: 'LAUNCH_ROLE', live: LAUNCH, declared: LAUNCH, action: 'none' },
+    ]);
+    expect(listed.changes.map((c) => c.action)).toEqual(['none', 'none']);
+    // The handler's per-product read, with its waits, only for the product the pages did not list.
+    expect(searchesFor('pp-lag1')).toHaveLength(4);
+    expect(searchesFor('pp-listed1')).toHaveLength(0);
+    expect(e2e.serviceCatalog.calls.slice(before).filter((c) => c.operation === 'DescribeProvisionedProduct')).toHaveLength(0);
+    const table = await plan(['--app', app.dir]);
+    process.stdout.write(`\n--- Search lag (table)\n${table.stdout}`);
+  } finally {
+    app.cleanup();
+  }
+});
+
+test('throttling: every declaration is planned from a few pages, the SDK retrying the throttled calls', async () => {
+  const ids = Array.from({ length: 45 }, (_, i) => `pp-throttled${i}`);
+  for (const id of ids) e2e.serviceCatalog.addProduct({ id, ownerArn: TEAM, launchRoleArn: LAUNCH });
+  const app = synthesize((a) => {
+    const stack = new Stack(a, 'Throttled', { env });
+    ids.forEach((id, i) => declare(stack, `P${i}`, id));
+  });
+  const before = e2e.serviceCatalog.calls.length;
+  e2e.serviceCatalog.configure({ throttle: { ratePerSecond: 2, burst: 1 } });
+  e2e.serviceCatalog.injectFaults('SearchProvisionedProducts', { kind: 'throttle' }, { kind: 'throttle' });
+  try {
+    const run = await plan(['--app', app.dir, '--json', '--detailed-exitcode']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const declarations = jsonOf(run).declarations;
+    expect(declarations).toHaveLength(45);
+    expect(declarations.flatMap((d) => d.changes.map((c) => c.action))).toEqual(Array(90).fill('none'));
+    const calls = e2e.serviceCatalog.calls.slice(before);
+    const answered = calls.filter((c) => c.outcome === 'ok');
+    expect(calls.filter((c) => c.outcome === 'throttled' || c.outcome === 'throttle').length).toBeGreaterThanOrEqual(3);
+    // Every product listed: one Search page and three Scan pages (of 20), nothing per product.
+    // Every product listed by the pages (Search: 100 a page, Scan: 20): nothing read product by product.
+    expect(answered.filter((c) => c.operation === 'ScanProvisionedProducts').length).toBeGreaterThanOrEqual(3);
+    expect(answered.filter((c) => c.operation === 'DescribeProvisionedProduct' || c.input.Filters !== undefined)).toEqual([]);
+    expect(answered.length / declarations.length).toBeLessThan(0.25);
+  } finally {
+    e2e.serviceCatalog.configure({ throttle: undefined });
+    e2e.serviceCatalog.clearFaults();
+    app.cleanup();
+  }
+});
+
+test('access denied on one read: a clear message naming the action; the other declarations and keys are still planned', async () => {
+  e2e.serviceCatalog.addProduct({ id: 'pp-denied1', ownerArn: TEAM, launchRoleArn: LAUNCH });
+  e2e.serviceCatalog.addProduct({ id: 'pp-denied2', ownerArn: TEAM });
+  const denied = synthesize((a) => {
+    const stack = new Stack(a, 'DeniedStack', { env });
+    const team = new iam.Role(stack, 'Team', { assumedBy: new iam.AccountRootPrincipal() });
+    declare(stack, 'Literal', 'pp-denied1');
+    new ProvisionedProductProperties(stack, 'StackRole', { provisionedProductId: 'pp-denied2', owner: team.roleArn });
+  });
+  try {
+    await deploy(e2e, denied.dir, 'DeniedStack');
+    // Service Catalog refuses Search: the owners are unknown, the launch roles are planned.
+    e2e.serviceCatalog.injectFaults('SearchProvisionedProducts', { kind: 'access-denied' });
+    const search = await plan(['--app', denied.dir, '--json']);
+    expect(search.code).toBe(0);
+    expect(search.stderr).toMatch(/^Warning: DeniedStack: servicecatalog:SearchProvisionedProducts failed: AccessDeniedException: .*not authorized to perform: servicecatalog:SearchProvisionedProducts/m);
+    const [literal, stackRole] = jsonOf(search).declarations;
+    expect(literal.changes).toEqual([
+      { key: 'OWNER', live: null, declared: TEAM, action: 'unknown', reason: expect.stringContaining('servicecatalog:SearchProvisionedProducts failed: AccessDeniedException') },
+      { key: 'LAUNCH_ROLE', live: LAUNCH, declared: LAUNCH, action: 'none' },
+    ]);
+    expect(stackRole.changes[0]).toMatchObject({ key: 'OWNER', action: 'unknown' });
+    process.stdout.write(`\n--- access denied, Search (stderr)\n${search.stderr}`);
+
+    // CloudFormation refuses ListStackResources of the stack: a value from the stack is unknown, the literal one is planned.
+    e2e.cloudFormation.stackReads.denied.add('ListStackResources:DeniedStack');
+    const listing = await plan(['--app', denied.dir, '--json']);
+    const table = await plan(['--app', denied.dir]);
+    e2e.cloudFormation.stackReads.denied.clear();
+    expect(listing.code).toBe(0);
+    expect(listing.stderr).toMatch(/^Warning: DeniedStack: cloudformation:ListStackResources failed: AccessDenied: .*cloudformation:ListStackResources/m);
+    const [literalAgain, fromStack] = jsonOf(listing).declarations;
+    expect(literalAgain.changes.map((c) => c.action)).toEqual(['none', 'none']);
+    expect(fromStack.changes).toEqual([{ key: 'OWNER', live: expect.any(String), declared: null, action: 'unknown', reason: expect.stringContaining('cloudformation:ListStackResources failed') }]);
+    expect(listing.stderr.trim().split('\n')).toHaveLength(1);
+    process.stdout.write(`\n--- access denied, ListStackResources (stderr + table)\n${listing.stderr}${table.stdout}`);
+  } finally {
+    e2e.cloudFormation.stackReads.denied.clear();
+    denied.cleanup();
+  }
+});
+
+test('tokens resolve as the deploy would: a parameter through the deployed stack\'s value, an import through the exports; a missing export is known after the deploy', async () => {
+  e2e.serviceCatalog.addProduct({ id: 'pp-tokens1', ownerArn: TEAM, launchRoleArn: LAUNCH });
+  e2e.serviceCatalog.addProduct({ id: 'pp-tokens2', ownerArn: TEAM });
+  const app = synthesize((a) => {
+    const stack = new Stack(a, 'Tokens', { env });
+    const owner = new CfnParameter(stack, 'OwnerArn', { type: 'String' });
+    new ProvisionedProductProperties(stack, 'FromParameter', {
+      provisionedProductId: 'pp-tokens1', owner: owner.valueAsString,
+      launchRole: iam.Role.fromRoleArn(stack, 'Imported', Fn.importValue('shared-launch-role'), { mutable: false }),
+    });
+    new ProvisionedProductProperties(stack, 'FromMissingExport', { provisionedProductId: 'pp-tokens2', owner: Fn.importValue('not-exported-yet') });
+  });
+  try {
+    const stackId = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Tokens/0f2b7c1e-0000-4000-8000-000000000001`;
+    e2e.cloudFormation.ensureStack(stackId);
+    e2e.cloudFormation.stackReads.setStack({ stackName: 'Tokens', stackId, status: 'UPDATE_COMPLETE', parameters: { OwnerArn: arn('role/Auditors') }, template: templateOf(app.dir, 'Tokens') });
+    e2e.cloudFormation.stackReads.setExport('shared-launch-role', LAUNCH, 'arn:aws:cloudformation:us-east-1:123456789012:stack/Shared/1');
+    const run = await plan(['--app', app.dir, '--json']);
+    expect(run.code).toBe(0);
+    const [fromParameter, fromMissing] = jsonOf(run).declarations;
+    expect(fromParameter.changes).toEqual([
+      { key: 'OWNER', live: TEAM, declared: arn('role/Auditors'), action: 'change', reason: expect.stringContaining('the template is unchanged') },
+      { key: 'LAUNCH_ROLE', live: LAUNCH, declared: LAUNCH, action: 'none' },
+    ]);
+    expect(fromMissing.changes).toEqual([
+      { key: 'OWNER', live: TEAM, declared: null, action: 'known-after-deploy', reason: expect.stringContaining('the export not-exported-yet does not exist yet') },
+    ]);
+    const table = await plan(['--app', app.dir]);
+    process.stdout.write(`\n--- tokens (table)\n${table.stdout}`);
+  } finally {
+    app.cleanup();
+  }
+});
+
+test('an account of many more products than declared is read product by product (fewer calls), a product declared by name included', async () => {
+  for (let i = 0; i < 150; i++) e2e.serviceCatalog.addProduct({ id: `pp-crowd${i}`, ownerArn: TEAM });
+  e2e.serviceCatalog.addProduct({ id: 'pp-byname1', name: 'ledger-prod', ownerArn: arn('role/Provisioner'), launchRoleArn: LAUNCH });
+  const app = synthesize((a) => {
+    const stack = new Stack(a, 'Crowded', { env });
+    new ProvisionedProductProperties(stack, 'ByName', {
+      provisionedProductName: 'ledger-prod', owner: TEAM, launchRole: iam.Role.fromRoleArn(stack, 'Launch', LAUNCH),
+    });
+  });
+  const before = e2e.serviceCatalog.calls.length;
+  try {
+    const run = await plan(['--app', app.dir, '--json']);
+    expect(run.code).toBe(0);
+    expect(jsonOf(run).declarations).toEqual([{
+      stack: 'Crowded', path: 'Crowded/ByName', provisionedProductId: 'pp-byname1',
+      changes: [
+        { key: 'OWNER', live: arn('role/Provisioner'), declared: TEAM, action: 'change' },
+        { key: 'LAUNCH_ROLE', live: LAUNCH, declared: LAUNCH, action: 'none' },
+      ],
+    }]);
+    const calls = e2e.serviceCatalog.calls.slice(before);
+    // Search's first page counts the account; then the handler's reads: Describe by name, Search by id.
+    expect(calls.map((c) => c.operation)).toEqual(['SearchProvisionedProducts', 'DescribeProvisionedProduct', 'SearchProvisionedProducts']);
+    expect(calls[1].input).toMatchObject({ Name: 'ledger-prod' });
+    expect(calls[2].input.Filters).toEqual({ SearchQuery: ['id:pp-byname1'] });
+  } finally {
+    app.cleanup();
+  }
+});
