@@ -34,7 +34,7 @@ export interface WireProperties {
   readonly DeployCheck?: string;
 }
 
-const WIRE_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
+export const WIRE_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
   'LaunchRoleArn', 'AcceptLanguage', 'TimeoutSeconds', 'RestoreOnDelete', 'ProductRevision', 'DeployCheck'];
 /**
  * Keys that CloudFormation copies into ResourceProperties from the template: `ServiceToken`
