@@ -3,14 +3,18 @@
  * its tests read like the README's "What happens when" table.
  *
  * - An Update whose declaration is unchanged does nothing and reads nothing.
+ * - Live values are judged only once nothing runs on the product (activity.ts): a record still
+ *   running (a failed request's, or anyone's) would land after the judgement. While one runs, the
+ *   change is left to isComplete, which waits for it; restoreOnDelete cannot capture meanwhile.
  * - A product already in the declared state is left as it is.
  * - Otherwise one change starts, re-asserting every declared key.
  * - With restoreOnDelete, the originals travel in the physical id; when they cannot be known, the
  *   deploy fails before any write rather than keep a promise it could not keep.
  */
 import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { ResourceDeclaration } from '../../lib/shared/declaration';
+import { ResourceDeclaration, declaredKeys } from '../../lib/shared/declaration';
 import { PlanFailure } from '../failures';
+import { ProductActivity } from '../product/activity';
 import { ChangeToStart } from '../product/change-starter';
 import { compareWithLive, inDeclaredState } from '../product/live-comparison';
 import { LiveProperties } from '../product/live-state';
@@ -39,7 +43,10 @@ export type LiveReading =
 /** What the shell read for a Create or an Update. */
 export interface ChangeReading {
   readonly productId: string;
-  readonly live: LiveReading;
+  /** What runs on the product, read (and waited on) first. */
+  readonly activity: ProductActivity;
+  /** Read only when the product is idle. */
+  readonly live?: LiveReading;
   /** The product's other declarations in the stack: read only when `needsStackRead`. */
   readonly others?: OtherDeclarations;
 }
@@ -47,6 +54,8 @@ export interface ChangeReading {
 export type ChangeAction =
   | { readonly kind: 'none'; readonly reason: 'declaration-unchanged' | 'in-declared-state'; readonly physicalId: string; readonly productId: string }
   | { readonly kind: 'start'; readonly physicalId: string; readonly change: ChangeToStart; readonly inheritedFrom?: string }
+  /** A change still runs on the product: isComplete waits for it, then judges and starts. */
+  | { readonly kind: 'start-when-free'; readonly physicalId: string; readonly change: ChangeToStart; readonly cause: string }
   | { readonly kind: 'fail'; readonly failure: PlanFailure };
 
 /**
@@ -81,7 +90,15 @@ export function planChange(request: ChangeRequest, reading: ChangeReading | 'not
     return { kind: 'none', reason: 'declaration-unchanged', physicalId, productId: decodePhysicalId(physicalId).provisionedProductId! };
   }
   const { declaration } = request;
-  const { productId, live } = reading;
+  const { productId, activity } = reading;
+  const change: ChangeToStart = { idempotencyToken: request.token, provisionedProductId: productId, values: declaration.values, acceptLanguage: declaration.acceptLanguage };
+  switch (activity.kind) {
+    case 'gone': return { kind: 'fail', failure: { kind: 'product-gone', productId, cause: activity.cause } };
+    case 'unreadable': return { kind: 'fail', failure: { kind: 'product-unreadable', productId, cause: activity.cause } };
+    case 'busy': return planWhileBusy(request, productId, change, activity.cause);
+    case 'idle': break;
+  }
+  const live = reading.live!;
   let physicalId = productId;
   let inheritedFrom: string | undefined;
   if (declaration.restoreOnDelete) {
@@ -101,8 +118,17 @@ export function planChange(request: ChangeRequest, reading: ChangeReading | 'not
   if (live.kind === 'read' && inDeclaredState(compareWithLive(declaration.values, live.live))) {
     return { kind: 'none', reason: 'in-declared-state', physicalId, productId };
   }
-  return {
-    kind: 'start', physicalId, inheritedFrom,
-    change: { idempotencyToken: request.token, provisionedProductId: productId, values: declaration.values, acceptLanguage: declaration.acceptLanguage },
-  };
+  return { kind: 'start', physicalId, inheritedFrom, change };
+}
+
+/** While a change runs: keep what this resource kept, or fail if a value must be captured now. */
+function planWhileBusy(request: ChangeRequest, productId: string, change: ChangeToStart, cause: string): ChangeAction {
+  if (!request.declaration.restoreOnDelete) {
+    return { kind: 'start-when-free', physicalId: productId, change, cause };
+  }
+  const kept = keptOriginals(request.previous?.physicalId, productId);
+  if (declaredKeys(request.declaration.values).some((key) => kept?.[key] === undefined)) {
+    return { kind: 'fail', failure: { kind: 'busy-before-capture', productId, cause } };
+  }
+  return { kind: 'start-when-free', physicalId: encodePhysicalId(productId, kept), change, cause };
 }

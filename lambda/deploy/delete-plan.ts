@@ -2,8 +2,12 @@
  * What a Delete does, decided once from the request and what the shell read. A Delete never
  * fails and makes no write, unless restoreOnDelete kept originals that are no longer in place and
  * no other declaration of the product in the stack takes it over (a replacement or a rename).
+ * Live values are judged only once nothing runs on the product: a failed Create's change may
+ * still be running, and would land after a judgement made now. While one runs, the restore is
+ * left to isComplete, which waits for it within the resource's timeout.
  */
 import { PropertyValues, declaredKeys, pickValues } from '../../lib/shared/declaration';
+import { ProductActivity } from '../product/activity';
 import { ChangeToStart } from '../product/change-starter';
 import { compareWithLive } from '../product/live-comparison';
 import { LiveProperties } from '../product/live-state';
@@ -36,12 +40,17 @@ export function handedOver(others: OtherDeclarations): boolean {
 export interface DeleteReading {
   readonly others: OtherDeclarations;
   /** Read only when not `handedOver`. */
+  readonly activity?: ProductActivity;
+  /** Read only when the product is idle. */
   readonly live?: LiveProperties;
 }
 
 export type DeleteAction =
-  | { readonly kind: 'keep'; readonly reason: 'nothing-kept' | 'handed-over' | 'stack-unknown' | 'originals-in-place' }
-  | { readonly kind: 'restore'; readonly change: ChangeToStart };
+  | { readonly kind: 'keep'; readonly reason: 'nothing-kept' | 'handed-over' | 'stack-unknown' | 'originals-in-place' | 'product-gone' | 'product-unreadable';
+    readonly cause?: string; }
+  | { readonly kind: 'restore'; readonly change: ChangeToStart }
+  /** A change still runs on the product: isComplete waits, judges and restores. */
+  | { readonly kind: 'restore-when-free'; readonly change: ChangeToStart; readonly cause: string };
 
 export function planDelete(request: DeleteRequest, reading: DeleteReading | undefined): DeleteAction {
   const candidate = restoreCandidate(request);
@@ -50,9 +59,21 @@ export function planDelete(request: DeleteRequest, reading: DeleteReading | unde
   }
   if (reading.others.kind === 'unknown') {
     // Undoing a live declaration on a guess is worse than not restoring.
-    return { kind: 'keep', reason: 'stack-unknown' };
+    return { kind: 'keep', reason: 'stack-unknown', cause: reading.others.cause };
   }
-  if (handedOver(reading.others) || !reading.live) {
+  if (handedOver(reading.others) || !reading.activity) {
+    return { kind: 'keep', reason: 'handed-over' };
+  }
+  const change = (values: PropertyValues): ChangeToStart => ({
+    idempotencyToken: request.token, provisionedProductId: candidate.productId, values, acceptLanguage: request.acceptLanguage,
+  });
+  switch (reading.activity.kind) {
+    case 'gone': return { kind: 'keep', reason: 'product-gone', cause: reading.activity.cause };
+    case 'unreadable': return { kind: 'keep', reason: 'product-unreadable', cause: reading.activity.cause };
+    case 'busy': return { kind: 'restore-when-free', change: change(candidate.originals), cause: reading.activity.cause };
+    case 'idle': break;
+  }
+  if (!reading.live) {
     return { kind: 'keep', reason: 'handed-over' };
   }
   const { drifted, unknown } = compareWithLive(candidate.originals, reading.live);
@@ -61,8 +82,5 @@ export function planDelete(request: DeleteRequest, reading: DeleteReading | unde
   if (declaredKeys(restore).length === 0) {
     return { kind: 'keep', reason: 'originals-in-place' };
   }
-  return {
-    kind: 'restore',
-    change: { idempotencyToken: request.token, provisionedProductId: candidate.productId, values: restore, acceptLanguage: request.acceptLanguage },
-  };
+  return { kind: 'restore', change: change(restore) };
 }

@@ -68,6 +68,13 @@ export interface HandlerState {
   readonly waitStartedAt: number;
   /** The change did not start in onEvent (the product was busy, or the call had no answer): isComplete starts it. */
   readonly startPending: boolean;
+  /** Epoch ms at which UpdateProvisionedProductProperties answered onEvent: a record's read grace counts from it. */
+  readonly changeAnsweredAt?: number;
+  /**
+   * The product's LastRecordId when onEvent judged it. A change found in place later was made by
+   * this deploy (its answer lost) exactly when the product's last record is another one by then.
+   */
+  readonly lastRecordIdBefore?: string;
 }
 
 export function encodeHandlerState(state: HandlerState): string {
@@ -81,6 +88,8 @@ export function decodeHandlerState(value: unknown, now: number): HandlerState {
     return {
       waitStartedAt: Number.isFinite(parsed.waitStartedAt) ? parsed.waitStartedAt : now,
       startPending: parsed.startPending === true,
+      changeAnsweredAt: Number.isFinite(parsed.changeAnsweredAt) ? parsed.changeAnsweredAt : undefined,
+      lastRecordIdBefore: typeof parsed.lastRecordIdBefore === 'string' ? parsed.lastRecordIdBefore : undefined,
     };
   } catch {
     return { waitStartedAt: now, startPending: false };
