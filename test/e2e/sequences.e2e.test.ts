@@ -2,28 +2,16 @@
  * Requests that meet a record still running (issue 17 #3, #8, #9): a failed request's change
  * goes on in Service Catalog while CloudFormation sends the next request. Ordering is explicit,
  * not timed: a stuck record is released when isComplete of the next request first runs (the
- * `beforeIsComplete` hook), after onEvent waited for it as long as its invocation allows. onEvent
+ * `beforeIsComplete` hook of hooked-handlers.ts), after onEvent waited for it as long as its invocation allows. onEvent
  * has 12 s here, so it may wait 2 s (lambda/runtime.ts keeps 10 s free).
  */
 import { Duration } from 'aws-cdk-lib';
-import { HANDLER_ASSET_DIR } from '../../lib/provider/handler-functions';
 import { TemplateResource, createRequest, deleteRequest, updateRequest } from './cloudformation-request';
 import { DeclarationProps, arn, synthesizedResource, useEndToEnd } from './e2e-setup';
-import type { LambdaHandler } from './framework-harness';
+import { hookedHandlers } from './hooked-handlers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const asset: Record<string, LambdaHandler> = require(`${HANDLER_ASSET_DIR}/index.js`);
-/** Run once, before isComplete first handles the request with this RequestId. */
-const beforeIsComplete = new Map<string, () => void>();
-const handlers: Record<string, LambdaHandler> = {
-  onEvent: (event, context) => asset.onEvent(event, context),
-  isComplete: (event, context) => {
-    beforeIsComplete.get(event.RequestId)?.();
-    beforeIsComplete.delete(event.RequestId);
-    return asset.isComplete(event, context);
-  },
-};
-const e2e = useEndToEnd({ handlers, functionTimeoutMs: { onEvent: 12_000 } });
+const hooks = hookedHandlers();
+const e2e = useEndToEnd({ handlers: hooks.handlers, functionTimeoutMs: { onEvent: 12_000 } });
 
 const ORIGINAL = arn('user/alice');
 const OWNER = arn('role/PlatformTeam');
@@ -56,7 +44,7 @@ test('#3: a failed Update\'s record still running: the rollback Update waits for
 
   // Rollback: the old properties, while the failed change still runs; it lands once isComplete runs.
   const rollback = updateRequest(declared, { resource: changed, physicalResourceId: physicalId });
-  beforeIsComplete.set(rollback.RequestId, () => e2e.fake.resolveRecord(failedChange, { status: 'SUCCEEDED' }));
+  hooks.beforeIsComplete(rollback.RequestId, () => e2e.fake.resolveRecord(failedChange, { status: 'SUCCEEDED' }));
   const back = await e2e.harness.send(rollback);
   expect(back).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true', RecordStatus: 'SUCCEEDED' } });
   expect(e2e.fake.record(failedChange)!.status).toBe('SUCCEEDED');
@@ -73,7 +61,7 @@ test('#3: a failed Create with restoreOnDelete, its change still running: the De
   e2e.fake.configureProduct(id, { outcome: { status: 'SUCCEEDED' }, recordDurationMs: 300 });
 
   const del = deleteRequest(resource, create.PhysicalResourceId);
-  beforeIsComplete.set(del.RequestId, () => e2e.fake.resolveRecord(failedChange, { status: 'SUCCEEDED' }));
+  hooks.beforeIsComplete(del.RequestId, () => e2e.fake.resolveRecord(failedChange, { status: 'SUCCEEDED' }));
   await expect(e2e.harness.send(del)).resolves.toMatchObject({ Status: 'SUCCESS' });
   expect(e2e.fake.product(id)!.ownerArn).toBe(ORIGINAL);
 });
@@ -84,7 +72,7 @@ test('#9: the product busy at the Delete: the restore waits and is made once the
   expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
   e2e.fake.setProductStatus(id, 'UNDER_CHANGE');
   const del = deleteRequest(resource, physicalId);
-  beforeIsComplete.set(del.RequestId, () => e2e.fake.setProductStatus(id, 'AVAILABLE'));
+  hooks.beforeIsComplete(del.RequestId, () => e2e.fake.setProductStatus(id, 'AVAILABLE'));
   await expect(e2e.harness.send(del)).resolves.toMatchObject({ Status: 'SUCCESS' });
   expect(e2e.fake.product(id)!.ownerArn).toBe(ORIGINAL);
   const restores = e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id && c.input.ProvisionedProductProperties?.OWNER === ORIGINAL);

@@ -16,7 +16,9 @@ export type Fault =
   | { readonly kind: 'throttle' }
   | { readonly kind: 'server-error' }
   | { readonly kind: 'reset' }
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /** IAM's refusal before the service sees the call: HTTP 400 AccessDeniedException (AWS JSON 1.1). */
+  | { readonly kind: 'access-denied' };
 export type FaultKind = Fault['kind'];
 
 export interface CallLogEntry {
@@ -114,6 +116,10 @@ export class FakeHttpFront {
       case 'server-error':
         entry.outcome = 'server-error';
         return this.send(res, entry, errorReply('InternalFailure', 'An internal error occurred.', 500));
+      case 'access-denied':
+        entry.outcome = 'access-denied';
+        return this.send(res, entry, errorReply('AccessDeniedException',
+          `User: ${this.state.config.callerArn} is not authorized to perform: servicecatalog:${operation}`));
       case 'reset':
         entry.outcome = 'reset';
         req.socket.resetAndDestroy();
