@@ -92,7 +92,7 @@ test('#8: an Update whose answer was lost is retried with its own token: its FAI
   expect(made).toHaveLength(1);
   expect(update.Status).toBe('FAILED');
   expect(update.Reason).toContain(`Service Catalog record ${made[0].recordId} for provisioned product ${id} FAILED: AccessDenied: the new owner was refused`);
-  const tokens = e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductProperties?.OWNER === NEW_OWNER)
+  const tokens = e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id && c.input.ProvisionedProductProperties?.OWNER === NEW_OWNER)
     .map((c) => c.input.IdempotencyToken);
   expect(new Set(tokens).size).toBe(1);
 });
