@@ -12,7 +12,7 @@
  *   deploy fails before any write rather than keep a promise it could not keep.
  */
 import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { ResourceDeclaration, declaredKeys } from '../../lib/shared/declaration';
+import { PropertyValues, ResourceDeclaration, declaredKeys, pickValues } from '../../lib/shared/declaration';
 import { PlanFailure } from '../failures';
 import { ProductActivity } from '../product/activity';
 import { ChangeToStart } from '../product/change-starter';
@@ -59,8 +59,21 @@ export type ChangeAction =
   | { readonly kind: 'fail'; readonly failure: PlanFailure };
 
 /**
+ * The originals this resource kept for keys it no longer declares, still with restoreOnDelete: they
+ * are put back, as a Delete would (a key it stops governing is released). This is also how the
+ * rollback of an Update that declared a key for the first time reverts it, when CloudFormation
+ * sends that rollback as an Update to the new physical id (undocumented). '' (no value) is not put back.
+ */
+export function releasedOriginals(request: ChangeRequest, productId: string | undefined): PropertyValues {
+  if (!request.declaration.restoreOnDelete || productId === undefined) return {};
+  const kept = keptOriginals(request.previous?.physicalId, productId) ?? {};
+  return pickValues(kept, (key, value) => request.declaration.values[key] === undefined && value !== '');
+}
+
+/**
  * An Update is unchanged when it names the same product and every declared value equals the
- * previous one. A key that is no longer declared is simply no longer enforced. Turning
+ * previous one. A key that is no longer declared is no longer enforced, and with restoreOnDelete
+ * its kept original is put back (releasedOriginals): then it is a change. Turning
  * restoreOnDelete on is a change (the originals must be captured), and so is a new ProductRevision
  * or DeployCheck (the linked product changed, or a check on every deploy: read again, write only
  * what drifted).
@@ -75,6 +88,7 @@ export function declarationUnchanged(request: ChangeRequest): boolean {
   const sameIfDeclared = (key: string) => current[key] === undefined || same(key);
   return same('ProvisionedProductId') && same('ProvisionedProductName') && sameIfDeclared('Owner') && sameIfDeclared('LaunchRoleArn')
     && (!request.declaration.restoreOnDelete || previous.RestoreOnDelete === 'true')
+    && declaredKeys(releasedOriginals(request, decodePhysicalId(request.previous?.physicalId).provisionedProductId)).length === 0
     && same('ProductRevision') && same('DeployCheck');
 }
 
@@ -109,11 +123,16 @@ export function planChange(request: ChangeRequest, reading: ChangeReading | 'not
     if (originals.kind === 'fail') {
       return originals;
     }
-    physicalId = encodePhysicalId(productId, originals.originals);
+    // A released key's original leaves the physical id: it is put back now.
+    physicalId = encodePhysicalId(productId, pickValues(originals.originals, (key) => declaration.values[key] !== undefined));
     inheritedFrom = originals.inheritedFrom;
     if (physicalId.length > MAX_PHYSICAL_ID_LENGTH) {
       return { kind: 'fail', failure: { kind: 'originals-too-long', productId, length: physicalId.length, max: MAX_PHYSICAL_ID_LENGTH } };
     }
+  }
+  const released = releasedOriginals(request, productId);
+  if (declaredKeys(released).length > 0) {
+    return { kind: 'start', physicalId, inheritedFrom, change: { ...change, values: { ...declaration.values, ...released } } };
   }
   if (live.kind === 'read' && inDeclaredState(compareWithLive(declaration.values, live.live))) {
     return { kind: 'none', reason: 'in-declared-state', physicalId, productId };
@@ -123,12 +142,14 @@ export function planChange(request: ChangeRequest, reading: ChangeReading | 'not
 
 /** While a change runs: keep what this resource kept, or fail if a value must be captured now. */
 function planWhileBusy(request: ChangeRequest, productId: string, change: ChangeToStart, cause: string): ChangeAction {
-  if (!request.declaration.restoreOnDelete) {
+  const { declaration } = request;
+  if (!declaration.restoreOnDelete) {
     return { kind: 'start-when-free', physicalId: productId, change, cause };
   }
   const kept = keptOriginals(request.previous?.physicalId, productId);
-  if (declaredKeys(request.declaration.values).some((key) => kept?.[key] === undefined)) {
+  if (declaredKeys(declaration.values).some((key) => kept?.[key] === undefined)) {
     return { kind: 'fail', failure: { kind: 'busy-before-capture', productId, cause } };
   }
-  return { kind: 'start-when-free', physicalId: encodePhysicalId(productId, kept), change, cause };
+  const physicalId = encodePhysicalId(productId, pickValues(kept!, (key) => declaration.values[key] !== undefined));
+  return { kind: 'start-when-free', physicalId, change: { ...change, values: { ...declaration.values, ...releasedOriginals(request, productId) } }, cause };
 }

@@ -32,9 +32,21 @@ export function restoreCandidate(request: DeleteRequest): { readonly productId: 
     : undefined;
 }
 
-/** Whether another declaration may govern the product: then its live values are not read, and nothing is restored. */
-export function handedOver(others: OtherDeclarations): boolean {
-  return others.kind === 'unknown' || others.declarations.length > 0;
+/**
+ * The kept originals no other declaration of the product takes over. A declaration that keeps
+ * originals governs exactly their keys (restoreOnDelete keeps one per declared key); one that
+ * keeps none may govern any key. So after an Update that declared a key for the first time is
+ * rolled back to the old physical id (one undocumented reading of a replaced custom resource's
+ * rollback), the new id's Delete puts that key back, and leaves the old declaration's keys alone.
+ */
+export function notHandedOver(originals: PropertyValues, others: OtherDeclarations): PropertyValues {
+  if (others.kind === 'unknown') return {};
+  return pickValues(originals, (key) => !others.declarations.some((other) => !other.originals || other.originals[key] !== undefined));
+}
+
+/** Whether other declarations take every kept key over: then live values are not read, and nothing is restored. */
+export function handedOver(others: OtherDeclarations, originals: PropertyValues): boolean {
+  return declaredKeys(notHandedOver(originals, others)).length === 0;
 }
 
 export interface DeleteReading {
@@ -61,7 +73,8 @@ export function planDelete(request: DeleteRequest, reading: DeleteReading | unde
     // Undoing a live declaration on a guess is worse than not restoring.
     return { kind: 'keep', reason: 'stack-unknown', cause: reading.others.cause };
   }
-  if (handedOver(reading.others) || !reading.activity) {
+  const ours = notHandedOver(candidate.originals, reading.others);
+  if (declaredKeys(ours).length === 0 || !reading.activity) {
     return { kind: 'keep', reason: 'handed-over' };
   }
   const change = (values: PropertyValues): ChangeToStart => ({
@@ -70,15 +83,15 @@ export function planDelete(request: DeleteRequest, reading: DeleteReading | unde
   switch (reading.activity.kind) {
     case 'gone': return { kind: 'keep', reason: 'product-gone', cause: reading.activity.cause };
     case 'unreadable': return { kind: 'keep', reason: 'product-unreadable', cause: reading.activity.cause };
-    case 'busy': return { kind: 'restore-when-free', change: change(candidate.originals), cause: reading.activity.cause };
+    case 'busy': return { kind: 'restore-when-free', change: change(ours), cause: reading.activity.cause };
     case 'idle': break;
   }
   if (!reading.live) {
     return { kind: 'keep', reason: 'handed-over' };
   }
-  const { drifted, unknown } = compareWithLive(candidate.originals, reading.live);
+  const { drifted, unknown } = compareWithLive(ours, reading.live);
   // A value that could not be read is restored too: putting back the original is harmless.
-  const restore = pickValues(candidate.originals, (key) => drifted[key] !== undefined || unknown.includes(key));
+  const restore = pickValues(ours, (key) => drifted[key] !== undefined || unknown.includes(key));
   if (declaredKeys(restore).length === 0) {
     return { kind: 'keep', reason: 'originals-in-place' };
   }

@@ -8,7 +8,7 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { DataKey, encodeHandlerState } from '../../lib/shared/wire-contract';
 import { waitUntilIdle } from '../product/activity';
-import { startChange } from '../product/change-starter';
+import { ChangeToStart, startChange } from '../product/change-starter';
 import { readLiveProperties } from '../product/live-state';
 import { idempotencyToken } from '../product/tokens';
 import { HandlerDeps, invocationDeadline } from '../runtime';
@@ -37,15 +37,15 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, d
   const candidate = restoreCandidate(request);
   const waitStartedAt = deps.now();
   const deadline = invocationDeadline(deps);
-  const pending = (productId: string): OnEventResponse => ({ ...keep, Data: {
-    [DataKey.RECORD_ID]: '', [DataKey.PROVISIONED_PRODUCT_ID]: productId,
-    [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: true }),
+  const pending = (change: ChangeToStart): OnEventResponse => ({ ...keep, Data: {
+    [DataKey.RECORD_ID]: '', [DataKey.PROVISIONED_PRODUCT_ID]: change.provisionedProductId,
+    [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: true, restoreValues: change.values }),
   } });
   try {
     let reading: DeleteReading | undefined;
     if (candidate) {
       const others = await otherDeclarationsOf(deps, event, candidate.productId, deadline);
-      const activity = handedOver(others) ? undefined : await waitUntilIdle(deps, candidate.productId, request.acceptLanguage, deadline);
+      const activity = handedOver(others, candidate.originals) ? undefined : await waitUntilIdle(deps, candidate.productId, request.acceptLanguage, deadline);
       const live = activity?.kind === 'idle'
         ? await readLiveProperties(deps, candidate.productId, candidate.originals, request.acceptLanguage, deadline, activity.detail)
         : undefined;
@@ -58,14 +58,14 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, d
         return keep;
       case 'restore-when-free':
         deps.log('delete: a change still runs on the product; isComplete waits for it, then restores', { productId: action.change.provisionedProductId, cause: action.cause });
-        return pending(action.change.provisionedProductId);
+        return pending(action.change);
       case 'restore': break;
     }
     deps.log('delete: restoring the original owner and launch role', { productId: action.change.provisionedProductId, restore: action.change.values });
     const started = await startChange(deps, action.change, action.change.idempotencyToken, deadline);
     if (started.kind !== 'started') {
       deps.log('delete: the restore did not start yet; isComplete retries it', { productId: action.change.provisionedProductId, cause: started.cause });
-      return pending(action.change.provisionedProductId);
+      return pending(action.change);
     }
     return { ...keep, Data: {
       [DataKey.RECORD_ID]: started.recordId, [DataKey.RECORD_STATUS]: started.status, [DataKey.PROVISIONED_PRODUCT_ID]: action.change.provisionedProductId,

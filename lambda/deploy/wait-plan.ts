@@ -34,7 +34,7 @@ export function planWait(event: IsCompleteRequest, state: HandlerState): WaitPla
     if (!recordId && state.startPending) {
       // The values to put back travel in the physical id; those already in place are not changed.
       const kept = decodePhysicalId(event.PhysicalResourceId);
-      const values = pickValues(kept.originals ?? {}, (_key, value) => value !== '');
+      const values = pickValues(state.restoreValues ?? kept.originals ?? {}, (_key, value) => value !== '');
       return {
         kind: 'start-when-free', restore: true, waitStartedAt: state.waitStartedAt, timeoutSeconds,
         change: { idempotencyToken: idempotencyToken(event), provisionedProductId: kept.provisionedProductId!, values, acceptLanguage: event.ResourceProperties.AcceptLanguage },

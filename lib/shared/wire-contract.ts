@@ -75,6 +75,8 @@ export interface HandlerState {
    * this deploy (its answer lost) exactly when the product's last record is another one by then.
    */
   readonly lastRecordIdBefore?: string;
+  /** A Delete's restore left to isComplete: the originals to put back (those no other declaration takes over). */
+  readonly restoreValues?: Partial<Record<PropertyKey, string>>;
 }
 
 export function encodeHandlerState(state: HandlerState): string {
@@ -90,6 +92,9 @@ export function decodeHandlerState(value: unknown, now: number): HandlerState {
       startPending: parsed.startPending === true,
       changeAnsweredAt: Number.isFinite(parsed.changeAnsweredAt) ? parsed.changeAnsweredAt : undefined,
       lastRecordIdBefore: typeof parsed.lastRecordIdBefore === 'string' ? parsed.lastRecordIdBefore : undefined,
+      restoreValues: parsed.restoreValues !== null && typeof parsed.restoreValues === 'object'
+        ? Object.fromEntries(Object.entries(parsed.restoreValues).filter(([key, value]) => (key === 'OWNER' || key === 'LAUNCH_ROLE') && typeof value === 'string'))
+        : undefined,
     };
   } catch {
     return { waitStartedAt: now, startPending: false };

@@ -3,8 +3,8 @@
  * CloudFormation fake applies the IAM of the template in force at each request and lists the
  * stack as it is at each phase.
  */
-import { STACK_ID, createRequest, deleteRequest } from './cloudformation-request';
-import { arn, useEndToEnd } from './e2e-setup';
+import { STACK_ID, createRequest, deleteRequest, updateRequest } from './cloudformation-request';
+import { arn, synthesizedResource, useEndToEnd } from './e2e-setup';
 import { declarationIn, synthesizedStack } from './stack-templates';
 
 const e2e = useEndToEnd();
@@ -33,4 +33,35 @@ test('#2: the last restoreOnDelete declaration removed, another kept: the cleanu
   expect(cleanup.Status).toBe('SUCCESS');
   expect(e2e.fake.product('pp-seqiam0001')!.ownerArn).toBe(ORIGINAL);
   expect(e2e.fake.product('pp-seqiam0002')!.ownerArn).toBe(OWNER);
+});
+
+describe.each([
+  ['an Update with the old properties to the new physical id', 'update-to-new-id'],
+  ['no request, the old physical id back, and a Delete of the new one in the rollback cleanup', 'revert-then-delete'],
+] as const)('#6: a key declared for the first time with restoreOnDelete (a replacement), rolled back as %s', (_title, reading) => {
+  test('the original launch role is put back, and the owner declared before stays', async () => {
+    const id = `pp-seq6-${reading}`.slice(0, 30);
+    const LAUNCH = arn('role/NewLaunch');
+    const ORIGINAL_LAUNCH = arn('role/OriginalLaunch');
+    e2e.fake.addProduct({ id, ownerArn: ORIGINAL, launchRoleArn: ORIGINAL_LAUNCH, recordDurationMs: 300 });
+    const v1 = synthesizedResource({ id, owner: OWNER, restoreOnDelete: true });
+    const create = await e2e.harness.send(createRequest(v1));
+    expect(create.Status).toBe('SUCCESS');
+    const v2 = synthesizedResource({ id, owner: OWNER, launchRole: LAUNCH, restoreOnDelete: true });
+    const forward = await e2e.harness.send(updateRequest(v2, { resource: v1, physicalResourceId: create.PhysicalResourceId }));
+    expect(forward.Status).toBe('SUCCESS');
+    expect(forward.PhysicalResourceId).not.toBe(create.PhysicalResourceId);
+    expect(e2e.fake.product(id)!.launchRoleArn).toBe(LAUNCH);
+
+    // Another resource of the stack fails: CloudFormation rolls the stack back.
+    if (reading === 'update-to-new-id') {
+      const back = await e2e.harness.send(updateRequest(v1, { resource: v2, physicalResourceId: forward.PhysicalResourceId }));
+      expect(back.Status).toBe('SUCCESS');
+    } else {
+      e2e.cloudFormation.setResource(STACK_ID, { logicalId: v1.logicalId, physicalId: create.PhysicalResourceId, type: v1.type, status: 'UPDATE_COMPLETE' });
+    }
+    // Rollback cleanup: the new physical id's Delete, with the failed update's properties.
+    await expect(e2e.harness.send(deleteRequest(v2, forward.PhysicalResourceId))).resolves.toMatchObject({ Status: 'SUCCESS' });
+    expect(e2e.fake.product(id)).toMatchObject({ launchRoleArn: ORIGINAL_LAUNCH, ownerArn: OWNER });
+  });
 });
