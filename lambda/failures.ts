@@ -46,6 +46,8 @@ export type PlanFailure =
   | { readonly kind: 'owner-not-listed'; readonly productId: string; readonly searches: number }
   | { readonly kind: 'originals-too-long'; readonly productId: string; readonly length: number; readonly max: number }
   | ProductUnavailable
+  /** A request of another stack than the function's own. */
+  | { readonly kind: 'foreign-stack'; readonly stackId: string; readonly ownStackId: string; readonly logicalResourceId: string }
   /** restoreOnDelete must capture values while a change still runs on the product, past the time onEvent has. */
   | { readonly kind: 'busy-before-capture'; readonly productId: string; readonly cause: string };
 
@@ -80,6 +82,10 @@ export function renderFailure(failure: Failure): string {
     case 'product-unreadable':
       return `Could not read the status of provisioned product ${failure.productId} (${failure.cause}). Check the handler role's `
         + 'servicecatalog:DescribeProvisionedProduct and servicecatalog:DescribeRecord permissions, then redeploy.';
+    case 'foreign-stack':
+      return `Resource ${failure.logicalResourceId} of stack ${failure.stackId} uses the provisioned product properties provider of `
+        + `stack ${failure.ownStackId}, which acts only for its own stack. Declare the ProvisionedProductProperties in a stack `
+        + 'of its own; each stack gets its provider.';
     case 'busy-before-capture':
       return `A change still runs on provisioned product ${failure.productId} (${failure.cause}), so its original owner and launch `
         + 'role cannot be captured for restoreOnDelete yet. Wait for it to end (see the product\'s records in the Service Catalog '

@@ -172,3 +172,10 @@ export function stackEnvironment(stackId: string | undefined): StackEnvironment 
     partition: prefix === 'arn' && partition && /^aws(-[a-z]+)*$/.test(partition) ? partition : undefined,
   };
 }
+
+/**
+ * The environment variable that gives the custom resource's functions their own stack's id
+ * (`AWS::StackId`, resolved by CloudFormation): they act only on requests of that stack, since
+ * any stack of the account may name the provider's ServiceToken.
+ */
+export const OWN_STACK_ID_ENV = 'OWN_STACK_ID';
