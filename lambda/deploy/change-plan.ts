@@ -66,7 +66,7 @@ export type ChangeAction =
  */
 export function releasedOriginals(request: ChangeRequest, productId: string | undefined): PropertyValues {
   if (!request.declaration.restoreOnDelete || productId === undefined) return {};
-  const kept = keptOriginals(request.previous?.physicalId, productId) ?? {};
+  const kept = keptBefore(request, productId) ?? {};
   return pickValues(kept, (key, value) => request.declaration.values[key] === undefined && value !== '');
 }
 
@@ -92,9 +92,18 @@ export function declarationUnchanged(request: ChangeRequest): boolean {
     && same('ProductRevision') && same('DeployCheck');
 }
 
+/**
+ * What this resource kept for `productId` while restoreOnDelete was on. Turned off, it keeps its
+ * physical id (no replacement) and restores nothing; turned on again, the originals are the values
+ * in place then, not those of the earlier period.
+ */
+function keptBefore(request: ChangeRequest, productId: string): PropertyValues | undefined {
+  return request.previous?.properties.RestoreOnDelete === 'true' ? keptOriginals(request.previous.physicalId, productId) : undefined;
+}
+
 /** Whether the stack's other declarations must be read: restoreOnDelete, with nothing kept for this product yet. */
 export function needsStackRead(request: ChangeRequest, productId: string): boolean {
-  return request.declaration.restoreOnDelete && keptOriginals(request.previous?.physicalId, productId) === undefined;
+  return request.declaration.restoreOnDelete && keptBefore(request, productId) === undefined;
 }
 
 /** `reading` is 'not-read' exactly when `declarationUnchanged(request)`. */
@@ -119,7 +128,7 @@ export function planChange(request: ChangeRequest, reading: ChangeReading | 'not
     if (live.kind === 'unreadable') {
       return { kind: 'fail', failure: { kind: 'live-unreadable', productId, cause: live.cause } };
     }
-    const originals = originalsFor(productId, declaration.values, live.live, keptOriginals(request.previous?.physicalId, productId), reading.others);
+    const originals = originalsFor(productId, declaration.values, live.live, keptBefore(request, productId), reading.others);
     if (originals.kind === 'fail') {
       return originals;
     }
@@ -146,7 +155,7 @@ function planWhileBusy(request: ChangeRequest, productId: string, change: Change
   if (!declaration.restoreOnDelete) {
     return { kind: 'start-when-free', physicalId: productId, change, cause };
   }
-  const kept = keptOriginals(request.previous?.physicalId, productId);
+  const kept = keptBefore(request, productId);
   if (declaredKeys(declaration.values).some((key) => kept?.[key] === undefined)) {
     return { kind: 'fail', failure: { kind: 'busy-before-capture', productId, cause } };
   }

@@ -65,3 +65,25 @@ describe.each([
     expect(e2e.fake.product(id)).toMatchObject({ launchRoleArn: ORIGINAL_LAUNCH, ownerArn: OWNER });
   });
 });
+
+test('#13: restoreOnDelete turned off is no replacement and restores nothing; turned on again, it keeps the values in place then', async () => {
+  const id = 'pp-seqtoggle01';
+  const BOB = arn('user/bob');
+  e2e.fake.addProduct({ id, ownerArn: ORIGINAL, recordDurationMs: 300 });
+  const on = synthesizedResource({ id, owner: OWNER, restoreOnDelete: true });
+  const off = synthesizedResource({ id, owner: OWNER });
+  const create = await e2e.harness.send(createRequest(on));
+  const turnedOff = await e2e.harness.send(updateRequest(off, { resource: on, physicalResourceId: create.PhysicalResourceId }));
+  expect(turnedOff).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: create.PhysicalResourceId, Data: { Changed: 'false' } });
+  // Someone hands the product to bob; the declaration with restoreOnDelete comes back.
+  await e2e.harness.send(createRequest(synthesizedResource({ id, owner: BOB, constructId: 'Handover' })));
+  e2e.cloudFormation.removeResource(STACK_ID, synthesizedResource({ id, owner: BOB, constructId: 'Handover' }).logicalId);
+  expect(e2e.fake.product(id)!.ownerArn).toBe(BOB);
+  const turnedOn = await e2e.harness.send(updateRequest(on, { resource: off, physicalResourceId: turnedOff.PhysicalResourceId }));
+  expect(turnedOn).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true' } });
+  expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+  const cleanupOfOld = turnedOn.PhysicalResourceId !== turnedOff.PhysicalResourceId;
+  if (cleanupOfOld) await e2e.harness.send(deleteRequest(off, turnedOff.PhysicalResourceId));
+  await expect(e2e.harness.send(deleteRequest(on, turnedOn.PhysicalResourceId))).resolves.toMatchObject({ Status: 'SUCCESS' });
+  expect(e2e.fake.product(id)!.ownerArn).toBe(BOB);
+});
