@@ -87,3 +87,15 @@ test('#13: restoreOnDelete turned off is no replacement and restores nothing; tu
   await expect(e2e.harness.send(deleteRequest(on, turnedOn.PhysicalResourceId))).resolves.toMatchObject({ Status: 'SUCCESS' });
   expect(e2e.fake.product(id)!.ownerArn).toBe(BOB);
 });
+
+test('the linked product\'s own resource in the stack listing (its physical id is the product id) is no declaration: the Delete restores', async () => {
+  const id = 'pp-seqlinked01';
+  e2e.fake.addProduct({ id, ownerArn: ORIGINAL, recordDurationMs: 300 });
+  e2e.cloudFormation.setResource(STACK_ID, { logicalId: 'Database', physicalId: id, type: 'AWS::ServiceCatalog::CloudFormationProvisionedProduct', status: 'CREATE_COMPLETE' });
+  const resource = synthesizedResource({ id, owner: OWNER, restoreOnDelete: true });
+  const create = await e2e.harness.send(createRequest(resource));
+  expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+  await expect(e2e.harness.send(deleteRequest(resource, create.PhysicalResourceId))).resolves.toMatchObject({ Status: 'SUCCESS' });
+  expect(e2e.fake.product(id)!.ownerArn).toBe(ORIGINAL);
+  e2e.cloudFormation.removeResource(STACK_ID, 'Database');
+});

@@ -77,4 +77,14 @@ describe('the deploy\'s phase', () => {
     expect(planDelete(request, { others: { kind: 'read', declarations: [] }, activity: { kind: 'busy', cause: 'c' } }))
       .toMatchObject({ kind: 'restore-when-free', change: { values: { OWNER: ORIGINAL, LAUNCH_ROLE: ORIGINAL_LAUNCH } } });
   });
+
+  test('originals whose physical id is over CloudFormation\'s 1,024 characters fail before any write; up to 1,024 they are kept', () => {
+    const request = changeRequestOf(createRequest(synthesizedResource({ id: 'pp-1', owner: OWNER, restoreOnDelete: true })));
+    const withPath = (n: number) => arn(`user/${'p/'.repeat(n)}alice`);
+    const lengthFor = (n: number) => encodePhysicalId('pp-1', { OWNER: withPath(n) }).length;
+    const fits = [...Array(600).keys()].filter((n) => lengthFor(n) <= 1024).pop()!;
+    expect(planChange(request, idle(withPath(fits)))).toMatchObject({ kind: 'start' });
+    expect(lengthFor(fits + 1)).toBeLessThan(1100);
+    expect(planChange(request, idle(withPath(fits + 1)))).toMatchObject({ kind: 'fail', failure: { kind: 'originals-too-long', max: 1024 } });
+  });
 });

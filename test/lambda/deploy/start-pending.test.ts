@@ -124,5 +124,12 @@ describe('isComplete when the change did not start in onEvent', () => {
     await expect(isComplete(waiting(), deps)).rejects.toThrow(new RegExp(`^Provisioned product pp-1 is ${status} and Service Catalog refused to change its properties`));
     expect(deps.sleeps).toEqual([]);
   });
-});
 
+  test('InvalidStateException on a product shown AVAILABLE (its record may still run: undocumented) is waited on, then the change is made', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).rejectsOnce(serviceError('InvalidStateException')).resolves({ RecordId: 'rec-9', Status: 'CREATED' });
+    productStatus('AVAILABLE');
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    await expect(isComplete(waiting(), fakeDeps())).resolves.toMatchObject({ IsComplete: true, Data: { RecordId: 'rec-9', RecordStatus: 'SUCCEEDED' } });
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(2);
+  });
+});
