@@ -24,7 +24,15 @@ export type StartFailure =
   | { readonly kind: 'principal-not-accepted'; readonly productId: string; readonly retriedSeconds: number; readonly cause: string }
   | { readonly kind: 'product-not-updatable'; readonly productId: string; readonly status: string; readonly cause: string }
   | { readonly kind: 'product-busy-timed-out'; readonly productId: string; readonly status: string; readonly timeoutSeconds: number;
-    readonly cause: string; };
+    readonly cause: string; }
+  | ProductUnavailable;
+
+/** Why a product's status cannot be read; either ends a request at once, whenever it is met. */
+export type ProductUnavailable =
+  /** The product was terminated (DescribeProvisionedProduct: ResourceNotFoundException). */
+  | { readonly kind: 'product-gone'; readonly productId: string; readonly cause: string }
+  /** A refusal that waiting does not change (AccessDenied, say). */
+  | { readonly kind: 'product-unreadable'; readonly productId: string; readonly cause: string };
 
 /** How reading and planning a Create or Update can fail before any write. */
 export type PlanFailure =
@@ -36,7 +44,12 @@ export type PlanFailure =
   /** restoreOnDelete needs the stack's other declarations, and the stack could not be read. */
   | { readonly kind: 'stack-unreadable'; readonly productId: string; readonly cause: string }
   | { readonly kind: 'owner-not-listed'; readonly productId: string; readonly searches: number }
-  | { readonly kind: 'originals-too-long'; readonly productId: string; readonly length: number; readonly max: number };
+  | { readonly kind: 'originals-too-long'; readonly productId: string; readonly length: number; readonly max: number }
+  | ProductUnavailable
+  /** A request of another stack than the function's own. */
+  | { readonly kind: 'foreign-stack'; readonly stackId: string; readonly ownStackId: string; readonly logicalResourceId: string }
+  /** restoreOnDelete must capture values while a change still runs on the product, past the time onEvent has. */
+  | { readonly kind: 'busy-before-capture'; readonly productId: string; readonly cause: string };
 
 export type Failure = RecordFailure | StartFailure | PlanFailure;
 
@@ -63,6 +76,20 @@ export function renderFailure(failure: Failure): string {
     case 'principal-not-accepted': return principalNotAcceptedMessage(failure.productId, failure.retriedSeconds, failure.cause);
     case 'product-not-updatable': return productNotUpdatableMessage(failure.productId, failure.status, failure.cause);
     case 'product-busy-timed-out': return productBusyTimedOutMessage(failure.productId, failure.status, failure.timeoutSeconds, failure.cause);
+    case 'product-gone':
+      return `Provisioned product ${failure.productId} was not found (${failure.cause}). Check provisionedProductId and that the `
+        + 'stack deploys to the account and region of the product; it may have been terminated (then remove the declaration).';
+    case 'product-unreadable':
+      return `Could not read the status of provisioned product ${failure.productId} (${failure.cause}). Check the handler role's `
+        + 'servicecatalog:DescribeProvisionedProduct and servicecatalog:DescribeRecord permissions, then redeploy.';
+    case 'foreign-stack':
+      return `Resource ${failure.logicalResourceId} of stack ${failure.stackId} uses the provisioned product properties provider of `
+        + `stack ${failure.ownStackId}, which acts only for its own stack. Declare the ProvisionedProductProperties in a stack `
+        + 'of its own; each stack gets its provider.';
+    case 'busy-before-capture':
+      return `A change still runs on provisioned product ${failure.productId} (${failure.cause}), so its original owner and launch `
+        + 'role cannot be captured for restoreOnDelete yet. Wait for it to end (see the product\'s records in the Service Catalog '
+        + 'console), then deploy again.';
     case 'invalid-properties': return invalidPropertiesMessage(failure.validation);
     case 'product-name-not-found':
       return `No provisioned product is named ${failure.name} (${failure.cause}). Check provisionedProductName, and that the `

@@ -1,13 +1,14 @@
 /**
  * The Lambda entry points (`index.onEvent`, `index.isComplete`, `index.correctDrift`), bundled by esbuild into the
- * package's asset. They log without the presigned ResponseURL and shape every error for the
- * provider framework, which sends the message and stack to CloudFormation as the Reason.
+ * package's asset. They log only what the project owns of a request (request-log.ts) and shape
+ * every error for the provider framework, which sends the message and stack to CloudFormation as the Reason.
  */
 import type { Context } from 'aws-lambda';
 import { DriftCorrectionEvent } from '../lib/shared/drift-payload';
 import { ScheduledEvent, correctDrift as correctDriftHandler } from './drift/run';
 import * as handlers from './deploy/handlers';
 import { boundMessage } from './messages';
+import { loggableRequest } from './request-log';
 
 export const onEvent = entryPoint('onEvent', handlers.onEvent);
 export const isComplete = entryPoint('isComplete', handlers.isComplete);
@@ -20,10 +21,10 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
   return summary;
 }
 
-function entryPoint<E extends { ResponseURL?: string }, R>(name: string, handler: (event: E, deps: handlers.HandlerDeps) => Promise<R>) {
+function entryPoint<E extends object, R>(name: string, handler: (event: E, deps: handlers.HandlerDeps) => Promise<R>) {
   return async (event: E, context?: Context): Promise<R> => {
     const deps = handlers.runtimeDeps(context);
-    deps.log(`${name} request`, { event: { ...event, ResponseURL: event.ResponseURL === undefined ? undefined : '(redacted)' } });
+    deps.log(`${name} request`, { event: loggableRequest(event as Record<string, unknown>) });
     try {
       const result = await handler(event, deps);
       deps.log(`${name} result`, { result });

@@ -2,9 +2,14 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 
 /**
- * The linked product's definition, as CloudFormation will resolve it (intrinsics included): it
- * changes exactly when CloudFormation updates the product, which then always sends the
- * declaration an Update, after the product's (the declaration depends on it through its id).
+ * What changes when CloudFormation updates the linked product, without carrying a value a user
+ * may keep secret: CloudFormation resolves this property in the template, and it then travels in
+ * every request, log line of the provider framework and waiter execution input. So no
+ * provisioning parameter (NoEcho ones included), preference, notification or tag is written here;
+ * the product's `RecordId` attribute stands for them: every update of the product makes a new
+ * record (the resource reference documents RecordId as "the ID of the record"; that it names the
+ * latest update's record is our reading, undocumented). The product's identity and artifact are
+ * kept too, so a new version counts even if that reading were wrong.
  */
 export function productRevision(product: servicecatalog.CfnCloudFormationProvisionedProduct | undefined): string | undefined {
   if (!product) {
@@ -16,8 +21,7 @@ export function productRevision(product: servicecatalog.CfnCloudFormationProvisi
       productId: product.productId, productName: product.productName,
       provisioningArtifactId: product.provisioningArtifactId, provisioningArtifactName: product.provisioningArtifactName,
       pathId: product.pathId, pathName: product.pathName,
-      provisioningParameters: product.provisioningParameters, provisioningPreferences: product.provisioningPreferences,
-      notificationArns: product.notificationArns, tags: product.tags.renderTags(),
+      recordId: product.attrRecordId,
     }),
   });
 }

@@ -165,9 +165,6 @@ export class ProvisionedProductProperties extends Construct {
     if (props.launchRole) {
       provider.allowPassRole(props.launchRole);
     }
-    if (props.restoreOnDelete) {
-      provider.allowReadingOwnStack();
-    }
     if (props.driftCorrection) {
       provider.addDriftCorrection(props.driftCorrection, declaration);
     }

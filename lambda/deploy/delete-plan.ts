@@ -2,8 +2,12 @@
  * What a Delete does, decided once from the request and what the shell read. A Delete never
  * fails and makes no write, unless restoreOnDelete kept originals that are no longer in place and
  * no other declaration of the product in the stack takes it over (a replacement or a rename).
+ * Live values are judged only once nothing runs on the product: a failed Create's change may
+ * still be running, and would land after a judgement made now. While one runs, the restore is
+ * left to isComplete, which waits for it within the resource's timeout.
  */
 import { PropertyValues, declaredKeys, pickValues } from '../../lib/shared/declaration';
+import { ProductActivity } from '../product/activity';
 import { ChangeToStart } from '../product/change-starter';
 import { compareWithLive } from '../product/live-comparison';
 import { LiveProperties } from '../product/live-state';
@@ -28,20 +32,37 @@ export function restoreCandidate(request: DeleteRequest): { readonly productId: 
     : undefined;
 }
 
-/** Whether another declaration may govern the product: then its live values are not read, and nothing is restored. */
-export function handedOver(others: OtherDeclarations): boolean {
-  return others.kind === 'unknown' || others.declarations.length > 0;
+/**
+ * The kept originals no other declaration of the product takes over. A declaration that keeps
+ * originals governs exactly their keys (restoreOnDelete keeps one per declared key); one that
+ * keeps none may govern any key. So after an Update that declared a key for the first time is
+ * rolled back to the old physical id (one undocumented reading of a replaced custom resource's
+ * rollback), the new id's Delete puts that key back, and leaves the old declaration's keys alone.
+ */
+export function notHandedOver(originals: PropertyValues, others: OtherDeclarations): PropertyValues {
+  if (others.kind === 'unknown') return {};
+  return pickValues(originals, (key) => !others.declarations.some((other) => !other.originals || other.originals[key] !== undefined));
+}
+
+/** Whether other declarations take every kept key over: then live values are not read, and nothing is restored. */
+export function handedOver(others: OtherDeclarations, originals: PropertyValues): boolean {
+  return declaredKeys(notHandedOver(originals, others)).length === 0;
 }
 
 export interface DeleteReading {
   readonly others: OtherDeclarations;
   /** Read only when not `handedOver`. */
+  readonly activity?: ProductActivity;
+  /** Read only when the product is idle. */
   readonly live?: LiveProperties;
 }
 
 export type DeleteAction =
-  | { readonly kind: 'keep'; readonly reason: 'nothing-kept' | 'handed-over' | 'stack-unknown' | 'originals-in-place' }
-  | { readonly kind: 'restore'; readonly change: ChangeToStart };
+  | { readonly kind: 'keep'; readonly reason: 'nothing-kept' | 'handed-over' | 'stack-unknown' | 'originals-in-place' | 'product-gone' | 'product-unreadable';
+    readonly cause?: string; }
+  | { readonly kind: 'restore'; readonly change: ChangeToStart }
+  /** A change still runs on the product: isComplete waits, judges and restores. */
+  | { readonly kind: 'restore-when-free'; readonly change: ChangeToStart; readonly cause: string };
 
 export function planDelete(request: DeleteRequest, reading: DeleteReading | undefined): DeleteAction {
   const candidate = restoreCandidate(request);
@@ -50,19 +71,29 @@ export function planDelete(request: DeleteRequest, reading: DeleteReading | unde
   }
   if (reading.others.kind === 'unknown') {
     // Undoing a live declaration on a guess is worse than not restoring.
-    return { kind: 'keep', reason: 'stack-unknown' };
+    return { kind: 'keep', reason: 'stack-unknown', cause: reading.others.cause };
   }
-  if (handedOver(reading.others) || !reading.live) {
+  const ours = notHandedOver(candidate.originals, reading.others);
+  if (declaredKeys(ours).length === 0 || !reading.activity) {
     return { kind: 'keep', reason: 'handed-over' };
   }
-  const { drifted, unknown } = compareWithLive(candidate.originals, reading.live);
+  const change = (values: PropertyValues): ChangeToStart => ({
+    idempotencyToken: request.token, provisionedProductId: candidate.productId, values, acceptLanguage: request.acceptLanguage,
+  });
+  switch (reading.activity.kind) {
+    case 'gone': return { kind: 'keep', reason: 'product-gone', cause: reading.activity.cause };
+    case 'unreadable': return { kind: 'keep', reason: 'product-unreadable', cause: reading.activity.cause };
+    case 'busy': return { kind: 'restore-when-free', change: change(ours), cause: reading.activity.cause };
+    case 'idle': break;
+  }
+  if (!reading.live) {
+    return { kind: 'keep', reason: 'handed-over' };
+  }
+  const { drifted, unknown } = compareWithLive(ours, reading.live);
   // A value that could not be read is restored too: putting back the original is harmless.
-  const restore = pickValues(candidate.originals, (key) => drifted[key] !== undefined || unknown.includes(key));
+  const restore = pickValues(ours, (key) => drifted[key] !== undefined || unknown.includes(key));
   if (declaredKeys(restore).length === 0) {
     return { kind: 'keep', reason: 'originals-in-place' };
   }
-  return {
-    kind: 'restore',
-    change: { idempotencyToken: request.token, provisionedProductId: candidate.productId, values: restore, acceptLanguage: request.acceptLanguage },
-  };
+  return { kind: 'restore', change: change(restore) };
 }

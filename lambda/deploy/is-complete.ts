@@ -6,15 +6,28 @@
 import { DataKey, decodeHandlerState } from '../../lib/shared/wire-contract';
 import { DeployFailure, renderFailure } from '../failures';
 import { startWhenFree } from '../product/change-starter';
-import { SUCCEEDED_STATUS } from '../product/judgements';
 import { FollowOutcome, followRecord } from '../product/record-poller';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { IsCompleteRequest, IsCompleteResponse } from '../types';
-import { planWait, startedRecord } from './wait-plan';
+import { WaitPlan, inPlaceData, planWait, startedRecord } from './wait-plan';
 
 export async function isComplete(event: IsCompleteRequest, deps: HandlerDeps): Promise<IsCompleteResponse> {
   const state = decodeHandlerState(event.Data?.[DataKey.HANDLER_STATE], deps.now());
   const plan = planWait(event, state);
+  if (event.RequestType !== 'Delete') {
+    return act(deps, plan);
+  }
+  // A Delete never fails: whatever its restore meets is logged, naming what was not put back.
+  try {
+    return await act(deps, plan);
+  } catch (error) {
+    const reason = error instanceof DeployFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
+    deps.log('delete: the original owner and launch role were NOT restored; the stack deletion goes on', { physicalResourceId: event.PhysicalResourceId, reason });
+    return { IsComplete: true };
+  }
+}
+
+async function act(deps: HandlerDeps, plan: WaitPlan): Promise<IsCompleteResponse> {
   const mustReturnBy = invocationDeadline(deps);
   switch (plan.kind) {
     case 'done':
@@ -24,12 +37,18 @@ export async function isComplete(event: IsCompleteRequest, deps: HandlerDeps): P
     case 'start-when-free': {
       const outcome = await startWhenFree(deps, plan.change, { invocationDeadline: mustReturnBy, waitStartedAt: plan.waitStartedAt, timeoutSeconds: plan.timeoutSeconds });
       switch (outcome.kind) {
-        case 'fail': throw new DeployFailure(outcome.failure);
+        case 'fail':
+          if (!plan.restore) throw new DeployFailure(outcome.failure);
+          deps.log('delete: the original owner and launch role were NOT restored; the stack deletion goes on', {
+            productId: plan.change.provisionedProductId, originals: plan.change.values, reason: renderFailure(outcome.failure),
+          });
+          return { IsComplete: true };
         case 'hand-back': return { IsComplete: false };
-        case 'in-place': return { IsComplete: true, Data: { [DataKey.RECORD_ID]: '', [DataKey.RECORD_STATUS]: SUCCEEDED_STATUS } };
+        case 'in-place':
+          return { IsComplete: true, Data: plan.restore ? undefined : inPlaceData(plan, outcome.lastRecordId) };
         case 'started': {
           const record = startedRecord(plan, outcome);
-          return finish(deps, record.recordId, await followRecord(deps, record, mustReturnBy), false);
+          return finish(deps, record.recordId, await followRecord(deps, record, mustReturnBy), plan.restore);
         }
       }
     }

@@ -1,24 +1,32 @@
 /**
- * onEvent for a Delete: the shell around delete-plan.ts. Whatever goes wrong is logged and the
- * deletion goes on: a restore is best effort.
+ * onEvent for a Delete: the shell around delete-plan.ts. It reads the stack (for the hand-over),
+ * then what still runs on the product, waited on within this invocation, then its live values,
+ * plans once and acts. A restore it cannot start or judge now (the product busy, the call
+ * refused or unanswered) is left to isComplete, which waits and retries within the resource's
+ * timeout. Whatever goes wrong is logged, naming what was not restored, and the deletion goes on.
  */
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { DataKey, encodeHandlerState } from '../../lib/shared/wire-contract';
-import { startChange } from '../product/change-starter';
+import { waitUntilIdle } from '../product/activity';
+import { ChangeToStart, startChange } from '../product/change-starter';
 import { readLiveProperties } from '../product/live-state';
 import { idempotencyToken } from '../product/tokens';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { describeError } from '../service-catalog';
 import { OnEventResponse } from '../types';
-import { DeleteReading, DeleteRequest, handedOver, planDelete, restoreCandidate } from './delete-plan';
+import { DeleteAction, DeleteReading, DeleteRequest, handedOver, planDelete, restoreCandidate } from './delete-plan';
 import { otherDeclarationsOf } from './stack-resources';
 
-const KEPT_BECAUSE = {
+const NOT_RESTORED = 'the original owner and launch role were NOT restored; put them back by hand if needed';
+const KEPT_BECAUSE: Record<Extract<DeleteAction, { kind: 'keep' }>['reason'], string> = {
   'nothing-kept': 'delete: nothing to do',
-  'stack-unknown': 'delete: the stack could not be read, so nothing is restored: another declaration may govern the product',
+  'stack-unknown': `delete: the stack could not be listed (check the handler role's cloudformation:ListStackResources on its own stack), `
+    + `so another declaration may govern the product: ${NOT_RESTORED}`,
   'handed-over': 'delete: another declaration of the product takes over; nothing is restored',
   'originals-in-place': 'delete: the original owner and launch role are in place; nothing to restore',
-} as const;
+  'product-gone': 'delete: the provisioned product no longer exists; nothing to restore',
+  'product-unreadable': `delete: the product's status could not be read (check servicecatalog:DescribeProvisionedProduct and DescribeRecord): ${NOT_RESTORED}`,
+};
 
 export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, deps: HandlerDeps): Promise<OnEventResponse> {
   const keep: OnEventResponse = event.PhysicalResourceId ? { PhysicalResourceId: event.PhysicalResourceId } : {};
@@ -27,34 +35,46 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, d
     acceptLanguage: event.ResourceProperties.AcceptLanguage as string | undefined, token: idempotencyToken(event),
   };
   const candidate = restoreCandidate(request);
+  const waitStartedAt = deps.now();
   const deadline = invocationDeadline(deps);
+  const pending = (change: ChangeToStart): OnEventResponse => ({ ...keep, Data: {
+    [DataKey.RECORD_ID]: '', [DataKey.PROVISIONED_PRODUCT_ID]: change.provisionedProductId,
+    [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: true, restoreValues: change.values }),
+  } });
   try {
     let reading: DeleteReading | undefined;
     if (candidate) {
       const others = await otherDeclarationsOf(deps, event, candidate.productId, deadline);
-      reading = { others, live: handedOver(others) ? undefined : await readLiveProperties(deps, candidate.productId, candidate.originals, request.acceptLanguage, deadline) };
+      const activity = handedOver(others, candidate.originals) ? undefined : await waitUntilIdle(deps, candidate.productId, request.acceptLanguage, deadline);
+      const live = activity?.kind === 'idle'
+        ? await readLiveProperties(deps, candidate.productId, candidate.originals, request.acceptLanguage, deadline, activity.detail)
+        : undefined;
+      reading = { others, activity, live };
     }
     const action = planDelete(request, reading);
-    if (action.kind === 'keep') {
-      deps.log(KEPT_BECAUSE[action.reason], { physicalResourceId: event.PhysicalResourceId, others: reading?.others });
-      return keep;
+    switch (action.kind) {
+      case 'keep':
+        deps.log(KEPT_BECAUSE[action.reason], { physicalResourceId: event.PhysicalResourceId, cause: action.cause, originals: candidate?.originals });
+        return keep;
+      case 'restore-when-free':
+        deps.log('delete: a change still runs on the product; isComplete waits for it, then restores', { productId: action.change.provisionedProductId, cause: action.cause });
+        return pending(action.change);
+      case 'restore': break;
     }
-    const waitStartedAt = deps.now();
     deps.log('delete: restoring the original owner and launch role', { productId: action.change.provisionedProductId, restore: action.change.values });
     const started = await startChange(deps, action.change, action.change.idempotencyToken, deadline);
     if (started.kind !== 'started') {
-      deps.log('delete: the restore did not start, so the original owner and launch role were not restored', {
-        productId: action.change.provisionedProductId, originals: candidate?.originals, cause: started.cause,
-      });
-      return keep;
+      deps.log('delete: the restore did not start yet; isComplete retries it', { productId: action.change.provisionedProductId, cause: started.cause });
+      return pending(action.change);
     }
     return { ...keep, Data: {
       [DataKey.RECORD_ID]: started.recordId, [DataKey.RECORD_STATUS]: started.status, [DataKey.PROVISIONED_PRODUCT_ID]: action.change.provisionedProductId,
-      [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: false }),
+      [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: false, changeAnsweredAt: started.startedAt }),
     } };
   } catch (error) {
-    deps.log('delete: could not restore the original owner and launch role; the stack deletion goes on', {
-      productId: candidate?.productId, originals: candidate?.originals, error: describeError(error).message,
+    // A failure that waiting may cure is retried by isComplete; any other is reported and the deletion goes on.
+    deps.log(`delete: could not restore (${describeError(error).name}: ${describeError(error).message}): ${NOT_RESTORED}; the stack deletion goes on`, {
+      productId: candidate?.productId, originals: candidate?.originals,
     });
     return keep;
   }

@@ -1,12 +1,14 @@
 /**
- * onEvent for a Create or an Update: the shell around change-plan.ts. It reads (the product, its
- * live values, and the stack where restoreOnDelete needs it), plans once, and acts: at most one
+ * onEvent for a Create or an Update: the shell around change-plan.ts. It reads (the product, what
+ * still runs on it, waited on within the request's deadline, its live values, and the stack where
+ * restoreOnDelete needs it), plans once, and acts: at most one
  * UpdateProvisionedProductProperties. A change it cannot start (the product busy, the call
  * unanswered) is left to isComplete, which runs as another function: state travels in `Data`.
  */
 import { DataKey, NOT_STARTED_STATUS, UNCHANGED_STATUS, encodeHandlerState, unusedPropertyKeys } from '../../lib/shared/wire-contract';
 import { DeployFailure } from '../failures';
 import { startChange } from '../product/change-starter';
+import { lastRecordIdOf, waitUntilIdle } from '../product/activity';
 import { readLiveProperties, resolveProduct } from '../product/live-state';
 import { HandlerDeps, invocationDeadline, timeoutDeadline } from '../runtime';
 import { describeError } from '../service-catalog';
@@ -36,6 +38,15 @@ export async function onChange(event: ChangeEvent, deps: HandlerDeps): Promise<O
         [DataKey.PROVISIONED_PRODUCT_ID]: action.productId, [DataKey.RECORD_ID]: '', [DataKey.RECORD_STATUS]: UNCHANGED_STATUS,
         [DataKey.CHANGED]: 'false', [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: false }),
       });
+    case 'start-when-free':
+      deps.log('a change still runs on the product; isComplete waits for it, then judges and starts this one', {
+        productId: action.change.provisionedProductId, cause: action.cause,
+      });
+      return response(action.physicalId, {
+        [DataKey.PROVISIONED_PRODUCT_ID]: action.change.provisionedProductId, [DataKey.CHANGED]: 'true', [DataKey.RECORD_ID]: '',
+        [DataKey.RECORD_STATUS]: NOT_STARTED_STATUS,
+        [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: true, lastRecordIdBefore: lastRecordIdOf(reading === 'not-read' ? undefined : reading.activity) }),
+      });
     case 'start': {
       if (action.inheritedFrom) {
         deps.log('restoreOnDelete: inheriting the originals kept by another declaration of the product', { from: action.inheritedFrom });
@@ -45,7 +56,10 @@ export async function onChange(event: ChangeEvent, deps: HandlerDeps): Promise<O
       return response(action.physicalId, {
         [DataKey.PROVISIONED_PRODUCT_ID]: action.change.provisionedProductId, [DataKey.CHANGED]: 'true',
         [DataKey.RECORD_ID]: started ? attempt.recordId : '', [DataKey.RECORD_STATUS]: started ? attempt.status : NOT_STARTED_STATUS,
-        [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: !started }),
+        [DataKey.HANDLER_STATE]: encodeHandlerState({
+          waitStartedAt, startPending: !started, changeAnsweredAt: started ? attempt.startedAt : undefined,
+          lastRecordIdBefore: lastRecordIdOf(reading === 'not-read' ? undefined : reading.activity),
+        }),
       });
     }
   }
@@ -58,9 +72,13 @@ export async function onChange(event: ChangeEvent, deps: HandlerDeps): Promise<O
 async function readForChange(deps: HandlerDeps, event: ChangeEvent, request: ChangeRequest, deadline: number): Promise<ChangeReading> {
   const { declaration } = request;
   const product = await resolveProduct(deps, declaration.product, declaration.acceptLanguage, deadline);
+  const activity = await waitUntilIdle(deps, product.id, declaration.acceptLanguage, deadline);
+  if (activity.kind !== 'idle') {
+    return { productId: product.id, activity };
+  }
   let live: ChangeReading['live'];
   try {
-    live = { kind: 'read', live: await readLiveProperties(deps, product.id, declaration.values, declaration.acceptLanguage, deadline, product.detail) };
+    live = { kind: 'read', live: await readLiveProperties(deps, product.id, declaration.values, declaration.acceptLanguage, deadline, activity.detail ?? product.detail) };
   } catch (error) {
     const { name, message } = describeError(error);
     deps.log('could not read the current properties', { productId: product.id, error: `${name}: ${message}` });
@@ -69,7 +87,7 @@ async function readForChange(deps: HandlerDeps, event: ChangeEvent, request: Cha
   const others = needsStackRead(request, product.id) && live.kind === 'read'
     ? await otherDeclarationsOf(deps, event, product.id, deadline)
     : undefined;
-  return { productId: product.id, live, others };
+  return { productId: product.id, activity, live, others };
 }
 
 function response(physicalId: string, data: ResponseData): OnEventResponse {

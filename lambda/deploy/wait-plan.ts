@@ -3,14 +3,14 @@
  * (no change was made), follow record R, or wait for the product and start the change onEvent
  * could not. Pure; a Delete's restore is followed like a change, leniently (a Delete never fails).
  */
-import { DEFAULT_TIMEOUT_SECONDS } from '../../lib/shared/declaration';
-import { DataKey, HandlerState } from '../../lib/shared/wire-contract';
+import { DEFAULT_TIMEOUT_SECONDS, pickValues } from '../../lib/shared/declaration';
+import { DataKey, HandlerState, UNCHANGED_STATUS } from '../../lib/shared/wire-contract';
 import { ChangeToStart, StartAttempt } from '../product/change-starter';
-import { INITIAL_RECORD_STATUS } from '../product/judgements';
+import { INITIAL_RECORD_STATUS, SUCCEEDED_STATUS } from '../product/judgements';
 import { RecordToFollow } from '../product/record-poller';
 import { idempotencyToken } from '../product/tokens';
 import { timeoutDeadline } from '../runtime';
-import { IsCompleteRequest } from '../types';
+import { IsCompleteRequest, ResponseData } from '../types';
 import { decodePhysicalId } from './physical-id';
 import { validDeclaration } from './request';
 
@@ -18,7 +18,9 @@ export type WaitPlan =
   | { readonly kind: 'done' }
   /** `restore`: a Delete's best-effort restore, whose failure is logged, never thrown. */
   | { readonly kind: 'follow'; readonly record: RecordToFollow; readonly restore: boolean }
-  | { readonly kind: 'start-when-free'; readonly change: ChangeToStart; readonly waitStartedAt: number; readonly timeoutSeconds: number };
+  /** `restore`: a Delete's restore, which onEvent could not start or judge (the product busy, the call unanswered). */
+  | { readonly kind: 'start-when-free'; readonly change: ChangeToStart; readonly waitStartedAt: number; readonly timeoutSeconds: number;
+    readonly restore: boolean; readonly lastRecordIdBefore?: string; };
 
 /**
  * A Create's or an Update's properties are validated again (the same event comes back on every
@@ -28,12 +30,21 @@ export function planWait(event: IsCompleteRequest, state: HandlerState): WaitPla
   const recordId = event.Data?.[DataKey.RECORD_ID];
   const productId = event.Data?.[DataKey.PROVISIONED_PRODUCT_ID];
   if (event.RequestType === 'Delete') {
+    const timeoutSeconds = deleteBudgetSeconds(event.ResourceProperties);
+    if (!recordId && state.startPending) {
+      // The values to put back travel in the physical id; those already in place are not changed.
+      const kept = decodePhysicalId(event.PhysicalResourceId);
+      const values = pickValues(state.restoreValues ?? kept.originals ?? {}, (_key, value) => value !== '');
+      return {
+        kind: 'start-when-free', restore: true, waitStartedAt: state.waitStartedAt, timeoutSeconds,
+        change: { idempotencyToken: idempotencyToken(event), provisionedProductId: kept.provisionedProductId!, values, acceptLanguage: event.ResourceProperties.AcceptLanguage },
+      };
+    }
     if (!recordId) return { kind: 'done' };
-    const timeoutSeconds = Number(event.ResourceProperties.TimeoutSeconds) || DEFAULT_TIMEOUT_SECONDS;
     return {
       kind: 'follow', restore: true, record: {
         provisionedProductId: productId ?? '(unknown)', recordId, acceptLanguage: event.ResourceProperties.AcceptLanguage,
-        startedAt: state.waitStartedAt, lastStatus: INITIAL_RECORD_STATUS, timeoutSeconds,
+        startedAt: state.changeAnsweredAt ?? state.waitStartedAt, lastStatus: INITIAL_RECORD_STATUS, timeoutSeconds,
         deadline: timeoutDeadline(state.waitStartedAt, timeoutSeconds),
       },
     };
@@ -47,13 +58,14 @@ export function planWait(event: IsCompleteRequest, state: HandlerState): WaitPla
   const provisionedProductId = productId ?? decodePhysicalId(event.PhysicalResourceId).provisionedProductId!;
   if (!recordId) {
     return {
-      kind: 'start-when-free', waitStartedAt: state.waitStartedAt, timeoutSeconds,
+      kind: 'start-when-free', restore: false, waitStartedAt: state.waitStartedAt, timeoutSeconds, lastRecordIdBefore: state.lastRecordIdBefore,
       change: { idempotencyToken: idempotencyToken(event), provisionedProductId, values: declaration.values, acceptLanguage },
     };
   }
   return {
     kind: 'follow', restore: false, record: {
-      provisionedProductId, recordId, acceptLanguage, startedAt: state.waitStartedAt, deadline, timeoutSeconds,
+      // The grace for a record not readable yet counts from the change's answer (README: 30 s after the change).
+      provisionedProductId, recordId, acceptLanguage, startedAt: state.changeAnsweredAt ?? state.waitStartedAt, deadline, timeoutSeconds,
       lastStatus: event.Data?.[DataKey.RECORD_STATUS] ?? INITIAL_RECORD_STATUS,
     },
   };
@@ -66,4 +78,30 @@ export function startedRecord(plan: Extract<WaitPlan, { kind: 'start-when-free' 
     startedAt: started.startedAt, lastStatus: started.status, deadline: timeoutDeadline(plan.waitStartedAt, plan.timeoutSeconds),
     timeoutSeconds: plan.timeoutSeconds,
   };
+}
+
+/**
+ * The Data of a change found in place: this deploy's own change (its answer lost) when the
+ * product's last record is not the one onEvent saw, else no change of this deploy.
+ */
+export function inPlaceData(plan: Extract<WaitPlan, { kind: 'start-when-free' }>, lastRecordId: string | undefined): ResponseData {
+  const ours = lastRecordId !== undefined && plan.lastRecordIdBefore !== undefined && lastRecordId !== plan.lastRecordIdBefore;
+  return ours
+    ? { [DataKey.RECORD_ID]: lastRecordId, [DataKey.RECORD_STATUS]: SUCCEEDED_STATUS, [DataKey.CHANGED]: 'true' }
+    : { [DataKey.RECORD_ID]: '', [DataKey.RECORD_STATUS]: UNCHANGED_STATUS, [DataKey.CHANGED]: 'false' };
+}
+
+/** Kept free before CloudFormation's ServiceTimeout, for the framework to answer: a Delete that outlives it fails the stack. */
+export const DELETE_ANSWER_MARGIN_SECONDS = 30;
+
+/**
+ * How long a Delete's restore may take in all, waiting for a change still running (a failed
+ * Create's, slower than the timeout by definition) and then for its own record: up to
+ * CloudFormation's ServiceTimeout for the resource less DELETE_ANSWER_MARGIN_SECONDS, and never
+ * less than the resource's timeout. Without a ServiceTimeout (a timeout given as a token), the timeout.
+ */
+export function deleteBudgetSeconds(properties: Record<string, unknown>): number {
+  const timeoutSeconds = Number(properties.TimeoutSeconds) || DEFAULT_TIMEOUT_SECONDS;
+  const serviceTimeout = Number(properties.ServiceTimeout);
+  return Number.isFinite(serviceTimeout) && serviceTimeout > 0 ? Math.max(timeoutSeconds, serviceTimeout - DELETE_ANSWER_MARGIN_SECONDS) : timeoutSeconds;
 }

@@ -9,11 +9,12 @@ import { PropertyValues } from '../../lib/shared/declaration';
 import { DeployFailure, StartFailure } from '../failures';
 import { HandlerDeps, timeoutDeadline } from '../runtime';
 import { callBefore, describeError, isRetryableLater } from '../service-catalog';
-import { BUSY_PRODUCT_STATUSES, INITIAL_RECORD_STATUS, judgeBusyProduct } from './judgements';
+import { readActivity } from './activity';
+import { INITIAL_RECORD_STATUS, judgeBusyProduct } from './judgements';
 import { compareWithLive, inDeclaredState } from './live-comparison';
-import { describeProduct, readLiveProperties } from './live-state';
+import { readLiveProperties } from './live-state';
 import { nextPoll } from './poll-schedule';
-import { retryToken } from './tokens';
+import { attemptToken } from './tokens';
 
 export interface ChangeToStart {
   /** The first attempt's token: the same request delivered twice gets the same record. */
@@ -49,7 +50,6 @@ export async function startChange(deps: HandlerDeps, change: ChangeToStart, toke
     AcceptLanguage: change.acceptLanguage,
   };
   deps.log('calling UpdateProvisionedProductProperties', { input });
-  const startedAt = deps.now();
   let output;
   try {
     output = await callBefore(deps, deadline, (o) => deps.client.send(new UpdateProvisionedProductPropertiesCommand(input), o));
@@ -70,13 +70,14 @@ export async function startChange(deps: HandlerDeps, change: ChangeToStart, toke
     throw new DeployFailure({ kind: 'no-record-id', productId: change.provisionedProductId });
   }
   deps.log('record started', { recordId: output.RecordId, status: output.Status });
-  return { kind: 'started', recordId: output.RecordId, status: output.Status ?? INITIAL_RECORD_STATUS, startedAt };
+  // The record's grace (judgements.ts) counts from the change's answer, not from before the call.
+  return { kind: 'started', recordId: output.RecordId, status: output.Status ?? INITIAL_RECORD_STATUS, startedAt: deps.now() };
 }
 
 export type WaitOutcome =
   | Extract<StartAttempt, { kind: 'started' }>
-  /** The product already has the declared values: a change of ours finished, or none was needed. */
-  | { readonly kind: 'in-place' }
+  /** The product already has the declared values: a change of ours finished, or none was needed. `lastRecordId`: the product's now. */
+  | { readonly kind: 'in-place'; readonly lastRecordId?: string }
   | { readonly kind: 'hand-back' }
   | { readonly kind: 'fail'; readonly failure: StartFailure };
 
@@ -87,67 +88,82 @@ export interface WaitTiming {
   readonly invocationDeadline: number;
 }
 
+/** Why a try did not start the change: each ends differently when the deadline passes. */
+type WaitReason = 'busy' | 'principal' | 'no-answer';
+
 /**
- * Waits until the product can take the change, then starts it: reads the product's status while
- * it is busy, and its live values once it is free, so that a change that did start (its answer
- * lost) is seen in place instead of being sent again.
+ * Waits until nothing runs on the product (activity.ts), then judges its live values and starts
+ * the change: a change that did start (its answer lost) is seen running, then in place, instead of
+ * being sent again; an unanswered call is retried with its own token (tokens.ts).
  */
 export async function startWhenFree(deps: HandlerDeps, change: ChangeToStart, timing: WaitTiming): Promise<WaitOutcome> {
   const deadline = timeoutDeadline(timing.waitStartedAt, timing.timeoutSeconds);
   // Reads go on until the invocation must return; the resource's deadline decides when to give up.
   const callDeadline = timing.invocationDeadline;
-  for (let polls = 1; ; polls++) {
-    const step = await tryOnce(deps, change, timing, callDeadline, polls).catch((error: unknown) => {
+  let refusals = 0;
+  for (;;) {
+    const step = await tryOnce(deps, change, timing, callDeadline, refusals).catch((error: unknown) => {
       if (error instanceof DeployFailure || !isRetryableLater(error)) throw error;
       const { name, message } = describeError(error);
-      return { kind: 'wait' as const, cause: `${name}: ${message}`, status: undefined };
+      return { kind: 'wait' as const, reason: 'no-answer' as const, cause: `${name}: ${message}`, status: undefined, refused: false };
     });
     if (step.kind !== 'wait') {
       return step;
     }
-    const cause = step.cause;
+    if (step.refused) refusals++;
     if (deps.now() >= deadline) {
-      return { kind: 'fail', failure: {
-        kind: 'product-busy-timed-out', productId: change.provisionedProductId, status: step.status ?? 'unknown', timeoutSeconds: timing.timeoutSeconds, cause,
-      } };
+      return { kind: 'fail', failure: timedOut(change, step, timing, deps.now()) };
     }
     const next = nextPoll({
       elapsedMs: deps.now() - timing.waitStartedAt, now: deps.now(), handBackAt: timing.invocationDeadline, deadline, random: deps.random(),
     });
     if (next.kind === 'hand-back') {
-      deps.log('the change has not started yet; handing back to the waiter', { productId: change.provisionedProductId, cause });
+      deps.log('the change has not started yet; handing back to the waiter', { productId: change.provisionedProductId, cause: step.cause });
       return { kind: 'hand-back' };
     }
     await deps.sleep(next.ms);
   }
 }
 
-type Step = WaitOutcome | { readonly kind: 'wait'; readonly cause: string; readonly status?: string };
+type WaitStep = { readonly kind: 'wait'; readonly reason: WaitReason; readonly cause: string; readonly status?: string; readonly refused: boolean };
+type Step = WaitOutcome | WaitStep;
 
-async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTiming, callDeadline: number, attempt: number): Promise<Step> {
-  const detail = await describeProduct(deps, change.provisionedProductId, change.acceptLanguage, callDeadline);
-  const status = detail?.Status;
-  if (status !== undefined && BUSY_PRODUCT_STATUSES.includes(status)) {
-    return { kind: 'wait', cause: `the product is ${status}`, status };
+/** The failure at the deadline: a principal Service Catalog refused is named as such, not as a busy product. */
+function timedOut(change: ChangeToStart, step: WaitStep, timing: WaitTiming, now: number): StartFailure {
+  const productId = change.provisionedProductId;
+  return step.reason === 'principal'
+    ? { kind: 'principal-not-accepted', productId, retriedSeconds: Math.round((now - timing.waitStartedAt) / 1000), cause: step.cause }
+    : { kind: 'product-busy-timed-out', productId, status: step.status ?? 'unknown', timeoutSeconds: timing.timeoutSeconds, cause: step.cause };
+}
+
+async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTiming, callDeadline: number, refusals: number): Promise<Step> {
+  const productId = change.provisionedProductId;
+  const activity = await readActivity(deps, productId, change.acceptLanguage, callDeadline);
+  switch (activity.kind) {
+    case 'gone': return { kind: 'fail', failure: { kind: 'product-gone', productId, cause: activity.cause } };
+    case 'unreadable': return { kind: 'fail', failure: { kind: 'product-unreadable', productId, cause: activity.cause } };
+    case 'busy': return { kind: 'wait', reason: 'busy', cause: activity.cause, status: activity.status, refused: false };
+    case 'idle': break;
   }
+  const status = activity.status;
   // The detail just read has the launch role: one DescribeProvisionedProduct per try, not two.
-  const live = await readLiveProperties(deps, change.provisionedProductId, change.values, change.acceptLanguage, callDeadline, detail);
+  const live = await readLiveProperties(deps, productId, change.values, change.acceptLanguage, callDeadline, activity.detail);
   if (inDeclaredState(compareWithLive(change.values, live))) {
-    deps.log('the product has the declared properties', { productId: change.provisionedProductId });
-    return { kind: 'in-place' };
+    deps.log('the product has the declared properties', { productId });
+    return { kind: 'in-place', lastRecordId: activity.lastRecordId };
   }
   const elapsed = deps.now() - timing.waitStartedAt;
-  const call = await startChange(deps, change, retryToken(change.idempotencyToken, elapsed, attempt), callDeadline);
+  const call = await startChange(deps, change, attemptToken(change.idempotencyToken, refusals), callDeadline);
   switch (call.kind) {
     case 'started':
       return call;
     case 'no-answer':
-      return { kind: 'wait', cause: call.cause, status };
+      return { kind: 'wait', reason: 'no-answer', cause: call.cause, status, refused: false };
     case 'refused':
       if (call.reason === 'principal') {
         return elapsed >= PRINCIPAL_PROPAGATION_WINDOW_MS
-          ? { kind: 'fail', failure: { kind: 'principal-not-accepted', productId: change.provisionedProductId, retriedSeconds: Math.round(elapsed / 1000), cause: call.cause } }
-          : { kind: 'wait', cause: call.cause, status };
+          ? { kind: 'fail', failure: { kind: 'principal-not-accepted', productId, retriedSeconds: Math.round(elapsed / 1000), cause: call.cause } }
+          : { kind: 'wait', reason: 'principal', cause: call.cause, status, refused: true };
       }
       return busyStep(change, status, call.cause, deps.now(), timing);
   }
@@ -159,5 +175,5 @@ function busyStep(change: ChangeToStart, status: string | undefined, cause: stri
     provisionedProductId: change.provisionedProductId, status, cause, now,
     deadline: timeoutDeadline(timing.waitStartedAt, timing.timeoutSeconds), timeoutSeconds: timing.timeoutSeconds,
   });
-  return decision.kind === 'fail' ? decision : { kind: 'wait', cause, status };
+  return decision.kind === 'fail' ? decision : { kind: 'wait', reason: 'busy', cause, status, refused: true };
 }

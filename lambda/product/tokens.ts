@@ -12,14 +12,15 @@ export function idempotencyToken(request: { StackId: string; LogicalResourceId: 
 }
 
 /**
- * The token of a later attempt, after the first was refused or went unanswered. A refusal created
- * nothing, by its answer, but whether the service then remembers the token with its refusal is
- * undocumented, so attempts within an invocation never share one. Deterministic from the 5 s slot
- * of the wait and the attempt's number in the invocation: an invocation that follows another
- * within the slot reuses its token, so a change whose answer was lost gets its record back.
+ * The token of an attempt made after `refusals` refusals of this request's change. An attempt
+ * that went unanswered (throttled past the SDK's retries, a 5xx, out of time) may have started a
+ * change, so the next attempt replays its token, which is what the documented IdempotencyToken
+ * is for: the service answers it with that change's record. Only a refusal (InvalidState or
+ * InvalidParameters) proves that nothing was created; whether the service then remembers the
+ * token with its refusal is undocumented, so the next attempt after a refusal takes the next token.
+ * Each invocation replays the chain from the first token: a token that made a change gets its
+ * record back, a remembered refusal is refused again and moves on, so no second change is made.
  */
-export function retryToken(firstToken: string, elapsedMs: number, attemptInInvocation: number): string {
-  const slot = Math.floor(Math.max(0, elapsedMs) / RETRY_TOKEN_SLOT_MS);
-  return createHash('sha256').update(`${firstToken}/retry/${slot}/${attemptInInvocation}`).digest('hex');
+export function attemptToken(firstToken: string, refusals: number): string {
+  return refusals === 0 ? firstToken : createHash('sha256').update(`${firstToken}/after-refusal/${refusals}`).digest('hex');
 }
-export const RETRY_TOKEN_SLOT_MS = 5_000;

@@ -5,13 +5,14 @@
  */
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../cdk-compat';
+import { OWN_STACK_ID_ENV } from '../shared/wire-contract';
 import { acknowledgeDriftHandler, acknowledgeHandler } from './compliance';
 import { ProvisionedProductPropertiesProviderProps } from './provider-config';
 import { RuntimeChoice } from './runtime-policy';
@@ -37,6 +38,8 @@ interface FunctionSpec {
   readonly timeout: Duration;
   readonly description: string;
   readonly acknowledge: (fn: lambda.Function) => void;
+  /** The custom resource's functions learn their own stack's id, to refuse other stacks' requests. */
+  readonly ownStackOnly?: boolean;
 }
 
 const FUNCTIONS = {
@@ -49,6 +52,7 @@ const FUNCTIONS = {
     timeout: Duration.minutes(5),
     description: 'Calls UpdateProvisionedProductProperties',
     acknowledge: acknowledgeHandler,
+    ownStackOnly: true,
   },
   isComplete: {
     id: 'IsCompleteHandler',
@@ -59,6 +63,7 @@ const FUNCTIONS = {
     timeout: Duration.minutes(2),
     description: 'Polls DescribeRecord until SUCCEEDED or FAILED',
     acknowledge: acknowledgeHandler,
+    ownStackOnly: true,
   },
   correctDrift: {
     id: 'Handler',
@@ -116,6 +121,7 @@ export class HandlerFunctions {
       handler: spec.handler,
       timeout: spec.timeout,
       description: spec.description,
+      environment: spec.ownStackOnly ? { [OWN_STACK_ID_ENV]: Aws.STACK_ID } : undefined,
     });
     spec.acknowledge(fn);
     acknowledge(fn, ...this.props.runtime.acknowledgements);

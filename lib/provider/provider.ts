@@ -68,7 +68,6 @@ export class ProvisionedProductPropertiesProvider extends Construct {
   private readonly functions: HandlerFunctions;
   private readonly passRolePolicies: PassRolePolicies;
   private driftCorrection?: DriftCorrectionSchedule;
-  private readsOwnStack = false;
 
   private constructor(scope: Construct, id: string, config: ProvisionedProductPropertiesProviderProps) {
     super(scope, id);
@@ -92,6 +91,14 @@ export class ProvisionedProductPropertiesProvider extends Construct {
         'servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts',
       ],
       resources: ['*'],
+    }));
+    // Always, not only while a declaration has restoreOnDelete: CloudFormation updates this policy
+    // in the update phase, before the cleanup Delete of a removed restoreOnDelete declaration,
+    // which reads the stack to decide whether another declaration takes over (issue 17 #2).
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ListOwnStackResourcesForRestoreHandOver',
+      actions: ['cloudformation:ListStackResources'],
+      resources: [Stack.of(this).stackId],
     }));
     grantFunctionBasics(this.handlerRole, config);
     // On a role of yours defined in the app, the acknowledgement would cover your own statements too:
@@ -164,23 +171,6 @@ export class ProvisionedProductPropertiesProvider extends Construct {
         + 'schedule for every declaration of the stack.');
     }
     this.driftCorrection.add(declaration);
-  }
-
-  /**
-   * Lets the handlers list this stack's own resources, for restoreOnDelete's hand-over between
-   * declarations of one product (a replacement or rename restores nothing). Added once, and only
-   * when a declaration of the stack asks for restoreOnDelete.
-   */
-  public allowReadingOwnStack(): void {
-    if (this.readsOwnStack) {
-      return;
-    }
-    this.readsOwnStack = true;
-    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ListOwnStackResourcesForRestoreHandOver',
-      actions: ['cloudformation:ListStackResources'],
-      resources: [Stack.of(this).stackId],
-    }));
   }
 
   /** Lets the handlers pass `role` to Service Catalog as a launch role (lib/provider/pass-role-policies.ts). */

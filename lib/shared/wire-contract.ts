@@ -34,7 +34,7 @@ export interface WireProperties {
   readonly DeployCheck?: string;
 }
 
-const WIRE_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
+export const WIRE_KEYS: ReadonlyArray<keyof WireProperties> = ['ProvisionedProductId', 'ProvisionedProductName', 'Owner',
   'LaunchRoleArn', 'AcceptLanguage', 'TimeoutSeconds', 'RestoreOnDelete', 'ProductRevision', 'DeployCheck'];
 /**
  * Keys that CloudFormation copies into ResourceProperties from the template: `ServiceToken`
@@ -68,6 +68,15 @@ export interface HandlerState {
   readonly waitStartedAt: number;
   /** The change did not start in onEvent (the product was busy, or the call had no answer): isComplete starts it. */
   readonly startPending: boolean;
+  /** Epoch ms at which UpdateProvisionedProductProperties answered onEvent: a record's read grace counts from it. */
+  readonly changeAnsweredAt?: number;
+  /**
+   * The product's LastRecordId when onEvent judged it. A change found in place later was made by
+   * this deploy (its answer lost) exactly when the product's last record is another one by then.
+   */
+  readonly lastRecordIdBefore?: string;
+  /** A Delete's restore left to isComplete: the originals to put back (those no other declaration takes over). */
+  readonly restoreValues?: Partial<Record<PropertyKey, string>>;
 }
 
 export function encodeHandlerState(state: HandlerState): string {
@@ -81,6 +90,11 @@ export function decodeHandlerState(value: unknown, now: number): HandlerState {
     return {
       waitStartedAt: Number.isFinite(parsed.waitStartedAt) ? parsed.waitStartedAt : now,
       startPending: parsed.startPending === true,
+      changeAnsweredAt: Number.isFinite(parsed.changeAnsweredAt) ? parsed.changeAnsweredAt : undefined,
+      lastRecordIdBefore: typeof parsed.lastRecordIdBefore === 'string' ? parsed.lastRecordIdBefore : undefined,
+      restoreValues: parsed.restoreValues !== null && typeof parsed.restoreValues === 'object'
+        ? Object.fromEntries(Object.entries(parsed.restoreValues).filter(([key, value]) => (key === 'OWNER' || key === 'LAUNCH_ROLE') && typeof value === 'string'))
+        : undefined,
     };
   } catch {
     return { waitStartedAt: now, startPending: false };
@@ -158,3 +172,10 @@ export function stackEnvironment(stackId: string | undefined): StackEnvironment 
     partition: prefix === 'arn' && partition && /^aws(-[a-z]+)*$/.test(partition) ? partition : undefined,
   };
 }
+
+/**
+ * The environment variable that gives the custom resource's functions their own stack's id
+ * (`AWS::StackId`, resolved by CloudFormation): they act only on requests of that stack, since
+ * any stack of the account may name the provider's ServiceToken.
+ */
+export const OWN_STACK_ID_ENV = 'OWN_STACK_ID';

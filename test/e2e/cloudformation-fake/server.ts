@@ -10,7 +10,9 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import type { TemplateJson } from '../cloudformation-request';
 import { StackReads } from './stack-reads';
+import { handlerAllowed } from './template-iam';
 
 export interface StackResource {
   readonly logicalId: string;
@@ -34,6 +36,8 @@ export class CloudFormationFake {
   /** DescribeStacks, GetTemplate and ListExports (the `plan` command's reads), and actions denied by the test. */
   readonly stackReads = new StackReads();
   private readonly stacks = new Map<string, StackResource[]>();
+  /** The template whose IAM is in force for each stack, where a test set one (template-iam.ts). */
+  private readonly templates = new Map<string, TemplateJson>();
   private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
 
   get endpoint(): string {
@@ -53,6 +57,14 @@ export class CloudFormationFake {
   setResource(stackId: string, resource: StackResource): void {
     const resources = (this.stacks.get(stackId) ?? []).filter((r) => r.logicalId !== resource.logicalId);
     this.stacks.set(stackId, [...resources, resource]);
+  }
+
+  /**
+   * From now on, the handler's calls on the stack are allowed only as `template`'s IAM allows
+   * them (AccessDenied otherwise), as after CloudFormation updated the handler role's policy.
+   */
+  setTemplateInForce(stackId: string, template: TemplateJson): void {
+    this.templates.set(stackId, template);
   }
 
   removeResource(stackId: string, logicalId: string): void {
@@ -75,6 +87,11 @@ export class CloudFormationFake {
     }
     const stackName = form.get('StackName') ?? '';
     this.calls.push(stackName);
+    const template = this.templates.get(stackName);
+    if (template && !handlerAllowed(template, 'cloudformation:ListStackResources')) {
+      return this.reply(res, 403, errorXml('AccessDenied', `User: arn:aws:sts::123456789012:assumed-role/handler/session is not authorized to perform: `
+        + `cloudformation:ListStackResources on resource: ${stackName} because no identity-based policy allows the cloudformation:ListStackResources action`));
+    }
     const resources = this.stacks.get(stackName);
     if (!resources) {
       return this.reply(res, 400, errorXml('ValidationError', `Stack with id ${stackName} does not exist`));

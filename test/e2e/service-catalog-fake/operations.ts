@@ -37,12 +37,12 @@ function describeProvisionedProduct(state: ServiceCatalogState, input: Input): O
     ? findProduct(state, id)
     : [...state.products.values()].find((p) => p.name === name);
   if (!product) throw new ServiceError('ResourceNotFoundException', `Provisioned product ${name} not found.`);
-  return { output: { ProvisionedProductDetail: productDetail(product), CloudWatchDashboards: [] } };
+  return { output: { ProvisionedProductDetail: productDetail(product, state), CloudWatchDashboards: [] } };
 }
 
-export function productDetail(p: ProductState): Record<string, unknown> {
+export function productDetail(p: ProductState, state: ServiceCatalogState): Record<string, unknown> {
   return {
-    Name: p.name, Arn: p.arn, Type: p.type, Id: p.id, Status: p.status, StatusMessage: p.statusMessage,
+    Name: p.name, Arn: p.arn, Type: p.type, Id: p.id, Status: shownStatus(p, state), StatusMessage: p.statusMessage,
     CreatedTime: epochSeconds(p.createdAt), IdempotencyToken: p.idempotencyToken, LastRecordId: p.lastRecordId,
     LastProvisioningRecordId: p.lastProvisioningRecordId, LastSuccessfulProvisioningRecordId: p.lastSuccessfulProvisioningRecordId,
     ProductId: p.productId, ProvisioningArtifactId: p.provisioningArtifactId, LaunchRoleArn: p.launchRoleArn,
@@ -57,4 +57,9 @@ function recordDetail(r: StoredRecord, now: number): Record<string, unknown> {
     ProductId: r.productId, ProvisioningArtifactId: r.provisioningArtifactId, PathId: r.pathId,
     RecordErrors: visibleErrors(r, now), RecordTags: [], LaunchRoleArn: r.launchRoleArn,
   };
+}
+
+/** The status DescribeProvisionedProduct shows: AVAILABLE while a properties record runs, under that reading (switches.ts). */
+function shownStatus(p: ProductState, state: ServiceCatalogState): string {
+  return state.switches.statusWhileRecordRuns === 'AVAILABLE' && p.pendingRecordId !== undefined && p.status === 'UNDER_CHANGE' ? 'AVAILABLE' : p.status;
 }

@@ -26,5 +26,5 @@ export function scanProvisionedProducts(state: ServiceCatalogState, input: Input
   };
   const products = [...state.products.values()].filter(visible[filter?.Key ?? 'User']);
   const page = paginate(products, input.PageSize || MAX_PAGE_SIZE, input.PageToken);
-  return { output: { ProvisionedProducts: page.items.map(productDetail), NextPageToken: page.nextToken } };
+  return { output: { ProvisionedProducts: page.items.map((p) => productDetail(p, state)), NextPageToken: page.nextToken } };
 }

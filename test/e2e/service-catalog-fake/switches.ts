@@ -81,6 +81,13 @@ export interface FakeSwitches {
    */
   readonly refusalConsumesToken: boolean;
   /**
+   * The status DescribeProvisionedProduct shows while a properties record of the product runs:
+   * 'UNDER_CHANGE' (default; the API reference calls it the transitional status to wait on) or
+   * 'AVAILABLE' (undocumented that it cannot be). The service itself still refuses a change
+   * meanwhile (InvalidStateException), so under 'AVAILABLE' that refusal meets an AVAILABLE product.
+   */
+  readonly statusWhileRecordRuns: 'UNDER_CHANGE' | 'AVAILABLE';
+  /**
    * A token bucket per operation for the whole account; a call finding its bucket empty gets
    * HTTP 400 ThrottlingException "Rate exceeded". Quotas are not published; other AWS tools
    * configure many retries for Service Catalog. Default: off.
@@ -101,6 +108,7 @@ export const DEFAULT_SWITCHES: FakeSwitches = {
   recordVisibleAfterMs: 0,
   tokenCheck: 'token-first',
   refusalConsumesToken: false,
+  statusWhileRecordRuns: 'UNDER_CHANGE',
   throttle: undefined,
 };
 
@@ -110,6 +118,7 @@ const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
   ownerArnForm: ['as-set', 'role-and-session'],
   ownerRolePath: ['kept', 'dropped'],
   tokenCheck: ['token-first', 'state-first'],
+  statusWhileRecordRuns: ['UNDER_CHANGE', 'AVAILABLE'],
 };
 
 /** The switch settings among `options` (keys of DEFAULT_SWITCHES that `options` has). */

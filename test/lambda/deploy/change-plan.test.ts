@@ -19,8 +19,9 @@ function update(previous: Record<string, unknown>, physicalId = 'pp-1', override
   props: Record<string, unknown> = properties): ChangeRequest {
   return { ...create(overrides, props), previous: { properties: previous, physicalId } };
 }
+const idle: ChangeReading['activity'] = { kind: 'idle', status: 'AVAILABLE' };
 function reading(owner: string | undefined, launchRoleArn: string | undefined, others?: ChangeReading['others']): ChangeReading {
-  return { productId: 'pp-1', live: { kind: 'read', live: { owner: owner === undefined ? { listed: false } : { listed: true, userArn: owner }, launchRoleArn } }, others };
+  return { productId: 'pp-1', activity: idle, live: { kind: 'read', live: { owner: owner === undefined ? { listed: false } : { listed: true, userArn: owner }, launchRoleArn } }, others };
 }
 const noOthers: ChangeReading['others'] = { kind: 'read', declarations: [] };
 
@@ -36,7 +37,7 @@ describe('Create', () => {
     expect(planChange(create(), reading(undefined, LAUNCH)).kind).toBe('start');
   });
   test('the live values could not be read: the change is made anyway', () => {
-    expect(planChange(create(), { productId: 'pp-1', live: { kind: 'unreadable', cause: 'ThrottlingException: x' } }).kind).toBe('start');
+    expect(planChange(create(), { productId: 'pp-1', activity: idle, live: { kind: 'unreadable', cause: 'ThrottlingException: x' } }).kind).toBe('start');
   });
 });
 
@@ -94,7 +95,7 @@ describe('restoreOnDelete', () => {
     expect(decodePhysicalId((action as { physicalId: string }).physicalId).originals).toEqual({ OWNER: ALICE, LAUNCH_ROLE: OLD_LAUNCH });
   });
   test.each([
-    ['the live values could not be read', { productId: 'pp-1', live: { kind: 'unreadable' as const, cause: 'AccessDeniedException: no' } }, 'live-unreadable'],
+    ['the live values could not be read', { productId: 'pp-1', activity: idle, live: { kind: 'unreadable' as const, cause: 'AccessDeniedException: no' } }, 'live-unreadable'],
     ['the stack could not be read', reading(ALICE, OLD_LAUNCH, { kind: 'unknown', cause: 'AccessDenied: no' }), 'stack-unreadable'],
     ['Search did not list the product', reading(undefined, OLD_LAUNCH, noOthers), 'owner-not-listed'],
     ['the originals do not fit the physical id', reading(`arn:aws:iam::${ACCOUNT}:role/${'p/'.repeat(300)}X`, `arn:aws:iam::${ACCOUNT}:role/${'q/'.repeat(300)}Y`, noOthers), 'originals-too-long'],

@@ -31,16 +31,16 @@ test('another declaration of the product in the stack takes it over (a replaceme
 });
 
 test('the stack could not be read: nothing is restored on a guess', () => {
-  expect(planDelete(request(), { others: { kind: 'unknown', cause: 'AccessDenied: no' } })).toEqual({ kind: 'keep', reason: 'stack-unknown' });
+  expect(planDelete(request(), { others: { kind: 'unknown', cause: 'AccessDenied: no' } })).toEqual({ kind: 'keep', reason: 'stack-unknown', cause: 'AccessDenied: no' });
 });
 
 test('the originals are back in place already: no write', () => {
-  expect(planDelete(request(), { others: alone, live: live(ALICE, OLD_LAUNCH) })).toEqual({ kind: 'keep', reason: 'originals-in-place' });
+  expect(planDelete(request(), { others: alone, activity: { kind: 'idle' }, live: live(ALICE, OLD_LAUNCH) })).toEqual({ kind: 'keep', reason: 'originals-in-place' });
 });
 
 test('only the keys that differ, or could not be read, are put back, with the request\'s token', () => {
-  expect(planDelete(request(), { others: alone, live: live(ALICE, LAUNCH) })).toEqual({ kind: 'restore',
+  expect(planDelete(request(), { others: alone, activity: { kind: 'idle' }, live: live(ALICE, LAUNCH) })).toEqual({ kind: 'restore',
     change: { idempotencyToken: 't-1', provisionedProductId: 'pp-1', values: { LAUNCH_ROLE: OLD_LAUNCH }, acceptLanguage: undefined } });
-  expect(planDelete(request(), { others: alone, live: live(undefined, OLD_LAUNCH) })).toMatchObject({ kind: 'restore', change: { values: { OWNER: ALICE } } });
-  expect(planDelete(request(), { others: alone, live: live(OWNER, LAUNCH) })).toMatchObject({ kind: 'restore', change: { values: { OWNER: ALICE, LAUNCH_ROLE: OLD_LAUNCH } } });
+  expect(planDelete(request(), { others: alone, activity: { kind: 'idle' }, live: live(undefined, OLD_LAUNCH) })).toMatchObject({ kind: 'restore', change: { values: { OWNER: ALICE } } });
+  expect(planDelete(request(), { others: alone, activity: { kind: 'idle' }, live: live(OWNER, LAUNCH) })).toMatchObject({ kind: 'restore', change: { values: { OWNER: ALICE, LAUNCH_ROLE: OLD_LAUNCH } } });
 });

@@ -29,7 +29,7 @@ describe('onEvent', () => {
     const result = await onEvent(event(), fakeDeps());
     expect(result).toEqual({
       PhysicalResourceId: 'pp-1',
-      Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', Changed: 'true', HandlerState: state(false) },
+      Data: { ProvisionedProductId: 'pp-1', RecordId: 'rec-1', RecordStatus: 'CREATED', Changed: 'true', HandlerState: JSON.stringify({ waitStartedAt: START, startPending: false, changeAnsweredAt: START }) },
     });
     const calls = sc.commandCalls(UpdateProvisionedProductPropertiesCommand);
     expect(calls).toHaveLength(1);

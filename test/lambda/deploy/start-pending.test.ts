@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PRINCIPAL_PROPAGATION_WINDOW_MS } from '../../../lambda/product/change-starter';
-import { idempotencyToken, retryToken } from '../../../lambda/product/tokens';
+import { attemptToken, idempotencyToken } from '../../../lambda/product/tokens';
 import { isComplete, onEvent } from '../../../lambda/deploy/handlers';
 import { IsCompleteRequest } from '../../../lambda/types';
 import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, endingAfter, fakeDeps, serviceError } from '../fixtures';
@@ -55,15 +55,27 @@ describe('isComplete when the change did not start in onEvent', () => {
     expect(deps.sleeps).toEqual([500, 500, 250]);
   });
 
-  test('a change that did start (its answer lost) is found in place once the product is free: no second write', async () => {
-    productStatus('UNDER_CHANGE', 'AVAILABLE');
+  test('a change that did start (its answer lost) is found in place once the product is free: no second write, its record reported', async () => {
     sc.on(SearchProvisionedProductsCommand).resolves({ ProvisionedProducts: [{ Id: 'pp-1', UserArn: OWNER }] });
-    sc.on(DescribeProvisionedProductCommand, { Id: 'pp-1' }).callsFake(() => ({ ProvisionedProductDetail: { Id: 'pp-1', Status: 'AVAILABLE', LaunchRoleArn: LAUNCH } }));
-    await expect(isComplete(waiting(), fakeDeps())).resolves.toEqual({ IsComplete: true, Data: { RecordId: '', RecordStatus: 'SUCCEEDED' } });
+    sc.on(DescribeProvisionedProductCommand, { Id: 'pp-1' }).resolvesOnce({ ProvisionedProductDetail: { Id: 'pp-1', Status: 'UNDER_CHANGE', LastRecordId: 'rec-ours' } })
+      .resolves({ ProvisionedProductDetail: { Id: 'pp-1', Status: 'AVAILABLE', LaunchRoleArn: LAUNCH, LastRecordId: 'rec-ours' } });
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    const before = event({ PhysicalResourceId: 'pp-1', Data: { ProvisionedProductId: 'pp-1', RecordId: '', RecordStatus: 'PENDING', Changed: 'true',
+      HandlerState: JSON.stringify({ waitStartedAt: START, startPending: true, lastRecordIdBefore: 'rec-before' }) } });
+    await expect(isComplete(before, fakeDeps())).resolves.toEqual({ IsComplete: true, Data: { RecordId: 'rec-ours', RecordStatus: 'SUCCEEDED', Changed: 'true' } });
     expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
   });
 
-  test('each retry after a refusal sends a new token, never the refused one, deterministic per 5 s slot', async () => {
+  test('found in place with the last record onEvent saw: no change of this deploy, UNCHANGED', async () => {
+    sc.on(SearchProvisionedProductsCommand).resolves({ ProvisionedProducts: [{ Id: 'pp-1', UserArn: OWNER }] });
+    sc.on(DescribeProvisionedProductCommand).resolves({ ProvisionedProductDetail: { Id: 'pp-1', Status: 'AVAILABLE', LaunchRoleArn: LAUNCH, LastRecordId: 'rec-before' } });
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    const before = event({ PhysicalResourceId: 'pp-1', Data: { ProvisionedProductId: 'pp-1', RecordId: '', RecordStatus: 'PENDING', Changed: 'true',
+      HandlerState: JSON.stringify({ waitStartedAt: START, startPending: true, lastRecordIdBefore: 'rec-before' }) } });
+    await expect(isComplete(before, fakeDeps())).resolves.toEqual({ IsComplete: true, Data: { RecordId: '', RecordStatus: 'UNCHANGED', Changed: 'false' } });
+  });
+
+  test('each retry after a refusal sends the next token of the chain; the chain starts again from the request\'s own token', async () => {
     sc.on(UpdateProvisionedProductPropertiesCommand)
       .rejectsOnce(serviceError('InvalidParametersException')).rejectsOnce(serviceError('InvalidParametersException'))
       .resolves({ RecordId: 'rec-8', Status: 'CREATED' });
@@ -73,10 +85,9 @@ describe('isComplete when the change did not start in onEvent', () => {
     deps.advance(5_000);
     await expect(isComplete(waiting(), deps)).resolves.toMatchObject({ IsComplete: true, Data: { RecordId: 'rec-8' } });
     const tokens = sc.commandCalls(UpdateProvisionedProductPropertiesCommand).map((c) => c.args[0].input.IdempotencyToken!);
-    // onEvent sent idempotencyToken(event) first; these three attempts fall in one 5 s slot, and still differ.
+    // A replay of the request's own token first (it may have made a change), a new token only after each refusal.
     const first = idempotencyToken(waiting());
-    expect(tokens).not.toContain(first);
-    expect(tokens).toEqual([retryToken(first, 5_000, 1), retryToken(first, 5_200, 2), retryToken(first, 5_500, 3)]);
+    expect(tokens).toEqual([first, attemptToken(first, 1), attemptToken(first, 2)]);
     expect(new Set(tokens).size).toBe(3);
     expect(tokens.every((t) => /^[a-f0-9]{64}$/.test(t))).toBe(true);
   });
@@ -113,5 +124,12 @@ describe('isComplete when the change did not start in onEvent', () => {
     await expect(isComplete(waiting(), deps)).rejects.toThrow(new RegExp(`^Provisioned product pp-1 is ${status} and Service Catalog refused to change its properties`));
     expect(deps.sleeps).toEqual([]);
   });
-});
 
+  test('InvalidStateException on a product shown AVAILABLE (its record may still run: undocumented) is waited on, then the change is made', async () => {
+    sc.on(UpdateProvisionedProductPropertiesCommand).rejectsOnce(serviceError('InvalidStateException')).resolves({ RecordId: 'rec-9', Status: 'CREATED' });
+    productStatus('AVAILABLE');
+    sc.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
+    await expect(isComplete(waiting(), fakeDeps())).resolves.toMatchObject({ IsComplete: true, Data: { RecordId: 'rec-9', RecordStatus: 'SUCCEEDED' } });
+    expect(sc.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(2);
+  });
+});
