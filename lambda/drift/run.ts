@@ -32,6 +32,12 @@ export const DRIFT_RUN_BUDGET_MS = 14 * 60_000;
 /** No product is started this close to the run's end: its reads and its start call need the time. */
 export const DRIFT_START_RESERVE_MS = 60_000;
 
+/**
+ * Records that end a wait without a verdict: still running at their timeout, or not visible yet
+ * past their grace (records appear late: undocumented). The next run reads the product and sees.
+ */
+const RECORD_PENDING_FAILURES: readonly string[] = ['record-timed-out', 'record-not-found'];
+
 /** What the rule's input transformer adds to the input: `$.id` and `$.time` of the EventBridge event. */
 export interface ScheduledEvent {
   /** EventBridge's id of the event: the same on a retried delivery. */
@@ -90,7 +96,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
         case 'complete': return report({ ...drifted, action: 'corrected', recordId });
         case 'run-ended': return report({ ...drifted, action: 'correction-pending', recordId,
           reason: `the run ended with the record ${outcome.lastStatus}; the next run sees its result` });
-        case 'fail': return report({ ...drifted, action: outcome.failure.kind === 'record-timed-out' ? 'correction-pending' : 'correction-failed',
+        case 'fail': return report({ ...drifted, action: RECORD_PENDING_FAILURES.includes(outcome.failure.kind) ? 'correction-pending' : 'correction-failed',
           recordId, reason: renderFailure(outcome.failure) });
       }
     }));
