@@ -10,6 +10,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { StackStatuses, describeStacksReply } from './stack-status';
 
 export interface StackResource {
   readonly logicalId: string;
@@ -31,6 +32,8 @@ export class CloudFormationFake {
   /** ListStackResources calls, by StackName. */
   readonly calls: string[] = [];
   private readonly stacks = new Map<string, StackResource[]>();
+  /** DescribeStacks: each stack's status, by stack id (see ./stack-status). */
+  readonly statuses: StackStatuses = new StackStatuses();
   private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
 
   get endpoint(): string {
@@ -65,6 +68,9 @@ export class CloudFormationFake {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    if (form.get('Action') === 'DescribeStacks') {
+      return this.reply(res, ...describeStacksReply(this.statuses, form.get('StackName') ?? ''));
+    }
     if (form.get('Action') !== 'ListStackResources') {
       return this.reply(res, 400, errorXml('InvalidAction', `The action ${form.get('Action')} is not valid for this web service.`));
     }

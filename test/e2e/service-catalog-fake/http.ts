@@ -16,7 +16,13 @@ export type Fault =
   | { readonly kind: 'throttle' }
   | { readonly kind: 'server-error' }
   | { readonly kind: 'reset' }
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /**
+   * The call is held before it reaches the service until `until` settles, then answered from the
+   * state at that moment: the test orders other events between a call's sending and its effect
+   * (explicit ordering, no timer). `arrived` is called when the call is held.
+   */
+  | { readonly kind: 'hold'; readonly until: Promise<void>; readonly arrived: () => void };
 export type FaultKind = Fault['kind'];
 
 export interface CallLogEntry {
@@ -129,6 +135,10 @@ export class FakeHttpFront {
         this.timers.add(timer);
         return;
       }
+      case 'hold':
+        fault.arrived();
+        void fault.until.then(() => this.send(res, entry, this.answer(req, operation, rawBody, entry)));
+        return;
       default:
         return this.send(res, entry, this.answer(req, operation, rawBody, entry));
     }

@@ -214,6 +214,19 @@ export class ServiceCatalogFake {
     this.front.faults.set(operation, [...(this.front.faults.get(operation) ?? []), ...faults]);
   }
 
+  /**
+   * Holds the next call of `operation` before it reaches the service: `arrived` resolves once it
+   * is held, and `release()` lets it through, answered from the state at that moment.
+   */
+  hold(operation: OperationName): { arrived: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let arrived!: () => void;
+    const until = new Promise<void>((resolve) => { release = resolve; });
+    const arrival = new Promise<void>((resolve) => { arrived = resolve; });
+    this.injectFaults(operation, { kind: 'hold', until, arrived });
+    return { arrived: arrival, release };
+  }
+
   pendingFaults(operation: OperationName): number {
     return this.front.faults.get(operation)?.length ?? 0;
   }

@@ -4,6 +4,7 @@ import {
   ServiceCatalogServiceException, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
+import { IN_FORCE } from '../fixtures';
 import { DRIFT_RECORD_TIMEOUT_SECONDS, correctDrift } from '../../../lambda/drift/run';
 import { driftLogLine } from '../../../lambda/drift/metrics';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent, decodeDriftEvent } from '../../../lib/shared/drift-payload';
@@ -24,6 +25,7 @@ function deps() {
     remainingMs: () => Infinity,
     random: () => 0,
     emit: (line: string) => lines.push(line),
+    guard: IN_FORCE,
   };
 }
 
