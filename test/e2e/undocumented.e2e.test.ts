@@ -106,7 +106,9 @@ describe.each([
     e2e.fake.configure({ tokenCheck, refusalConsumesToken });
     const id = `pp-busy-${tokenCheck}-${refusalConsumesToken}`.slice(0, 30);
     e2e.fake.addProduct({ id, ownerArn: ALICE, status: 'UNDER_CHANGE' });
-    setTimeout(() => e2e.fake.setProductStatus(id, 'AVAILABLE'), 1_500);
+    // Explicit ordering: the product is freed after the refused change and one read that still finds it busy.
+    e2e.fake.onAnswered((c) => c.operation === 'UpdateProvisionedProductProperties' && c.input.ProvisionedProductId === id && c.effect === 'refused',
+      () => e2e.fake.onAnswered((c) => c.operation === 'DescribeProvisionedProduct' && c.input.Id === id, () => e2e.fake.setProductStatus(id, 'AVAILABLE')));
     await expect(create({ id, owner: OWNER })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
     expect(created(id)).toHaveLength(1);
     expect(updates(id).map((c) => c.effect)).toEqual(['refused', 'created']);

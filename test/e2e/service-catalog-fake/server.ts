@@ -227,6 +227,20 @@ export class ServiceCatalogFake {
     return { arrived: arrival, release };
   }
 
+  /**
+   * Runs `action` once, when the first call that `match` accepts has been answered (its outcome
+   * known) and before the answer leaves: a test changes the service at a point of the handler's
+   * sequence, not after some time.
+   */
+  onAnswered(match: (call: CallLogEntry) => boolean, action: (call: CallLogEntry) => void): void {
+    this.front.observers.add({ match, action });
+  }
+
+  /** Sends every answer a 'delay' fault still holds back, now. */
+  flushDelayed(): void {
+    this.front.flushDelayed();
+  }
+
   pendingFaults(operation: OperationName): number {
     return this.front.faults.get(operation)?.length ?? 0;
   }

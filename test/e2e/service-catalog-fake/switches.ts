@@ -90,7 +90,8 @@ export interface FakeSwitches {
 
 export type FakeSwitchSettings = Partial<FakeSwitches>;
 
-export const DEFAULT_SWITCHES: FakeSwitches = {
+/** The easiest (or most likely) reading of each switch: the defaults unless E2E_READINGS says otherwise. */
+export const EASIEST_SWITCHES: FakeSwitches = {
   searchLagMs: 0,
   searchLagReading: 'stale-owner',
   searchDefaultPageSize: 20,
@@ -103,6 +104,39 @@ export const DEFAULT_SWITCHES: FakeSwitches = {
   refusalConsumesToken: false,
   throttle: undefined,
 };
+
+/**
+ * The hardest reading of each switch the handler must survive with the same results: Search lags
+ * (a second, showing the old owner meanwhile) and pages are cut before filtering, small; the owner
+ * comes back as the role and its session, without the role's path; records appear a second late;
+ * the product's state is checked before the token, and a refused call consumes its token.
+ * Throttling stays off: tests that want it set it. Some tests pin a switch to what they test.
+ */
+export const ADVERSARIAL_SWITCHES: FakeSwitches = {
+  searchLagMs: 1_000,
+  searchLagReading: 'stale-owner',
+  searchDefaultPageSize: 1,
+  searchMaxPageSize: 5,
+  searchPaging: 'page-then-filter',
+  ownerArnForm: 'role-and-session',
+  ownerRolePath: 'dropped',
+  recordVisibleAfterMs: 1_000,
+  tokenCheck: 'state-first',
+  refusalConsumesToken: true,
+  throttle: undefined,
+};
+
+/** The environment variable that picks the fake's default readings: unset or 'easiest', or 'adversarial'. */
+export const READINGS_ENV = 'E2E_READINGS';
+
+/** The fake's default switches: EASIEST_SWITCHES, or ADVERSARIAL_SWITCHES when E2E_READINGS=adversarial. */
+export const DEFAULT_SWITCHES: FakeSwitches = readingsOf(process.env[READINGS_ENV]);
+
+function readingsOf(value: string | undefined): FakeSwitches {
+  if (value === undefined || value === '' || value === 'easiest') return EASIEST_SWITCHES;
+  if (value === 'adversarial') return ADVERSARIAL_SWITCHES;
+  throw new Error(`${READINGS_ENV} must be 'easiest' or 'adversarial'; got '${value}'`);
+}
 
 const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
   searchLagReading: ['stale-owner', 'unlisted'],
