@@ -57,7 +57,9 @@ test('re-applies the declaration where it drifted, leaves the rest, and logs one
   });
   expect(lines.find((l) => l.provisionedProductId === 'pp-steady00001')).toMatchObject({ DriftDetected: 0, action: 'none', drift: {} });
 
-  // A retried delivery of the same event finds nothing left to correct.
+  // A retried delivery of the same event, once Search shows the change (at once, or after its lag
+  // under the adversarial readings: the next test covers the retry within it), finds nothing left to correct.
+  await until(() => (e2e.fake.searchCatchesUpAt('pp-drifted0001') ?? 0) <= Date.now(), 'Search to show the change');
   await expect(drift.run(drift.input(0, event))).resolves.toMatchObject({ drifted: 0, corrected: 0 });
   expect(updatesOf('pp-drifted0001')).toHaveLength(1);
 });
@@ -80,11 +82,18 @@ describe('a redelivery of the same event makes no second change', () => {
     expect(record.status).not.toMatch(/SUCCEEDED|FAILED/);
     e2e.fake.resolveRecord(record.recordId, { status: 'SUCCEEDED' });
 
+    // Whether the service answers a replayed token with its record while the product is busy with
+    // that very change is undocumented (switch tokenCheck): if it does, the redelivery follows the
+    // record too; if it refuses (InvalidStateException), the redelivery is pending, never a failure.
+    const replayedWhileBusy = e2e.fake.switches.tokenCheck === 'token-first';
     await expect(Promise.all([first, redelivery])).resolves.toEqual([
-      expect.objectContaining({ corrected: 1, failed: 0 }), expect.objectContaining({ corrected: 1, failed: 0 }),
+      expect.objectContaining({ corrected: 1, failed: 0 }),
+      expect.objectContaining(replayedWhileBusy ? { corrected: 1, failed: 0 } : { corrected: 0, failed: 0, pending: 1 }),
     ]);
     expect(updatesOf(id)).toHaveLength(1);
-    expect(driftLines(logsBefore).map((l) => [l.action, l.recordId])).toEqual([['corrected', record.recordId], ['corrected', record.recordId]]);
+    expect(driftLines(logsBefore).map((l) => [l.action, l.recordId]).sort()).toEqual(replayedWhileBusy
+      ? [['corrected', record.recordId], ['corrected', record.recordId]]
+      : [['corrected', record.recordId], ['correction-pending', undefined]]);
     expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
   });
 
