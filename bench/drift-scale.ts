@@ -16,6 +16,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../lib';
 import { HANDLER_ASSET_DIR } from '../lib/provider/handler-functions';
+import { CloudFormationFake } from '../test/e2e/cloudformation-fake/server';
+import { EventBridgeFake, FakeTarget } from '../test/e2e/eventbridge-fake/server';
 import { ServiceCatalogFake } from '../test/e2e/service-catalog-fake';
 import { deliver, ruleTargetInputs, scheduledEvent } from '../test/eventbridge-delivery';
 import { SectionResult, Table, Target, fmt, target } from './report';
@@ -44,7 +46,7 @@ interface Invocation {
 }
 
 /** The delivered input of each target of the rule a stack of `n` opted-in declarations synthesizes. */
-function deliveredInputs(n: number): { inputs: Record<string, unknown>[]; resources: number } {
+function deliveredInputs(n: number): { inputs: Record<string, unknown>[]; resources: number; rule: { name: string; targets: FakeTarget[] } } {
   const { outdir, cleanup } = tempOutdir();
   try {
     const app = new App({ outdir, context: NO_RESOURCE_LIMIT });
@@ -57,7 +59,10 @@ function deliveredInputs(n: number): { inputs: Record<string, unknown>[]; resour
     const template = Template.fromJSON(synthesize(app, stack).template);
     const event = scheduledEvent();
     const resources = Object.keys(template.toJSON().Resources).length;
-    return { inputs: ruleTargetInputs(template).map((input) => deliver(input, event)), resources };
+    // The rule as deployed, for the drift function's check that its input is the stack's (lambda/drift/stack-guard.ts).
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as any[];
+    const targets: FakeTarget[] = rule.Properties.Targets.map((t: any) => ({ Id: t.Id, Arn: 'arn:aws:lambda:::function:drift', InputTransformer: t.InputTransformer }));
+    return { inputs: ruleTargetInputs(template).map((input) => deliver(input, event)), resources, rule: { name: rule.Properties.Name, targets } };
   } finally {
     cleanup();
   }
@@ -83,14 +88,20 @@ export async function runDriftScale(): Promise<Omit<SectionResult, 'wallMs'>> {
 }
 
 async function runOnce(products: number): Promise<Omit<SectionResult, 'wallMs'>> {
-  const { inputs, resources } = deliveredInputs(products);
+  const { inputs, resources, rule } = deliveredInputs(products);
   const fake = await ServiceCatalogFake.start({ accountId: ACCOUNT, region: REGION, defaultRecordDurationMs: RECORD_MS });
+  const eventBridge = await EventBridgeFake.start();
+  const cloudFormation = await CloudFormationFake.start();
+  const stackId = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${STACK_NAME}/bench`;
+  eventBridge.putRule(rule.name, rule.targets);
+  cloudFormation.statuses.set(stackId, 'UPDATE_COMPLETE');
   const saved = { ...process.env };
   const savedLog = console.log;
   const lines: string[] = [];
   try {
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
+      AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint, DRIFT_RULE_NAME: rule.name, DRIFT_STACK_ID: stackId, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
     });
     for (let i = 0; i < products; i++) {
       const drifted = i % Math.round(1 / DRIFTED_SHARE) === 0;
@@ -112,6 +123,8 @@ async function runOnce(products: number): Promise<Omit<SectionResult, 'wallMs'>>
     console.log = savedLog;
     process.env = saved;
     await fake.stop();
+    await eventBridge.stop();
+    await cloudFormation.stop();
   }
 }
 

@@ -39,6 +39,8 @@ export type PlanFailure =
   | { readonly kind: 'invalid-properties'; readonly validation: string }
   | { readonly kind: 'product-name-not-found'; readonly name: string; readonly cause: string }
   | { readonly kind: 'product-name-unreadable'; readonly name: string; readonly cause: string }
+  /** No answer to the read by name (throttled past the retries, a 5xx, out of time): may pass by itself. */
+  | { readonly kind: 'product-name-unanswered'; readonly name: string; readonly cause: string }
   /** restoreOnDelete needs the live values, and they could not be read. */
   | { readonly kind: 'live-unreadable'; readonly productId: string; readonly cause: string }
   /** restoreOnDelete needs the stack's other declarations, and the stack could not be read. */
@@ -97,6 +99,9 @@ export function renderFailure(failure: Failure): string {
     case 'product-name-unreadable':
       return `Could not find the provisioned product named ${failure.name} (${failure.cause}). Check the handler role's `
         + 'servicecatalog:DescribeProvisionedProduct permission, then redeploy.';
+    case 'product-name-unanswered':
+      return `Service Catalog did not answer the look-up of the provisioned product named ${failure.name} (${failure.cause}). `
+        + 'This is throttling or a service fault, which passes by itself: retry the deploy.';
     case 'live-unreadable':
       return `Could not read the current owner and launch role of provisioned product ${failure.productId} to keep for `
         + `restoreOnDelete (${failure.cause}). Check the handler role's servicecatalog:SearchProvisionedProducts and `

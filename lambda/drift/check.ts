@@ -8,7 +8,8 @@ import { Declaration } from '../../lib/shared/declaration';
 import { ChangeToStart, startChange } from '../product/change-starter';
 import { LiveProperties, readLiveProperties, resolveProduct } from '../product/live-state';
 import { HandlerDeps } from '../runtime';
-import { OUT_OF_TIME, describeError } from '../service-catalog';
+import { DeployFailure } from '../failures';
+import { OUT_OF_TIME, describeError, isRetryableLater } from '../service-catalog';
 import { DriftReport } from './metrics';
 
 export type ProductReading =
@@ -36,7 +37,10 @@ export async function startCorrection(deps: HandlerDeps, change: ChangeToStart, 
       case 'started':
         return started;
       case 'refused':
-        return { kind: 'report', report: { action: 'correction-failed', reason: `${started.reason === 'busy' ? 'the product is busy with another operation' : 'the change was refused'} (${started.cause}); the next run tries again` } };
+        // A busy product (InvalidStateException) frees itself; a principal refused is for a person to fix.
+        return started.reason === 'busy'
+          ? { kind: 'report', report: { action: 'correction-pending', reason: `the product is busy with another operation (${started.cause}); the next run tries again` } }
+          : { kind: 'report', report: { action: 'correction-failed', reason: `the change was refused (${started.cause}); the next run tries again` } };
       case 'no-answer':
         // The call may have started a change: the next run reads the product and sees.
         return { kind: 'report', report: { action: 'correction-pending', reason: `no answer to the change (${started.cause}); it may have started, and the next run sees its result` } };
@@ -46,10 +50,18 @@ export async function startCorrection(deps: HandlerDeps, change: ChangeToStart, 
   }
 }
 
-/** A failure, or, when the run ran out of time for the call, work left for the next run. */
+/**
+ * Pending when the call had no answer that a person could act on (throttled past the SDK's
+ * retries, a 5xx, a reset, the run out of time, a product name not answered for): the next run
+ * tries again. Failed only for an answer that needs a person (access denied, no such product).
+ */
 function cutShort(error: unknown, what: 'check' | 'correction'): Pick<DriftReport, 'action' | 'reason'> {
   const { name, message } = describeError(error);
-  return name === OUT_OF_TIME
-    ? { action: what === 'check' ? 'check-pending' : 'correction-pending', reason: `the run ended before the ${what} could finish; the next run ${what === 'check' ? 'checks' : 'corrects'} it` }
-    : { action: what === 'check' ? 'check-failed' : 'correction-failed', reason: message };
+  if (name === OUT_OF_TIME) {
+    return { action: `${what}-pending`, reason: `the run ended before the ${what} could finish; the next run ${what === 'check' ? 'checks' : 'corrects'} it` };
+  }
+  const unanswered = error instanceof DeployFailure ? error.failure.kind === 'product-name-unanswered' : isRetryableLater(error);
+  return unanswered
+    ? { action: `${what}-pending`, reason: `Service Catalog did not answer (${error instanceof DeployFailure ? error.message : `${name}: ${message}`}); the next run tries again` }
+    : { action: `${what}-failed`, reason: message };
 }

@@ -7,11 +7,16 @@ export const METRIC_NAMESPACE = 'ProvisionedProductProperties';
 /**
  * `check-incomplete`: a declared value could not be read, so nothing was corrected on a guess.
  * `correction-pending`: the correction started (or may have) and its record had not ended when
- * the run had to; `check-pending`: the run ended before it could check the product. The next run
- * takes both up: a product is never dropped silently.
+ * the run had to, or it could not start yet (the product busy, Service Catalog throttling or not
+ * answering, the stack being deployed); `check-pending`: the product could not be read for the
+ * same passing reasons, or the run ended before it could check it. The next run takes both up: a
+ * product is never dropped silently. `correction-withheld`: drift was found and not corrected
+ * because the stack was deleted or a deploy replaced the declarations during the run.
+ * `check-failed` and `correction-failed` are for a person to fix (access denied, no such
+ * product, a principal refused, a FAILED record): they alone count in DriftCorrectionFailed.
  */
 export type DriftAction = 'none' | 'corrected' | 'correction-failed' | 'correction-pending' | 'check-failed' | 'check-incomplete'
-  | 'check-pending';
+  | 'check-pending' | 'correction-withheld';
 
 /** Actions that leave work for the next run. */
 export const PENDING_ACTIONS: readonly DriftAction[] = ['correction-pending', 'check-pending'];
@@ -53,5 +58,24 @@ export function driftLogLine(report: DriftReport, timestamp: number): string {
     DriftCorrectionFailed: report.action === 'correction-failed' || report.action === 'check-failed' ? 1 : 0,
     DriftPending: PENDING_ACTIONS.includes(report.action) ? 1 : 0,
     ...report,
+  });
+}
+
+/**
+ * The ERROR line of a run that was refused: its declarations are not the input of any target of
+ * the stack's schedule rule, so it wrote nothing. `DriftPayloadRefused` is the metric to alarm on.
+ */
+export function payloadRefusedLogLine(stackName: string, details: { eventId?: string; digest: string; targets: number }, timestamp: number): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [['StackName']], Metrics: [{ Name: 'DriftPayloadRefused', Unit: 'Count' }] }],
+    },
+    level: 'ERROR',
+    message: 'drift correction: ERROR the event\'s declarations are not the input of any target of the stack\'s schedule rule; '
+      + 'nothing was read or written. Only the schedule may invoke this function with its own input',
+    StackName: stackName,
+    DriftPayloadRefused: 1,
+    ...details,
   });
 }

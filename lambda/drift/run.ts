@@ -12,8 +12,9 @@ import { Declaration } from '../../lib/shared/declaration';
 import { DriftCorrectionEvent, decodeDriftEvent } from '../../lib/shared/drift-payload';
 import { renderFailure } from '../failures';
 import { readProduct, startCorrection } from './check';
-import { DriftReport, PENDING_ACTIONS, driftLogLine } from './metrics';
+import { DriftReport, PENDING_ACTIONS, driftLogLine, payloadRefusedLogLine } from './metrics';
 import { RecordWatch } from './record-watch';
+import { GuardVerdict, StackGuard, stackGuardFromEnvironment } from './stack-guard';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { runPool } from './worker-pool';
 import { NO_EVENT_ID_REASON, planDriftCorrection } from './plan';
@@ -31,6 +32,12 @@ export const DRIFT_RECORD_TIMEOUT_SECONDS = 120;
 export const DRIFT_RUN_BUDGET_MS = 14 * 60_000;
 /** No product is started this close to the run's end: its reads and its start call need the time. */
 export const DRIFT_START_RESERVE_MS = 60_000;
+
+/**
+ * Records that end a wait without a verdict: still running at their timeout, or not visible yet
+ * past their grace (records appear late: undocumented). The next run reads the product and sees.
+ */
+const RECORD_PENDING_FAILURES: readonly string[] = ['record-timed-out', 'record-not-found'];
 
 /** What the rule's input transformer adds to the input: `$.id` and `$.time` of the EventBridge event. */
 export interface ScheduledEvent {
@@ -50,7 +57,21 @@ export interface DriftSummary {
   readonly pending: number;
 }
 
-export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent, deps: HandlerDeps & { emit: (line: string) => void }): Promise<DriftSummary> {
+/** A run's deps: the handler's, where its metric lines go, and the guard of its stack (by default from the function's environment). */
+export type DriftDeps = HandlerDeps & { readonly emit: (line: string) => void; readonly guard?: StackGuard };
+
+export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent, deps: DriftDeps): Promise<DriftSummary> {
+  const guard = deps.guard ?? stackGuardFromEnvironment(deps);
+  const startDeadline = Math.min(invocationDeadline(deps), deps.now() + DRIFT_RUN_BUDGET_MS);
+  const verdict = await guard.check(event, false, startDeadline);
+  if (verdict.kind === 'not-in-force') {
+    deps.emit(payloadRefusedLogLine(guard.stackName ?? event.stackName, { eventId: event.id, digest: verdict.digest, targets: verdict.targets }, deps.now()));
+    return { ...NOTHING_DONE };
+  }
+  if (verdict.kind === 'stack-gone') {
+    deps.log('drift correction: the stack is gone; nothing to do', { eventId: event.id, cause: verdict.cause });
+    return { ...NOTHING_DONE };
+  }
   const { declarations, invalid } = decodeDriftEvent(event, undefined);
   const eventId = typeof event.id === 'string' && event.id.length > 0 ? event.id : undefined;
   if (!eventId) {
@@ -60,7 +81,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
   for (const entry of invalid) {
     deps.log('drift correction: an entry of the schedule is invalid and was skipped', { ...entry });
   }
-  const runDeadline = Math.min(invocationDeadline(deps), deps.now() + DRIFT_RUN_BUDGET_MS);
+  const runDeadline = startDeadline;
   const reports: DriftReport[] = [];
   const report = (r: DriftReport) => {
     reports.push(r);
@@ -72,12 +93,18 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
 
   const checkOne = async (declaration: Declaration) => {
     const named = { stackName: event.stackName, eventId, provisionedProductId: declaration.product.id, provisionedProductName: declaration.product.name };
+    if (verdict.kind === 'unreadable') {
+      return report({ ...named, drift: {}, action: verdict.retryable ? 'check-pending' : 'check-failed', reason: guardReason(verdict) });
+    }
     const reading = await readProduct(deps, declaration, runDeadline);
     if (reading.kind === 'report') return report({ ...named, drift: {}, ...reading.report });
     const known = { ...named, provisionedProductId: reading.productId };
     const action = planDriftCorrection({ stackName: event.stackName, eventId }, declaration, reading.productId, reading.live);
     if (action.kind === 'report') return report({ ...known, drift: action.drift, action: action.action, reason: action.reason });
     const drifted = { ...known, drift: action.drift };
+    // The write waits on nothing after this check: see the README (Drift correction) for the window left.
+    const fence = await guard.check(event, true, runDeadline);
+    if (fence.kind !== 'in-force') return report({ ...drifted, action: withheldAction(fence), reason: guardReason(fence) });
     const started = await startCorrection(deps, action.change, runDeadline);
     if (started.kind === 'report') return report({ ...drifted, ...started.report });
     // The worker goes on to the next product; the record is followed with the others.
@@ -90,7 +117,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
         case 'complete': return report({ ...drifted, action: 'corrected', recordId });
         case 'run-ended': return report({ ...drifted, action: 'correction-pending', recordId,
           reason: `the run ended with the record ${outcome.lastStatus}; the next run sees its result` });
-        case 'fail': return report({ ...drifted, action: outcome.failure.kind === 'record-timed-out' ? 'correction-pending' : 'correction-failed',
+        case 'fail': return report({ ...drifted, action: RECORD_PENDING_FAILURES.includes(outcome.failure.kind) ? 'correction-pending' : 'correction-failed',
           recordId, reason: renderFailure(outcome.failure) });
       }
     }));
@@ -111,6 +138,28 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
   }
   deps.log('drift correction run', { eventId, time: event.time, products: declarations.length, describeRecordCalls: watch.polls });
   return summarize(reports, invalid.length);
+}
+
+const NOTHING_DONE: DriftSummary = { checked: 0, drifted: 0, corrected: 0, failed: 0, invalid: 0, pending: 0 };
+
+/** What a drifted product gets when the guard forbids the write. */
+function withheldAction(verdict: Exclude<GuardVerdict, { kind: 'in-force' }>): DriftReport['action'] {
+  switch (verdict.kind) {
+    case 'stack-changing': return 'correction-pending';
+    case 'unreadable': return verdict.retryable ? 'correction-pending' : 'correction-failed';
+    case 'stack-gone':
+    case 'not-in-force': return 'correction-withheld';
+  }
+}
+
+function guardReason(verdict: Exclude<GuardVerdict, { kind: 'in-force' }>): string {
+  switch (verdict.kind) {
+    case 'stack-changing': return `not corrected: the stack is ${verdict.status}, and the deploy applies its declarations; the next run checks again`;
+    case 'stack-gone': return `not corrected: ${verdict.cause}, and its deletion restores what it restores`;
+    case 'not-in-force': return 'not corrected: a deploy replaced these declarations during the run; the next run checks against the ones in force';
+    case 'unreadable': return `could not confirm that these declarations are in force (${verdict.cause}); `
+      + (verdict.retryable ? 'the next run tries again' : 'check the drift function\'s cloudformation:DescribeStacks and events:ListTargetsByRule permissions');
+  }
 }
 
 function summarize(reports: readonly DriftReport[], invalid: number): DriftSummary {

@@ -9,7 +9,7 @@ import {
 import { ProductRef, PropertyValues } from '../../lib/shared/declaration';
 import { DeployFailure } from '../failures';
 import { HandlerDeps } from '../runtime';
-import { callBefore, describeError } from '../service-catalog';
+import { callBefore, describeError, isRetryableLater } from '../service-catalog';
 
 /**
  * The owner as Search reports it, or `listed: false` when Search did not list the product.
@@ -51,7 +51,10 @@ export async function resolveProduct(deps: HandlerDeps, product: ProductRef, acc
   } catch (error) {
     const { name: errorName, message } = describeError(error);
     const cause = `${errorName}: ${message}`;
-    throw new DeployFailure({ kind: errorName === 'ResourceNotFoundException' ? 'product-name-not-found' : 'product-name-unreadable', name, cause });
+    // Throttling, a 5xx or the end of the invocation says nothing about the permission: no answer, not a refusal.
+    const kind = errorName === 'ResourceNotFoundException' ? 'product-name-not-found'
+      : isRetryableLater(error) ? 'product-name-unanswered' : 'product-name-unreadable';
+    throw new DeployFailure({ kind, name, cause });
   }
 }
 

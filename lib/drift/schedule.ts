@@ -1,12 +1,16 @@
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Aws, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ESTIMATED_TOKEN_ARN_LENGTH, listedLength } from '../deploy-time-estimates';
 import { HandlerFunctions } from '../provider/handler-functions';
 import { Declaration } from '../shared/declaration';
-import { DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DriftCorrectionEvent, addDriftEntry } from '../shared/drift-payload';
+import {
+  DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DRIFT_RULE_NAME_ENV, DRIFT_STACK_ID_ENV, DriftCorrectionEvent, addDriftEntry,
+} from '../shared/drift-payload';
 
 /**
  * EventBridge caps a target's input template at 8,192 characters. The budget is the room for the
@@ -40,7 +44,7 @@ interface Chunk {
 export class DriftCorrectionSchedule extends Construct {
   /** The schedule's expression, so that a second, different schedule in the stack is refused. */
   public readonly expression: string;
-  private readonly handler: lambda.IFunction;
+  private readonly handler: lambda.Function;
   private readonly rule: events.Rule;
   private readonly chunks: Chunk[] = [];
 
@@ -48,10 +52,23 @@ export class DriftCorrectionSchedule extends Construct {
     super(scope, id);
     this.expression = props.schedule.expressionString;
     this.handler = props.functions.correctDrift(this);
+    // The function acts only on its rule's target inputs, read at run time (lambda/drift/stack-guard.ts).
+    // It learns the rule from a name fixed at synth: a Ref to the rule would make the function
+    // depend on the rule, which depends on the function (its target).
+    const ruleName = driftRuleName(this);
     this.rule = new events.Rule(this, 'Rule', {
+      ruleName,
       schedule: props.schedule,
       description: 'Checks provisioned products for drift from their declared owner and launch role',
     });
+    this.handler.addEnvironment(DRIFT_RULE_NAME_ENV, ruleName);
+    this.handler.addEnvironment(DRIFT_STACK_ID_ENV, Aws.STACK_ID);
+    // Read-only, on this rule and this stack alone. The role is the one our functions share (lib/provider).
+    this.handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['events:ListTargetsByRule'],
+      resources: [Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: ruleName })],
+    }));
+    this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Aws.STACK_ID] }));
   }
 
   /** Adds a declaration to the schedule's event, in a new target when the last one is full. */
@@ -109,4 +126,21 @@ export function envelopeCharacters(stackName: string): number {
   const placeholders = { [DRIFT_EVENT_ID_KEY]: '<id>', [DRIFT_EVENT_TIME_KEY]: '<time>' };
   const template = JSON.stringify({ kind: DRIFT_EVENT_KIND, stackName: name, ...placeholders, owners: [], launchRoles: [], products: [] });
   return template.length - 2 * Object.keys(placeholders).length; // the placeholders go unquoted
+}
+
+/** EventBridge rule names: at most 64 characters of [.-_A-Za-z0-9]. */
+const MAX_RULE_NAME_LENGTH = 64;
+
+/**
+ * The schedule rule's name, fixed at synth and unique in the account and region: the stack's name
+ * (unique there) when known, with a hash of it and of the construct path.
+ */
+export function driftRuleName(scope: Construct): string {
+  const stackName = Stack.of(scope).stackName;
+  if (Token.isUnresolved(stackName)) {
+    return Names.uniqueResourceName(scope, { maxLength: MAX_RULE_NAME_LENGTH, separator: '-' });
+  }
+  const hash = createHash('sha256').update(`${stackName}/${scope.node.path}`).digest('hex').slice(0, 8);
+  const suffix = `-DriftCorrection-${hash}`;
+  return `${stackName.slice(0, MAX_RULE_NAME_LENGTH - suffix.length)}${suffix}`;
 }

@@ -5,6 +5,7 @@
  *
  * Pure: bundled into the Lambda, so it must not import aws-cdk-lib.
  */
+import { createHash } from 'crypto';
 import { Declaration } from './declaration';
 import {
   PropertyValidationError, StackEnvironment, parseDeclaredValues, validateAcceptLanguage, validateProvisionedProductId,
@@ -16,6 +17,20 @@ export const DRIFT_EVENT_KIND = 'ProvisionedProductPropertiesDriftCorrection';
 export const DRIFT_EVENT_ID_KEY = 'id';
 /** The input's key for the EventBridge event's time (`$.time`): when the schedule fired. */
 export const DRIFT_EVENT_TIME_KEY = 'time';
+
+/** The drift function's environment: the name of its schedule rule, whose targets' inputs are the declarations in force. */
+export const DRIFT_RULE_NAME_ENV = 'DRIFT_RULE_NAME';
+/** The drift function's environment: its stack's id, whose status orders a run against deploys and deletion. */
+export const DRIFT_STACK_ID_ENV = 'DRIFT_STACK_ID';
+
+/**
+ * A digest of an event's declarations (not of the EventBridge id and time it also carries): two
+ * payloads with the same digest declare the same values for the same products.
+ */
+export function declarationsDigest(event: Pick<DriftCorrectionEvent, 'kind' | 'stackName' | 'owners' | 'launchRoles' | 'products'>): string {
+  const declared = [event.kind, event.stackName, event.owners, event.launchRoles, event.products];
+  return createHash('sha256').update(JSON.stringify(declared)).digest('hex');
+}
 
 /** [id or name, 1 when it is a name, owner index or -1, launch role index or -1, AcceptLanguage or ''] */
 export type DriftProductEntry = [string, number, number, number, string];

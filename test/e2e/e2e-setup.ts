@@ -12,6 +12,7 @@ import { TemplateResource, resourceOf } from './cloudformation-request';
 import { FrameworkHarness, HarnessOptions } from './framework-harness';
 import { CloudFormationFake } from './cloudformation-fake/server';
 import { stackModelOf } from './cloudformation-fake/stack-model';
+import { EventBridgeFake } from './eventbridge-fake/server';
 import { ServiceCatalogFake } from './service-catalog-fake';
 
 export const ACCOUNT = '123456789012';
@@ -21,6 +22,8 @@ export interface EndToEnd {
   readonly fake: ServiceCatalogFake;
   /** ListStackResources of the stack the harness plays, for restoreOnDelete's hand-over. */
   readonly cloudFormation: CloudFormationFake;
+  /** The drift schedule's rule targets, which the drift function reads. */
+  readonly eventBridge: EventBridgeFake;
   readonly harness: FrameworkHarness;
   /** Every line the framework and the handler logged, kept out of the test output. */
   readonly logs: string[];
@@ -29,7 +32,9 @@ export interface EndToEnd {
 export async function startEndToEnd(options: Partial<HarnessOptions> = {}): Promise<EndToEnd> {
   const fake = await ServiceCatalogFake.start({ accountId: ACCOUNT });
   const cloudFormation = await CloudFormationFake.start();
+  const eventBridge = await EventBridgeFake.start();
   Object.assign(process.env, {
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
     AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint,
     AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
     AWS_REGION: 'us-east-1',
@@ -44,7 +49,7 @@ export async function startEndToEnd(options: Partial<HarnessOptions> = {}): Prom
       logs.push(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.stack : JSON.stringify(a))).join(' '));
     });
   }
-  return { fake, cloudFormation, harness, logs };
+  return { fake, cloudFormation, eventBridge, harness, logs };
 }
 
 /**
@@ -58,6 +63,7 @@ export function useEndToEnd(options: Partial<HarnessOptions> = {}): EndToEnd {
     await e2e.harness?.stop();
     await e2e.fake?.stop();
     await e2e.cloudFormation?.stop();
+    await e2e.eventBridge?.stop();
   });
   return e2e;
 }

@@ -56,11 +56,20 @@ describe('transient service faults never fail a deploy that would succeed a few 
   });
 });
 
+/**
+ * Explicit ordering instead of a timer: once the service has refused the change as busy and then
+ * answered one read of the product (still UNDER_CHANGE), the product becomes AVAILABLE.
+ */
+function freeAfterARefusalAndABusyRead(id: string): void {
+  e2e.fake.onAnswered((c) => c.operation === 'UpdateProvisionedProductProperties' && c.input.ProvisionedProductId === id && c.outcome === 'InvalidStateException',
+    () => e2e.fake.onAnswered((c) => c.operation === 'DescribeProvisionedProduct' && c.input.Id === id, () => e2e.fake.setProductStatus(id, 'AVAILABLE')));
+}
+
 describe('a busy product', () => {
   test('UNDER_CHANGE for a while: the change waits with backoff and goes through once it is AVAILABLE', async () => {
     const id = 'pp-busy0000001';
     e2e.fake.addProduct({ id, status: 'UNDER_CHANGE' });
-    setTimeout(() => e2e.fake.setProductStatus(id, 'AVAILABLE'), 1500);
+    freeAfterARefusalAndABusyRead(id);
     const response = await create(id);
     expect(response).toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED', Changed: 'true' } });
     expect(response.Data!.RecordId).toMatch(/^rec-/);

@@ -231,14 +231,21 @@ describe('fault injection', () => {
   });
 
   test('delay answers normally, late; the work is done on arrival', async () => {
-    sc.fake.injectFaults('DescribeProvisionedProduct', { kind: 'delay', ms: 250 });
-    const started = Date.now();
-    await client().send(new DescribeProvisionedProductCommand({ Id: 'pp-main' }));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    expect(sc.fake.callsOf('DescribeProvisionedProduct')[0]).toMatchObject({ outcome: 'ok', fault: 'delay' });
+    // Explicit ordering, no timing: the delay is longer than the test, and the test says when "later" is.
+    sc.fake.injectFaults('DescribeProvisionedProduct', { kind: 'delay', ms: 600_000 });
+    let answered = false;
+    const call = client().send(new DescribeProvisionedProductCommand({ Id: 'pp-main' })).then((out) => { answered = true; return out; });
+    while (sc.fake.callsOf('DescribeProvisionedProduct').length === 0) await sleep(5);
+    const [entry] = sc.fake.callsOf('DescribeProvisionedProduct');
+    expect(entry).toMatchObject({ outcome: 'ok', fault: 'delay' });
+    expect(entry.respondedAt).toBeUndefined();
+    expect(answered).toBe(false);
+    sc.fake.flushDelayed();
+    await expect(call).resolves.toMatchObject({ ProvisionedProductDetail: { Id: 'pp-main' } });
+    expect(entry.respondedAt).toBeDefined();
 
     // A client that times out and retries with the same token gets the original record back.
-    sc.fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'delay', ms: 400 });
+    sc.fake.injectFaults('UpdateProvisionedProductProperties', { kind: 'delay', ms: 600_000 });
     const out = await update(client({ requestHandler: { requestTimeout: 100, throwOnRequestTimeout: true } }), { OWNER: ALICE }, 'token-delay');
     expect(out.$metadata.attempts).toBe(2);
     expect(sc.fake.callsOf('UpdateProvisionedProductProperties').map((x) => x.replayed ?? false)).toEqual([false, true]);
@@ -246,12 +253,11 @@ describe('fault injection', () => {
   });
 
   test('stop() does not wait for delayed responses', async () => {
-    sc.fake.injectFaults('DescribeProvisionedProduct', { kind: 'delay', ms: 10_000 });
+    // The delay outlasts the test: stop() resolving at all shows it did not wait for the answer.
+    sc.fake.injectFaults('DescribeProvisionedProduct', { kind: 'delay', ms: 600_000 });
     const pending = failure(client({ maxAttempts: 1 }).send(new DescribeProvisionedProductCommand({ Id: 'pp-main' })));
-    await sleep(50);
-    const started = Date.now();
+    while (sc.fake.callsOf('DescribeProvisionedProduct').length === 0) await sleep(5);
     await sc.fake.stop();
-    expect(Date.now() - started).toBeLessThan(500);
     expect((await pending).message).toBeTruthy();
     sc.fake = await ServiceCatalogFake.start(); // afterEach stops it again
   });

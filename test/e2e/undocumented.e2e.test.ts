@@ -20,8 +20,10 @@ afterEach(() => e2e.fake.configure(DEFAULT_SWITCHES));
 describe('SearchProvisionedProducts lags behind the product', () => {
   test('a product Search lists only after a moment is found by a later search: its originals are kept', async () => {
     const id = 'pp-lagged00001';
-    e2e.fake.configure({ searchLagMs: 1_200, searchLagReading: 'unlisted' });
-    e2e.fake.addProduct({ id, ownerArn: ALICE });
+    // Explicit ordering, not a lag in ms: the first Search does not list the product, the next ones do.
+    e2e.fake.addProduct({ id, ownerArn: ALICE, neverListed: true });
+    e2e.fake.onAnswered((c) => c.operation === 'SearchProvisionedProducts' && JSON.stringify(c.input).includes(id),
+      () => e2e.fake.configureProduct(id, { neverListed: false }));
     const response = await create({ id, owner: OWNER, restoreOnDelete: true });
     expect(response.Status).toBe('SUCCESS');
     const kept = JSON.parse(Buffer.from(response.PhysicalResourceId.split('/restore:')[1], 'base64url').toString('utf8'));
@@ -82,7 +84,9 @@ describe('how Search reports an owner', () => {
 
 test('a record DescribeRecord cannot find for a moment is followed to SUCCEEDED', async () => {
   const id = 'pp-latercd0001';
-  e2e.fake.addProduct({ id, ownerArn: ALICE, recordVisibleAfterMs: 1_500 });
+  // Counted in reads, not ms: the record's first two DescribeRecord reads do not find it.
+  e2e.fake.configure({ recordNotFoundReads: 2 });
+  e2e.fake.addProduct({ id, ownerArn: ALICE });
   await expect(create({ id, owner: OWNER })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
   const recordId = created(id)[0].recordId!;
   expect(e2e.fake.callsOf('DescribeRecord').filter((c) => c.input.Id === recordId).map((c) => c.outcome)).toContain('ResourceNotFoundException');
@@ -91,7 +95,10 @@ test('a record DescribeRecord cannot find for a moment is followed to SUCCEEDED'
 test('an owner that IAM has not propagated yet is retried until Service Catalog accepts it: one change', async () => {
   const id = 'pp-propagate01';
   const fresh = arn('role/CreatedThisDeploy');
-  e2e.fake.addPrincipal(fresh, { propagatesAfterMs: 2_500 });
+  // Explicit ordering: the principal is refused until Service Catalog has refused it once, then usable.
+  e2e.fake.addPrincipal(fresh, { propagatesAfterMs: Infinity });
+  e2e.fake.onAnswered((c) => c.operation === 'UpdateProvisionedProductProperties' && c.input.ProvisionedProductId === id && c.outcome === 'InvalidParametersException',
+    () => e2e.fake.addPrincipal(fresh));
   e2e.fake.addProduct({ id, ownerArn: ALICE });
   await expect(create({ id, owner: fresh })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
   expect(updates(id).map((c) => c.effect)).toEqual([...updates(id).slice(0, -1).map(() => 'refused'), 'created']);
@@ -106,7 +113,9 @@ describe.each([
     e2e.fake.configure({ tokenCheck, refusalConsumesToken });
     const id = `pp-busy-${tokenCheck}-${refusalConsumesToken}`.slice(0, 30);
     e2e.fake.addProduct({ id, ownerArn: ALICE, status: 'UNDER_CHANGE' });
-    setTimeout(() => e2e.fake.setProductStatus(id, 'AVAILABLE'), 1_500);
+    // Explicit ordering: the product is freed after the refused change and one read that still finds it busy.
+    e2e.fake.onAnswered((c) => c.operation === 'UpdateProvisionedProductProperties' && c.input.ProvisionedProductId === id && c.effect === 'refused',
+      () => e2e.fake.onAnswered((c) => c.operation === 'DescribeProvisionedProduct' && c.input.Id === id, () => e2e.fake.setProductStatus(id, 'AVAILABLE')));
     await expect(create({ id, owner: OWNER })).resolves.toMatchObject({ Status: 'SUCCESS', Data: { RecordStatus: 'SUCCEEDED' } });
     expect(created(id)).toHaveLength(1);
     expect(updates(id).map((c) => c.effect)).toEqual(['refused', 'created']);

@@ -2,6 +2,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ServiceCatalogClient, ServiceCatalogServiceException } from '@aws-sdk/client-service-catalog';
 import { Duration } from 'aws-cdk-lib';
+import { StackGuard } from '../../lambda/drift/stack-guard';
 import { HandlerDeps } from '../../lambda/runtime';
 import { OnEventRequest } from '../../lambda/types';
 import { createRequest } from '../e2e/cloudformation-request';
@@ -68,5 +69,11 @@ export function serviceError(name: string, fault: 'client' | 'server' = 'client'
 export function driftDeps(functionTimeoutMs = 15 * 60_000) {
   const deps = fakeDeps();
   const lines: string[] = [];
-  return { ...deps, lines, remainingMs: () => functionTimeoutMs - (deps.now() - START), emit: (line: string) => lines.push(line) };
+  return { ...deps, lines, remainingMs: () => functionTimeoutMs - (deps.now() - START), emit: (line: string) => lines.push(line), guard: IN_FORCE };
 }
+
+/**
+ * A stack guard that finds every payload in force and the stack at rest, for unit tests of what a
+ * run does with its products (the guard itself: test/lambda/drift/stack-guard.test.ts and the e2e tests).
+ */
+export const IN_FORCE: StackGuard = { check: async () => ({ kind: 'in-force' }) };

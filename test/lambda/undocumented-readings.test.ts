@@ -15,7 +15,7 @@ import { SEARCH_LAG_RETRY_DELAYS_MS } from '../../lambda/product/live-state';
 import { FUNCTION_SAFETY_MARGIN_MS } from '../../lambda/runtime';
 import { IsCompleteRequest } from '../../lambda/types';
 import { DRIFT_EVENT_KIND } from '../../lib/shared/drift-payload';
-import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, fakeDeps, serviceError } from './fixtures';
+import { ACCOUNT, LAUNCH, OWNER, START, cfnEvent, fakeDeps, serviceError, IN_FORCE } from './fixtures';
 
 const sc = mockClient(ServiceCatalogClient);
 const cfn = mockClient(CloudFormationClient);
@@ -69,7 +69,7 @@ describe('SearchProvisionedProducts: paged, and it may lag', () => {
     sc.on(SearchProvisionedProductsCommand).resolves({ ProvisionedProducts: [] });
     const lines: string[] = [];
     const summary = await correctDrift({ kind: DRIFT_EVENT_KIND, stackName: 'S', owners: [OWNER], launchRoles: [], products: [['pp-1', 0, 0, -1, '']], id: 'e-1' },
-      { ...fakeDeps(), emit: (line) => lines.push(line) });
+      { ...fakeDeps(), emit: (line) => lines.push(line), guard: IN_FORCE });
     expect(summary).toMatchObject({ checked: 1, drifted: 0, corrected: 0 });
     expect(JSON.parse(lines[0])).toMatchObject({ action: 'check-incomplete', DriftDetected: 0, reason: expect.stringContaining('OWNER could not be read') });
     expect(updates()).toHaveLength(0);

@@ -13,6 +13,7 @@ import { AddressInfo } from 'net';
 import type { TemplateJson } from '../cloudformation-request';
 import { StackReads } from './stack-reads';
 import { handlerAllowed } from './template-iam';
+import { StackStatuses, describeStacksReply } from './stack-status';
 
 export interface StackResource {
   readonly logicalId: string;
@@ -38,6 +39,8 @@ export class CloudFormationFake {
   private readonly stacks = new Map<string, StackResource[]>();
   /** The template whose IAM is in force for each stack, where a test set one (template-iam.ts). */
   private readonly templates = new Map<string, TemplateJson>();
+  /** DescribeStacks: each stack's status, by stack id (see ./stack-status). */
+  readonly statuses: StackStatuses = new StackStatuses();
   private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
 
   get endpoint(): string {
@@ -80,6 +83,10 @@ export class CloudFormationFake {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    // A stack whose status a drift test set (./stack-status); the plan's deployed stacks otherwise (./stack-reads).
+    if (form.get('Action') === 'DescribeStacks' && this.statuses.find(form.get('StackName') ?? '')) {
+      return this.reply(res, ...describeStacksReply(this.statuses, form.get('StackName') ?? ''));
+    }
     const read = this.stackReads.answer(form.get('Action') ?? '', form);
     if (read) return this.reply(res, read.status, read.body);
     if (form.get('Action') !== 'ListStackResources') {

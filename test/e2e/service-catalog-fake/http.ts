@@ -18,7 +18,13 @@ export type Fault =
   | { readonly kind: 'reset' }
   /** IAM refuses the call: AccessDeniedException (HTTP 400, as AWS JSON services answer it), naming the action. */
   | { readonly kind: 'access-denied' }
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /**
+   * The call is held before it reaches the service until `until` settles, then answered from the
+   * state at that moment: the test orders other events between a call's sending and its effect
+   * (explicit ordering, no timer). `arrived` is called when the call is held.
+   */
+  | { readonly kind: 'hold'; readonly until: Promise<void>; readonly arrived: () => void };
 export type FaultKind = Fault['kind'];
 
 export interface CallLogEntry {
@@ -63,9 +69,12 @@ export class FakeHttpFront {
   readonly calls: CallLogEntry[] = [];
   /** Per operation, the injected faults still to be consumed, in order. */
   readonly faults = new Map<string, Fault[]>();
+  /** One-shot actions on the first answered call each matches (explicit ordering for tests). */
+  readonly observers = new Set<{ match: (entry: CallLogEntry) => boolean; action: (entry: CallLogEntry) => void }>();
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Delayed answers, each with what sends it. */
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private readonly buckets = new TokenBuckets();
 
   constructor(private readonly state: ServiceCatalogState) {
@@ -87,7 +96,7 @@ export class FakeHttpFront {
 
   /** Closes the server and every socket (including keep-alive ones) at once. */
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers.keys()) clearTimeout(timer);
     this.timers.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
@@ -128,13 +137,14 @@ export class FakeHttpFront {
         // The work is done on arrival and only the answer is late, like a slow network path:
         // a client that times out and retries with the same token sees an idempotent replay.
         const reply = this.answer(req, operation, rawBody, entry);
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.send(res, entry, reply);
-        }, fault.ms);
-        this.timers.add(timer);
+        const timer = setTimeout(() => this.sendDelayed(timer), fault.ms);
+        this.timers.set(timer, () => this.send(res, entry, reply));
         return;
       }
+      case 'hold':
+        fault.arrived();
+        void fault.until.then(() => this.send(res, entry, this.answer(req, operation, rawBody, entry)));
+        return;
       default:
         return this.send(res, entry, this.answer(req, operation, rawBody, entry));
     }
@@ -186,6 +196,20 @@ export class FakeHttpFront {
     }
   }
 
+  /** Sends every delayed answer now, in arrival order: a test's explicit "later". */
+  flushDelayed(): void {
+    for (const timer of [...this.timers.keys()]) {
+      clearTimeout(timer);
+      this.sendDelayed(timer);
+    }
+  }
+
+  private sendDelayed(timer: NodeJS.Timeout): void {
+    const send = this.timers.get(timer);
+    this.timers.delete(timer);
+    send?.();
+  }
+
   private send(res: http.ServerResponse, entry: CallLogEntry, reply: Reply): void {
     if (res.destroyed) return;
     const body = JSON.stringify(reply.body);
@@ -195,6 +219,13 @@ export class FakeHttpFront {
       'x-amzn-RequestId': randomUUID(),
     };
     if (reply.errorType) headers['x-amzn-ErrorType'] = reply.errorType;
+    // Observers act once the answer is decided and before it leaves: the client sees their effect on its next call.
+    for (const observer of [...this.observers]) {
+      if (observer.match(entry)) {
+        this.observers.delete(observer);
+        observer.action(entry);
+      }
+    }
     res.writeHead(reply.status, headers);
     res.end(body);
     entry.respondedAt = this.state.now();

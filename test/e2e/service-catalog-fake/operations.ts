@@ -23,8 +23,11 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
 
 function describeRecord(state: ServiceCatalogState, input: Input, now: number): OperationResult {
   const record = state.records.get(input.Id);
-  // A record too new to read answers as if it did not exist (switch recordVisibleAfterMs).
-  if (!record || now < record.visibleAt) throw new ServiceError('ResourceNotFoundException', `Record ${input.Id} not found.`);
+  // A record too new to read answers as if it did not exist (switches recordVisibleAfterMs, recordNotFoundReads).
+  if (!record || now < record.visibleAt || record.notFoundReadsLeft > 0) {
+    if (record && record.notFoundReadsLeft > 0) record.notFoundReadsLeft -= 1;
+    throw new ServiceError('ResourceNotFoundException', `Record ${input.Id} not found.`);
+  }
   return { output: { RecordDetail: recordDetail(record, now), RecordOutputs: [] } };
 }
 

@@ -214,6 +214,33 @@ export class ServiceCatalogFake {
     this.front.faults.set(operation, [...(this.front.faults.get(operation) ?? []), ...faults]);
   }
 
+  /**
+   * Holds the next call of `operation` before it reaches the service: `arrived` resolves once it
+   * is held, and `release()` lets it through, answered from the state at that moment.
+   */
+  hold(operation: OperationName): { arrived: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let arrived!: () => void;
+    const until = new Promise<void>((resolve) => { release = resolve; });
+    const arrival = new Promise<void>((resolve) => { arrived = resolve; });
+    this.injectFaults(operation, { kind: 'hold', until, arrived });
+    return { arrived: arrival, release };
+  }
+
+  /**
+   * Runs `action` once, when the first call that `match` accepts has been answered (its outcome
+   * known) and before the answer leaves: a test changes the service at a point of the handler's
+   * sequence, not after some time.
+   */
+  onAnswered(match: (call: CallLogEntry) => boolean, action: (call: CallLogEntry) => void): void {
+    this.front.observers.add({ match, action });
+  }
+
+  /** Sends every answer a 'delay' fault still holds back, now. */
+  flushDelayed(): void {
+    this.front.flushDelayed();
+  }
+
   pendingFaults(operation: OperationName): number {
     return this.front.faults.get(operation)?.length ?? 0;
   }

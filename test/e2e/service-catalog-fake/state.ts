@@ -82,6 +82,8 @@ export interface StoredRecord {
   readonly createdAt: number;
   /** Fake-clock time from which DescribeRecord finds the record. */
   readonly visibleAt: number;
+  /** DescribeRecord reads still answered "not found" (switch recordNotFoundReads). */
+  notFoundReadsLeft: number;
   timeline: StatusChange[];
   errors: readonly RecordErrorDetail[];
   productStatusAfterFailure: ProvisionedProductStatus;
@@ -177,11 +179,13 @@ export class ServiceCatalogState {
       recordVisibleAfterMs: init.recordVisibleAfterMs,
     };
     this.products.set(product.id, product);
-    this.searchIndex.change(product.id, product.ownerArn, now, this.searchLag(product));
+    const additionLag = this.switches.searchLagAppliesTo === 'changes' && init.searchLagMs === undefined ? 0 : this.searchLag(product);
+    this.searchIndex.change(product.id, product.ownerArn, now, additionLag);
     // The product was provisioned before the test started: give it its finished PROVISION_PRODUCT record.
     this.records.set(provisioningRecordId, {
       ...recordBase(product, provisioningRecordId, 'PROVISION_PRODUCT', now),
       visibleAt: now,
+      notFoundReadsLeft: 0,
       timeline: [{ status: 'CREATED', at: now }, { status: 'IN_PROGRESS', at: now }, { status: 'SUCCEEDED', at: now }],
       errors: [],
       productStatusAfterFailure: 'AVAILABLE',
@@ -232,6 +236,7 @@ export class ServiceCatalogState {
     const record: StoredRecord = {
       ...recordBase(product, id, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', now),
       visibleAt: now + (product.recordVisibleAfterMs ?? this.switches.recordVisibleAfterMs),
+      notFoundReadsLeft: this.switches.recordNotFoundReads,
       timeline: plannedTimeline(planned.outcome, now, duration),
       errors: 'status' in planned.outcome && planned.outcome.status === 'FAILED' ? planned.outcome.errors ?? [] : [],
       productStatusAfterFailure: 'status' in planned.outcome && planned.outcome.status === 'FAILED'

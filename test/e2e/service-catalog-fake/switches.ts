@@ -33,6 +33,12 @@ export interface FakeSwitches {
    * ago is unlisted either way.
    */
   readonly searchLagReading: 'stale-owner' | 'unlisted';
+  /**
+   * Whether searchLagMs also delays the listing of a product added to the fake ('changes-and-additions',
+   * default: a product provisioned moments ago) or only OWNER changes ('changes': the product was
+   * provisioned long before, and Search shows it at once, with the owner it had then). Undocumented.
+   */
+  readonly searchLagAppliesTo: 'changes-and-additions' | 'changes';
   /** Search page size when PageSize is absent or 0. The model allows 0–100; the default is undocumented. Default 20. */
   readonly searchDefaultPageSize: number;
   /**
@@ -67,6 +73,12 @@ export interface FakeSwitches {
    */
   readonly recordVisibleAfterMs: number;
   /**
+   * DescribeRecord answers ResourceNotFoundException to the first this many reads of each record
+   * of a properties update, whatever the time: the same late-record reading as recordVisibleAfterMs,
+   * counted in calls so that it does not depend on how fast a test runs. Undocumented. Default 0.
+   */
+  readonly recordNotFoundReads: number;
+  /**
    * Whether a call's IdempotencyToken is looked up before the product's state is checked
    * ('token-first', default: a replay gets the original record even while the product is
    * UNDER_CHANGE with that change) or after ('state-first': a replay while the product is busy
@@ -97,23 +109,65 @@ export interface FakeSwitches {
 
 export type FakeSwitchSettings = Partial<FakeSwitches>;
 
-export const DEFAULT_SWITCHES: FakeSwitches = {
+/** The easiest (or most likely) reading of each switch: the defaults unless E2E_READINGS says otherwise. */
+export const EASIEST_SWITCHES: FakeSwitches = {
   searchLagMs: 0,
   searchLagReading: 'stale-owner',
+  searchLagAppliesTo: 'changes-and-additions',
   searchDefaultPageSize: 20,
   searchMaxPageSize: 100,
   searchPaging: 'filter-then-page',
   ownerArnForm: 'as-set',
   ownerRolePath: 'kept',
   recordVisibleAfterMs: 0,
+  recordNotFoundReads: 0,
   tokenCheck: 'token-first',
   refusalConsumesToken: false,
   statusWhileRecordRuns: 'UNDER_CHANGE',
   throttle: undefined,
 };
 
+/**
+ * The hardest reading of each switch the handler must survive with the same results, each made
+ * deterministic (no race with the machine's speed): Search never shows an OWNER change within a
+ * test (it keeps the old owner; products added to the fake are listed at once, as provisioned long
+ * before), and pages are cut before filtering, small; the owner comes back as the role and its
+ * session, without the role's path; each record is not found by its first 2 reads; a product shows
+ * AVAILABLE while its record runs; the product's state is checked before the token, and a refused call consumes its token. Throttling stays off:
+ * tests that want it set it.
+ */
+export const ADVERSARIAL_SWITCHES: FakeSwitches = {
+  searchLagMs: Infinity,
+  searchLagReading: 'stale-owner',
+  searchLagAppliesTo: 'changes',
+  searchDefaultPageSize: 1,
+  searchMaxPageSize: 5,
+  searchPaging: 'page-then-filter',
+  ownerArnForm: 'role-and-session',
+  ownerRolePath: 'dropped',
+  recordVisibleAfterMs: 0,
+  recordNotFoundReads: 2,
+  tokenCheck: 'state-first',
+  refusalConsumesToken: true,
+  throttle: undefined,
+  statusWhileRecordRuns: 'AVAILABLE',
+};
+
+/** The environment variable that picks the fake's default readings: unset or 'easiest', or 'adversarial'. */
+export const READINGS_ENV = 'E2E_READINGS';
+
+/** The fake's default switches: EASIEST_SWITCHES, or ADVERSARIAL_SWITCHES when E2E_READINGS=adversarial. */
+export const DEFAULT_SWITCHES: FakeSwitches = readingsOf(process.env[READINGS_ENV]);
+
+function readingsOf(value: string | undefined): FakeSwitches {
+  if (value === undefined || value === '' || value === 'easiest') return EASIEST_SWITCHES;
+  if (value === 'adversarial') return ADVERSARIAL_SWITCHES;
+  throw new Error(`${READINGS_ENV} must be 'easiest' or 'adversarial'; got '${value}'`);
+}
+
 const CHOICES: Partial<Record<keyof FakeSwitches, readonly string[]>> = {
   searchLagReading: ['stale-owner', 'unlisted'],
+  searchLagAppliesTo: ['changes-and-additions', 'changes'],
   searchPaging: ['filter-then-page', 'page-then-filter'],
   ownerArnForm: ['as-set', 'role-and-session'],
   ownerRolePath: ['kept', 'dropped'],
@@ -133,7 +187,7 @@ export function applySwitches(current: FakeSwitches, settings: FakeSwitchSetting
     const value = next[key as keyof FakeSwitches];
     if (!allowed!.includes(value as string)) throw new Error(`${key} must be one of ${allowed!.join(', ')}; got ${String(value)}`);
   }
-  for (const key of ['searchLagMs', 'recordVisibleAfterMs'] as const) nonNegative(key, next[key]);
+  for (const key of ['searchLagMs', 'recordVisibleAfterMs', 'recordNotFoundReads'] as const) nonNegative(key, next[key]);
   pageSize('searchDefaultPageSize', next.searchDefaultPageSize);
   pageSize('searchMaxPageSize', next.searchMaxPageSize);
   if (next.throttle) {

@@ -8,6 +8,7 @@ import {
   DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
+import { IN_FORCE } from '../fixtures';
 import { NO_EVENT_ID_REASON, correctDrift } from '../../../lambda/drift/run';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent } from '../../../lib/shared/drift-payload';
 
@@ -28,6 +29,7 @@ function deps(at = 1_800_000_000_000) {
     random: () => 0,
     remainingMs: () => Infinity,
     emit: (line: string) => lines.push(line),
+    guard: IN_FORCE,
   };
 }
 

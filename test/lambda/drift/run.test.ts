@@ -4,6 +4,7 @@ import {
   ServiceCatalogServiceException, UpdateProvisionedProductPropertiesCommand,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
+import { IN_FORCE } from '../fixtures';
 import { DRIFT_RECORD_TIMEOUT_SECONDS, correctDrift } from '../../../lambda/drift/run';
 import { driftLogLine } from '../../../lambda/drift/metrics';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent, decodeDriftEvent } from '../../../lib/shared/drift-payload';
@@ -24,6 +25,7 @@ function deps() {
     remainingMs: () => Infinity,
     random: () => 0,
     emit: (line: string) => lines.push(line),
+    guard: IN_FORCE,
   };
 }
 
@@ -50,13 +52,22 @@ test('corrects the drifted product, leaves the steady one, and reports each', as
 });
 
 test('one product failing does not stop the others; the failure is a metric', async () => {
+  sc.on(UpdateProvisionedProductPropertiesCommand, { ProvisionedProductId: 'pp-refused' })
+    .rejects(new ServiceCatalogServiceException({ name: 'InvalidParametersException', $fault: 'client', $metadata: {}, message: 'no such principal' }));
+  const d = deps();
+  const summary = await correctDrift(event([['pp-refused', 0, 0, -1, ''], ['pp-drifted', 0, 0, -1, '']]), d);
+  expect(summary).toMatchObject({ checked: 2, corrected: 1, failed: 1 });
+  const refused = d.lines.map((l) => JSON.parse(l)).find((l) => l.provisionedProductId === 'pp-refused');
+  expect(refused).toMatchObject({ action: 'correction-failed', DriftCorrectionFailed: 1, reason: expect.stringContaining('no such principal') });
+});
+
+test('a busy product is pending, not a failure: the failure metric is for what a person must fix', async () => {
   sc.on(UpdateProvisionedProductPropertiesCommand, { ProvisionedProductId: 'pp-busy' })
     .rejects(new ServiceCatalogServiceException({ name: 'InvalidStateException', $fault: 'client', $metadata: {}, message: 'under change' }));
   const d = deps();
-  const summary = await correctDrift(event([['pp-busy', 0, 0, -1, ''], ['pp-drifted', 0, 0, -1, '']]), d);
-  expect(summary).toMatchObject({ checked: 2, corrected: 1, failed: 1 });
-  const busy = d.lines.map((l) => JSON.parse(l)).find((l) => l.provisionedProductId === 'pp-busy');
-  expect(busy).toMatchObject({ action: 'correction-failed', DriftCorrectionFailed: 1, reason: expect.stringContaining('is busy with another operation') });
+  const summary = await correctDrift(event([['pp-busy', 0, 0, -1, '']]), d);
+  expect(summary).toMatchObject({ failed: 0, pending: 1 });
+  expect(JSON.parse(d.lines[0])).toMatchObject({ action: 'correction-pending', DriftCorrectionFailed: 0, DriftPending: 1, reason: expect.stringContaining('is busy with another operation') });
 });
 
 test('a FAILED record is a failed correction with the record\'s errors', async () => {
