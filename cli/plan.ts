@@ -85,13 +85,17 @@ const KEEP_REASONS: Readonly<Record<string, string>> = {
   'handed-over': 'removed from the assembly; another declaration of the product in this stack governs it',
   'stack-unknown': 'removed from the assembly; whether another declaration of the product takes over is unknown, so nothing is restored',
   'originals-in-place': 'removed from the assembly; the original value is already in place',
+  'product-gone': 'removed from the assembly; the product no longer exists',
+  'product-unreadable': 'removed from the assembly; the product could not be read, so its Delete restores nothing',
 };
 
 /** A declaration the deploy deletes: what its Delete will put back, by the handler's own Delete planner. */
 export function planRemoved(stack: string, removed: RemovedDeclaration, others: OtherDeclarations, live: LiveProduct | undefined): PlannedDeclaration {
+  // A preview judges the product as the Delete will once nothing runs on it: the Delete waits for
+  // a running record first (lambda/product/activity.ts), so the plan takes the product as idle.
   const action = planDelete({ physicalId: removed.physicalId, restoreOnDelete: removed.restoreOnDelete, token: 'plan' },
-    { others, live: liveProperties(live) });
-  const restored = action.kind === 'restore' ? action.change.values : {};
+    { others, activity: { kind: 'idle' }, live: liveProperties(live) });
+  const restored = action.kind === 'keep' ? {} : action.change.values;
   const changes = removed.keys.map((key): PlannedChange => {
     const current = shownLive(key, live);
     const value = restored[key];
