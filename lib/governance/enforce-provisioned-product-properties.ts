@@ -101,6 +101,7 @@ export class EnforceProvisionedProductProperties implements IAspect {
         timeout: this.props.timeout,
         restoreOnDelete: this.props.restoreOnDelete,
         driftCorrection: this.props.driftCorrection,
+        driftMode: this.props.driftMode,
       });
     } catch (error) {
       const where = governor.kind === 'one' ? ` applied to '${governor.scope.node.path || '(the app)'}'` : '';

@@ -22,7 +22,7 @@ export interface EnforcementSettings extends ProvisionedProductPropertiesOptions
 }
 
 /** The props that shape a declaration: AUDIT declares nothing, so it refuses them instead of ignoring them. */
-const DECLARATION_PROPS = ['owner', 'launchRole', 'acceptLanguage', 'timeout', 'restoreOnDelete', 'driftCorrection'] as const;
+const DECLARATION_PROPS = ['owner', 'launchRole', 'acceptLanguage', 'timeout', 'restoreOnDelete', 'driftCorrection', 'driftMode'] as const;
 
 /**
  * Checks every value known when the Aspect is created, with the rules the construct applies, and

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { assertSupportedAwsCdkLib, pinFrameworkFunction, withoutAddedRuntimeMapping } from '../cdk-compat';
 import { DriftCorrectionSchedule } from '../drift/schedule';
 import { Declaration } from '../shared/declaration';
+import { DriftMode } from '../shared/drift-mode';
 import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
 import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
 import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
@@ -153,12 +154,17 @@ export class ProvisionedProductPropertiesProvider extends Construct {
    * Adds a declaration to the stack's one drift-correction schedule, created on first use. All
    * declarations of a stack share the schedule, so they must agree on it.
    */
-  public addDriftCorrection(schedule: events.Schedule, declaration: Declaration): void {
-    this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', { schedule, functions: this.functions });
+  public addDriftCorrection(schedule: events.Schedule, declaration: Declaration, mode: DriftMode = DriftMode.CORRECT): void {
+    this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', { schedule, mode, functions: this.functions });
     if (this.driftCorrection.expression !== schedule.expressionString) {
       throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, `
         + `${this.driftCorrection.expression}, and another declaration asks for ${schedule.expressionString}. Use the same driftCorrection `
         + 'schedule for every declaration of the stack.');
+    }
+    if (this.driftCorrection.mode !== mode) {
+      throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, in `
+        + `driftMode ${this.driftCorrection.mode}, and another declaration asks for driftMode ${mode}. Use the same driftMode `
+        + 'for every declaration of the stack (leaving it out is DriftMode.CORRECT).');
     }
     this.driftCorrection.add(declaration);
   }
