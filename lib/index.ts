@@ -5,3 +5,4 @@ export * from './provisioned-product-properties';
 export * from './provider/provider-config';
 export * from './shared/drift-mode';
 export * from './drift/drift-metrics';
+export * from './compliance/compliance-rule';

@@ -47,6 +47,8 @@ interface Chunk {
 export class DriftCorrectionSchedule extends Construct {
   /** The schedule's expression, so that a second, different schedule in the stack is refused. */
   public readonly expression: string;
+  /** The rule's name, fixed at synth: the functions that act on the declarations read its targets. */
+  public readonly ruleName: string;
   /** The schedule's mode, so that a second, different mode in the stack is refused. */
   public readonly mode: DriftMode;
   private readonly handler: lambda.Function;
@@ -62,6 +64,7 @@ export class DriftCorrectionSchedule extends Construct {
     // It learns the rule from a name fixed at synth: a Ref to the rule would make the function
     // depend on the rule, which depends on the function (its target).
     const ruleName = driftRuleName(this);
+    this.ruleName = ruleName;
     this.rule = new events.Rule(this, 'Rule', {
       ruleName,
       schedule: props.schedule,

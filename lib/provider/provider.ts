@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -8,8 +9,9 @@ import { assertSupportedAwsCdkLib, pinFrameworkFunction, withoutAddedRuntimeMapp
 import { DriftCorrectionSchedule } from '../drift/schedule';
 import { Declaration } from '../shared/declaration';
 import { DriftMode } from '../shared/drift-mode';
+import { DRIFT_RULE_NAME_ENV } from '../shared/drift-payload';
 import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
-import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
+import { acknowledgeComplianceRole, acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
 import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
 import { HandlerFunctions } from './handler-functions';
 import { PassRolePolicies } from './pass-role-policies';
@@ -167,6 +169,40 @@ export class ProvisionedProductPropertiesProvider extends Construct {
         + 'for every declaration of the stack (leaving it out is DriftMode.CORRECT).');
     }
     this.driftCorrection.add(declaration);
+  }
+
+  /**
+   * The AWS Config rule's function (lib/compliance/), in `scope`, with the provider's configuration,
+   * on a role of its own: it reads the products and the drift rule's targets and reports to Config,
+   * and holds no Service Catalog write, so the evidence comes from a principal that cannot change
+   * what it attests. It evaluates the declarations of the stack's drift schedule.
+   */
+  public createComplianceFunction(scope: Construct): lambda.Function {
+    const schedule = this.driftCorrection;
+    if (!schedule) {
+      throw new Error(`cdk-provisioned-product-properties: the AWS Config rule of stack ${Stack.of(this).stackName} evaluates the `
+        + 'declarations of its drift schedule, and no declaration of the stack has driftCorrection yet. Give driftCorrection '
+        + '(with driftMode: DriftMode.REPORT to only report) to the declarations first, then create ProvisionedProductComplianceRule.');
+    }
+    const role = createRole(scope, 'Role', 'Compliance', this.config,
+      'Reports declared Service Catalog provisioned products to AWS Config as compliant or not');
+    this.logGroup.grantWrite(role);
+    grantFunctionBasics(role, this.config);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadProvisionedProductProperties',
+      actions: ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts'],
+      resources: ['*'],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReportEvaluations', actions: ['config:PutEvaluations'], resources: ['*'] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadDeclarationsInForce',
+      actions: ['events:ListTargetsByRule'],
+      resources: [Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: schedule.ruleName })],
+    }));
+    acknowledgeComplianceRole(role, this.config.vpc !== undefined);
+    const fn = this.functions.evaluateCompliance(scope, role);
+    fn.addEnvironment(DRIFT_RULE_NAME_ENV, schedule.ruleName);
+    return fn;
   }
 
   /**

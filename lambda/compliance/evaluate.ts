@@ -1,0 +1,154 @@
+/**
+ * The AWS Config custom rule's function: every product declared by the stack (the inputs of its
+ * drift schedule's targets, read now with ListTargetsByRule: the declarations in force) is read
+ * with the drift check's read path, judged with its rules (judgement.ts), and reported to Config
+ * with PutEvaluations, at most 100 evaluations per call, each with the invocation's ResultToken.
+ *
+ * Periodic: every declared product. On a configuration change: the changed product, when the
+ * stack declares it (else NOT_APPLICABLE: another stack's rule, or none, governs it); a deleted
+ * product, or one that left the rule's scope, is NOT_APPLICABLE. Event shapes: AWS Config
+ * Developer Guide, "Example Events for AWS Config Rules".
+ */
+import { ConfigServiceClient, Evaluation, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { ListTargetsByRuleCommand, Target } from '@aws-sdk/client-eventbridge';
+import { Declaration } from '../../lib/shared/declaration';
+import { COMPLIANCE_RESOURCE_TYPE, ComplianceType, MAX_EVALUATIONS_PER_CALL, boundAnnotation } from '../../lib/shared/compliance-rule';
+import { DRIFT_RULE_NAME_ENV, decodeDriftEvent } from '../../lib/shared/drift-payload';
+import { HandlerDeps, invocationDeadline } from '../runtime';
+import { callBefore } from '../service-catalog';
+import { readProduct } from '../drift/check';
+import { declaredInput, eventBridgeClient } from '../drift/stack-guard';
+import { runPool } from '../drift/worker-pool';
+import { judgeProduct } from './judgement';
+
+/** Products read at once, as in a drift run. */
+export const COMPLIANCE_CONCURRENCY = 8;
+
+/** What Config sends a custom rule's Lambda function (the fields used here). */
+export interface ConfigRuleEvent {
+  /** JSON: messageType, and configurationItem (or configurationItemSummary) or notificationCreationTime. */
+  readonly invokingEvent: string;
+  readonly resultToken: string;
+  readonly eventLeftScope?: boolean;
+  readonly configRuleName?: string;
+}
+
+interface ConfigurationItem {
+  readonly resourceType?: string;
+  readonly resourceId?: string;
+  readonly resourceName?: string;
+  readonly configurationItemStatus?: string;
+  readonly configurationItemCaptureTime?: string;
+}
+
+export interface ComplianceSummary {
+  readonly declared: number;
+  readonly evaluations: number;
+  readonly compliant: number;
+  readonly nonCompliant: number;
+  readonly notApplicable: number;
+  /** Products with no evaluation this time (busy, throttled, no id): Config keeps their last one. */
+  readonly skipped: number;
+  readonly putEvaluationsCalls: number;
+}
+
+export type ComplianceDeps = HandlerDeps & {
+  readonly config: ConfigServiceClient;
+  /** The stack's declarations in force; by default the inputs of the drift rule's targets. */
+  readonly declarations?: (deadline: number) => Promise<{ stackName: string; declarations: Declaration[] }>;
+  readonly emit: (line: string) => void;
+};
+
+const DELETED_STATUSES: readonly string[] = ['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded'];
+
+export async function evaluateCompliance(event: ConfigRuleEvent, deps: ComplianceDeps): Promise<ComplianceSummary> {
+  if (typeof event.resultToken !== 'string' || event.resultToken.length === 0) {
+    throw new Error('the Config event has no resultToken: this function is invoked by its AWS Config rule only');
+  }
+  const invoking = JSON.parse(event.invokingEvent) as { messageType?: string; notificationCreationTime?: string;
+    configurationItem?: ConfigurationItem; configurationItemSummary?: ConfigurationItem };
+  const deadline = invocationDeadline(deps);
+  const { stackName, declarations } = await (deps.declarations ?? ((d) => declarationsInForce(deps, d)))(deadline);
+  const evaluations: Evaluation[] = [];
+  const tally = { compliant: 0, nonCompliant: 0, notApplicable: 0, skipped: 0 };
+  const add = (resourceId: string, compliance: ComplianceType, annotation: string, at: Date) => {
+    evaluations.push({ ComplianceResourceType: COMPLIANCE_RESOURCE_TYPE, ComplianceResourceId: resourceId, ComplianceType: compliance,
+      Annotation: boundAnnotation(annotation), OrderingTimestamp: at });
+    tally[compliance === 'COMPLIANT' ? 'compliant' : compliance === 'NON_COMPLIANT' ? 'nonCompliant' : 'notApplicable']++;
+  };
+
+  let inScope: Declaration[] = declarations;
+  let orderingTimestamp = new Date(invoking.notificationCreationTime ?? deps.now());
+  const item = invoking.configurationItem ?? invoking.configurationItemSummary;
+  if (invoking.messageType !== 'ScheduledNotification' && item) {
+    orderingTimestamp = new Date(item.configurationItemCaptureTime ?? deps.now());
+    const resourceId = item.resourceId;
+    if (item.resourceType !== COMPLIANCE_RESOURCE_TYPE || !resourceId) {
+      inScope = [];
+    } else if (event.eventLeftScope || DELETED_STATUSES.includes(item.configurationItemStatus ?? '')) {
+      inScope = [];
+      add(resourceId, 'NOT_APPLICABLE', 'The provisioned product was deleted or left the rule\'s scope', orderingTimestamp);
+    } else {
+      inScope = declarations.filter((d) => d.product.id === resourceId || (d.product.name !== undefined && d.product.name === item.resourceName));
+      if (inScope.length === 0) add(resourceId, 'NOT_APPLICABLE', `Not declared by stack ${stackName}`, orderingTimestamp);
+    }
+  }
+
+  await runPool(inScope, COMPLIANCE_CONCURRENCY, async (declaration) => {
+    const judgement = judgeProduct(stackName, declaration, await readProduct(deps, declaration, deadline));
+    const product = declaration.product.id ?? declaration.product.name;
+    if (judgement.kind === 'skip') {
+      tally.skipped++;
+      deps.emit(JSON.stringify({ message: 'compliance evaluation', level: judgement.retryable ? 'WARN' : 'ERROR', StackName: stackName,
+        product, evaluated: false, reason: judgement.reason }));
+      return;
+    }
+    add(judgement.resourceId, judgement.compliance, judgement.annotation, orderingTimestamp);
+    deps.emit(JSON.stringify({ message: 'compliance evaluation', StackName: stackName, product, provisionedProductId: judgement.resourceId,
+      compliance: judgement.compliance, drift: judgement.drift, annotation: judgement.annotation }));
+  });
+
+  let calls = 0;
+  for (let i = 0; i < evaluations.length; i += MAX_EVALUATIONS_PER_CALL) {
+    const batch = evaluations.slice(i, i + MAX_EVALUATIONS_PER_CALL);
+    const output = await callBefore(deps, deadline, (o) => deps.config.send(new PutEvaluationsCommand({ Evaluations: batch, ResultToken: event.resultToken }), o));
+    calls++;
+    if (output.FailedEvaluations?.length) {
+      deps.log('compliance evaluation: ERROR Config did not accept some evaluations', { level: 'ERROR', failed: output.FailedEvaluations.length,
+        resourceIds: output.FailedEvaluations.map((f) => f.ComplianceResourceId) });
+    }
+  }
+  return { declared: declarations.length, evaluations: evaluations.length, ...tally, putEvaluationsCalls: calls };
+}
+
+/** The declarations of every target of the stack's drift rule (named in the function's environment). */
+async function declarationsInForce(deps: HandlerDeps, deadline: number, env: NodeJS.ProcessEnv = process.env) {
+  const ruleName = env[DRIFT_RULE_NAME_ENV];
+  if (!ruleName) throw new Error(`the function's environment has no ${DRIFT_RULE_NAME_ENV}: it is made by the construct, which sets it`);
+  const targets: Target[] = [];
+  let nextToken: string | undefined;
+  do {
+    const output = await callBefore(deps, deadline, (o) => eventBridgeClient().send(new ListTargetsByRuleCommand({ Rule: ruleName, NextToken: nextToken }), o));
+    targets.push(...output.Targets ?? []);
+    nextToken = output.NextToken || undefined;
+  } while (nextToken);
+  let stackName = '';
+  const declarations: Declaration[] = [];
+  for (const target of targets) {
+    const input = declaredInput(target);
+    if (!input) continue;
+    stackName = input.stackName;
+    const decoded = decodeDriftEvent(input);
+    declarations.push(...decoded.declarations);
+    for (const entry of decoded.invalid) deps.log('compliance evaluation: an entry of the schedule is invalid and was skipped', { ...entry });
+  }
+  return { stackName, declarations };
+}
+
+let configClient: ConfigServiceClient | undefined;
+
+/** One client per Lambda container; the endpoint honours AWS_ENDPOINT_URL_CONFIG_SERVICE; throttling is retried by the SDK. */
+export function configServiceClient(): ConfigServiceClient {
+  configClient ??= new ConfigServiceClient({ retryMode: 'adaptive', maxAttempts: 8 });
+  return configClient;
+}

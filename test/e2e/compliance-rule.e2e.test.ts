@@ -1,0 +1,144 @@
+/**
+ * The AWS Config rule end to end: the built asset's evaluateCompliance, invoked with the events
+ * Config sends, reading the declarations in force from the drift rule's targets (EventBridge
+ * fake), the products through the real SDK (Service Catalog fake), and reporting through the
+ * real @aws-sdk/client-config-service to the Config fake, which enforces PutEvaluations' limits.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import { DriftMode, ProvisionedProductComplianceRule, ProvisionedProductProperties } from '../../lib';
+import { PRODUCT_TYPE, changeNotification, deployCompliance, scheduledNotification, useConfigFake } from './compliance-setup';
+import { ACCOUNT, arn, useEndToEnd } from './e2e-setup';
+
+const e2e = useEndToEnd();
+const config = useConfigFake();
+
+const ALICE = arn('user/alice');
+const OWNER = arn('role/PlatformTeam');
+
+function complianceStack(stackName: string, products: { id?: string; name?: string }[], driftMode?: DriftMode, context?: Record<string, unknown>) {
+  const stack = new Stack(new App({ context }), stackName, { env: { account: ACCOUNT, region: 'us-east-1' } });
+  products.forEach((p, i) => new ProvisionedProductProperties(stack, `P${i}`, {
+    provisionedProductId: p.id, provisionedProductName: p.name, owner: OWNER, driftCorrection: events.Schedule.rate(Duration.hours(1)), driftMode,
+  }));
+  new ProvisionedProductComplianceRule(stack, 'Compliance');
+  return deployCompliance(e2e, config.fake, stack);
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !condition(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+test('a drifted product is NON_COMPLIANT with what differs, and COMPLIANT once the drift correction put it back', async () => {
+  const id = 'pp-cfgdrift001';
+  e2e.fake.addProduct({ id, ownerArn: ALICE });
+  const rule = complianceStack('ConfigDrift', [{ id }]);
+  await expect(rule.evaluate(scheduledNotification())).resolves.toMatchObject({ declared: 1, nonCompliant: 1, compliant: 0, putEvaluationsCalls: 1 });
+  const before = config.fake.evaluationOf(id)!;
+  expect(before).toMatchObject({ ComplianceResourceType: PRODUCT_TYPE, ComplianceType: 'NON_COMPLIANT' });
+  expect(before.Annotation).toContain(`OWNER is ${ALICE}, declared ${OWNER}`);
+  expect([...before.Annotation!].length).toBeLessThanOrEqual(256);
+  expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(0);
+
+  await expect(rule.drift.run(rule.drift.input())).resolves.toMatchObject({ corrected: 1 });
+  await until(() => (e2e.fake.searchCatchesUpAt(id) ?? 0) <= Date.now(), 'Search to show the correction');
+  await expect(rule.evaluate(scheduledNotification(new Date(Date.now() + 1000)))).resolves.toMatchObject({ compliant: 1, nonCompliant: 0 });
+  expect(config.fake.evaluationOf(id)).toMatchObject({ ComplianceType: 'COMPLIANT' });
+});
+
+test('a product Search does not list is not "compliant": NON_COMPLIANT, could not be verified', async () => {
+  const id = 'pp-cfgunlist01';
+  e2e.fake.addProduct({ id, ownerArn: OWNER, neverListed: true });
+  const rule = complianceStack('ConfigUnlisted', [{ id }]);
+  await rule.evaluate(scheduledNotification());
+  expect(config.fake.evaluationOf(id)).toMatchObject({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringContaining('Could not be verified') });
+});
+
+test('a busy product is evaluated from what it has now, and the rule writes nothing to it', async () => {
+  const id = 'pp-cfgbusy0001';
+  e2e.fake.addProduct({ id, ownerArn: ALICE, status: 'UNDER_CHANGE' });
+  const rule = complianceStack('ConfigBusy', [{ id }]);
+  await rule.evaluate(scheduledNotification());
+  expect(config.fake.evaluationOf(id)).toMatchObject({ ComplianceType: 'NON_COMPLIANT' });
+  expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(0);
+});
+
+describe('throttling', () => {
+  test('Config throttling PutEvaluations: the SDK retries, and the evaluations land', async () => {
+    const id = 'pp-cfgthrot001';
+    e2e.fake.addProduct({ id, ownerArn: OWNER });
+    const rule = complianceStack('ConfigThrottled', [{ id }]);
+    const refusedBefore = config.fake.refusals.length;
+    config.fake.throttle(2);
+    await expect(rule.evaluate(scheduledNotification())).resolves.toMatchObject({ compliant: 1 });
+    expect(config.fake.refusals.slice(refusedBefore)).toEqual(['ThrottlingException', 'ThrottlingException']);
+    expect(config.fake.evaluationOf(id)).toMatchObject({ ComplianceType: 'COMPLIANT' });
+  });
+
+  test('Service Catalog not answering past the retries: no evaluation this time (Config keeps the last one), the others still reported', async () => {
+    const named = 'team-cfg-unanswered';
+    e2e.fake.addProduct({ id: 'pp-cfgnamed001', name: named, ownerArn: OWNER });
+    e2e.fake.addProduct({ id: 'pp-cfgother001', ownerArn: OWNER });
+    const rule = complianceStack('ConfigUnanswered', [{ name: named }, { id: 'pp-cfgother001' }]);
+    e2e.fake.injectFaults('DescribeProvisionedProduct', ...Array(8).fill({ kind: 'server-error' }));
+    try {
+      await expect(rule.evaluate(scheduledNotification())).resolves.toMatchObject({ declared: 2, skipped: 1, compliant: 1 });
+    } finally {
+      e2e.fake.clearFaults();
+    }
+    expect(config.fake.evaluationOf('pp-cfgnamed001')).toBeUndefined();
+    expect(config.fake.evaluationOf('pp-cfgother001')).toMatchObject({ ComplianceType: 'COMPLIANT' });
+  });
+});
+
+// With the provider's 23 resources, one stack deploys at most 477 declarations (CloudFormation's 500
+// resources per stack): the 480 declarations' targets are synthesized with aws-cdk-lib's resource
+// limit lifted. The function reads the targets' inputs, whatever deployed them.
+test('480 declarations: every product evaluated, in calls of at most 100 evaluations, each with the ResultToken', async () => {
+  const ids = Array.from({ length: 480 }, (_, i) => `pp-cfgscale${String(i).padStart(3, '0')}`);
+  ids.forEach((id, i) => e2e.fake.addProduct({ id, ownerArn: i % 7 === 0 ? ALICE : OWNER }));
+  const rule = complianceStack('ConfigScale', ids.map((id) => ({ id })), DriftMode.REPORT, { '@aws-cdk/core:stackResourceLimit': 0 });
+  const callsBefore = config.fake.calls.length;
+  const token = config.fake.issueResultToken();
+  const summary = await rule.evaluate(scheduledNotification(), { resultToken: token });
+  const calls = config.fake.calls.slice(callsBefore);
+  expect(calls.map((c) => c.evaluations.length)).toEqual([100, 100, 100, 100, 80]);
+  expect(calls.every((c) => c.resultToken === token)).toBe(true);
+  expect(summary).toMatchObject({ declared: 480, evaluations: 480, nonCompliant: ids.filter((_, i) => i % 7 === 0).length, putEvaluationsCalls: 5 });
+  expect(ids.every((id) => config.fake.evaluationOf(id) !== undefined)).toBe(true);
+}, 60_000);
+
+describe('a configuration change', () => {
+  test('of a declared product: that product alone is evaluated, at the configuration item\'s time', async () => {
+    e2e.fake.addProduct({ id: 'pp-cfgchange01', ownerArn: ALICE });
+    e2e.fake.addProduct({ id: 'pp-cfgchange02', ownerArn: ALICE });
+    const rule = complianceStack('ConfigChange', [{ id: 'pp-cfgchange01' }, { id: 'pp-cfgchange02' }]);
+    const at = new Date('2026-01-02T03:04:05Z');
+    await expect(rule.evaluate(changeNotification({ resourceId: 'pp-cfgchange01', at }))).resolves.toMatchObject({ evaluations: 1, nonCompliant: 1 });
+    expect(config.fake.evaluationOf('pp-cfgchange01')).toMatchObject({ ComplianceType: 'NON_COMPLIANT', OrderingTimestamp: at.getTime() / 1000 });
+    expect(config.fake.evaluationOf('pp-cfgchange02')).toBeUndefined();
+  });
+
+  test('of a product the stack does not declare: NOT_APPLICABLE, never COMPLIANT', async () => {
+    e2e.fake.addProduct({ id: 'pp-cfgelse0001', ownerArn: ALICE });
+    const rule = complianceStack('ConfigElse', [{ id: 'pp-cfgdeclared1' }]);
+    await rule.evaluate(changeNotification({ resourceId: 'pp-cfgelse0001' }));
+    expect(config.fake.evaluationOf('pp-cfgelse0001')).toMatchObject({ ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringContaining('Not declared') });
+  });
+
+  test('of a deleted product, or one that left the scope: NOT_APPLICABLE, nothing read', async () => {
+    const rule = complianceStack('ConfigDeleted', [{ id: 'pp-cfgdeleted1' }]);
+    const reads = e2e.fake.callsOf('DescribeProvisionedProduct').length;
+    await rule.evaluate(changeNotification({ resourceId: 'pp-cfgdeleted1', status: 'ResourceDeleted' }));
+    expect(config.fake.evaluationOf('pp-cfgdeleted1')).toMatchObject({ ComplianceType: 'NOT_APPLICABLE' });
+    await rule.evaluate(changeNotification({ resourceId: 'pp-cfgdeleted1' }), { eventLeftScope: true });
+    expect(e2e.fake.callsOf('DescribeProvisionedProduct').length).toBe(reads);
+  });
+});
+
+test('an event without a ResultToken is refused before anything is read', async () => {
+  const rule = complianceStack('ConfigNoToken', [{ id: 'pp-cfgnotoken1' }]);
+  await expect(rule.evaluate(scheduledNotification(), { resultToken: '' })).rejects.toThrow(/no resultToken/);
+});
