@@ -12,13 +12,16 @@
 import { ConfigServiceClient, Evaluation, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { ListTargetsByRuleCommand, Target } from '@aws-sdk/client-eventbridge';
 import { Declaration } from '../../lib/shared/declaration';
-import { COMPLIANCE_RESOURCE_TYPE, ComplianceType, MAX_EVALUATIONS_PER_CALL, boundAnnotation } from '../../lib/shared/compliance-rule';
-import { DRIFT_RULE_NAME_ENV, decodeDriftEvent } from '../../lib/shared/drift-payload';
+import {
+  COMPLIANCE_RESOURCE_TYPE, CORRECT_ON_CHANGE_ENV, ComplianceType, DRIFT_FUNCTION_NAME_ENV, MAX_EVALUATIONS_PER_CALL, boundAnnotation,
+} from '../../lib/shared/compliance-rule';
+import { DRIFT_RULE_NAME_ENV, DriftCorrectionEvent, decodeDriftEvent } from '../../lib/shared/drift-payload';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { callBefore } from '../service-catalog';
 import { readProduct } from '../drift/check';
 import { declaredInput, eventBridgeClient } from '../drift/stack-guard';
 import { runPool } from '../drift/worker-pool';
+import { requestCorrection } from './correct-on-change';
 import { judgeProduct } from './judgement';
 
 /** Products read at once, as in a drift run. */
@@ -50,12 +53,21 @@ export interface ComplianceSummary {
   /** Products with no evaluation this time (busy, throttled, no id): Config keeps their last one. */
   readonly skipped: number;
   readonly putEvaluationsCalls: number;
+  /** A change-triggered evaluation that found drift, with correctOnChange: the drift function invoked at once. */
+  readonly correctionRequested?: boolean;
+}
+
+/** The declarations in force, each with the target input that declares it. */
+export interface DeclarationsInForce {
+  readonly stackName: string;
+  readonly declarations: Declaration[];
+  readonly inputOf: Map<Declaration, DriftCorrectionEvent>;
 }
 
 export type ComplianceDeps = HandlerDeps & {
   readonly config: ConfigServiceClient;
   /** The stack's declarations in force; by default the inputs of the drift rule's targets. */
-  readonly declarations?: (deadline: number) => Promise<{ stackName: string; declarations: Declaration[] }>;
+  readonly declarations?: (deadline: number) => Promise<DeclarationsInForce>;
   readonly emit: (line: string) => void;
 };
 
@@ -68,7 +80,8 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
   const invoking = JSON.parse(event.invokingEvent) as { messageType?: string; notificationCreationTime?: string;
     configurationItem?: ConfigurationItem; configurationItemSummary?: ConfigurationItem };
   const deadline = invocationDeadline(deps);
-  const { stackName, declarations } = await (deps.declarations ?? ((d) => declarationsInForce(deps, d)))(deadline);
+  const { stackName, declarations, inputOf } = await (deps.declarations ?? ((d) => declarationsInForce(deps, d)))(deadline);
+  const drifted: Declaration[] = [];
   const evaluations: Evaluation[] = [];
   const tally = { compliant: 0, nonCompliant: 0, notApplicable: 0, skipped: 0 };
   const add = (resourceId: string, compliance: ComplianceType, annotation: string, at: Date) => {
@@ -104,6 +117,7 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
       return;
     }
     add(judgement.resourceId, judgement.compliance, judgement.annotation, orderingTimestamp);
+    if (Object.keys(judgement.drift).length > 0) drifted.push(declaration);
     deps.emit(JSON.stringify({ message: 'compliance evaluation', StackName: stackName, product, provisionedProductId: judgement.resourceId,
       compliance: judgement.compliance, drift: judgement.drift, annotation: judgement.annotation }));
   });
@@ -118,11 +132,22 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
         resourceIds: output.FailedEvaluations.map((f) => f.ComplianceResourceId) });
     }
   }
-  return { declared: declarations.length, evaluations: evaluations.length, ...tally, putEvaluationsCalls: calls };
+  // The evidence first; then, where opted in, the correction of a drift a change just made.
+  const functionName = process.env[DRIFT_FUNCTION_NAME_ENV];
+  let correctionRequested: boolean | undefined;
+  const input = drifted.length > 0 ? inputOf.get(drifted[0]) : undefined;
+  if (invoking.messageType !== 'ScheduledNotification' && item?.resourceId && process.env[CORRECT_ON_CHANGE_ENV] === 'true' && functionName && input) {
+    const request = await requestCorrection(deps, functionName, input,
+      { resourceId: item.resourceId, capturedAt: item.configurationItemCaptureTime ?? orderingTimestamp.toISOString() }, deadline);
+    correctionRequested = request.kind === 'requested';
+    deps.log('compliance evaluation: correction at once', { ...request, provisionedProductId: item.resourceId });
+  }
+  return { declared: declarations.length, evaluations: evaluations.length, ...tally, putEvaluationsCalls: calls,
+    ...(correctionRequested === undefined ? {} : { correctionRequested }) };
 }
 
 /** The declarations of every target of the stack's drift rule (named in the function's environment). */
-async function declarationsInForce(deps: HandlerDeps, deadline: number, env: NodeJS.ProcessEnv = process.env) {
+async function declarationsInForce(deps: HandlerDeps, deadline: number, env: NodeJS.ProcessEnv = process.env): Promise<DeclarationsInForce> {
   const ruleName = env[DRIFT_RULE_NAME_ENV];
   if (!ruleName) throw new Error(`the function's environment has no ${DRIFT_RULE_NAME_ENV}: it is made by the construct, which sets it`);
   const targets: Target[] = [];
@@ -134,15 +159,17 @@ async function declarationsInForce(deps: HandlerDeps, deadline: number, env: Nod
   } while (nextToken);
   let stackName = '';
   const declarations: Declaration[] = [];
+  const inputOf = new Map<Declaration, DriftCorrectionEvent>();
   for (const target of targets) {
     const input = declaredInput(target);
     if (!input) continue;
     stackName = input.stackName;
     const decoded = decodeDriftEvent(input);
     declarations.push(...decoded.declarations);
+    for (const declaration of decoded.declarations) inputOf.set(declaration, input);
     for (const entry of decoded.invalid) deps.log('compliance evaluation: an entry of the schedule is invalid and was skipped', { ...entry });
   }
-  return { stackName, declarations };
+  return { stackName, declarations, inputOf };
 }
 
 let configClient: ConfigServiceClient | undefined;

@@ -51,7 +51,8 @@ export class DriftCorrectionSchedule extends Construct {
   public readonly ruleName: string;
   /** The schedule's mode, so that a second, different mode in the stack is refused. */
   public readonly mode: DriftMode;
-  private readonly handler: lambda.Function;
+  /** The function the schedule invokes: a change-triggered Config evaluation may invoke it too (lib/compliance/). */
+  public readonly handler: lambda.Function;
   private readonly rule: events.Rule;
   private readonly chunks: Chunk[] = [];
 

@@ -10,6 +10,7 @@ import { DriftCorrectionSchedule } from '../drift/schedule';
 import { Declaration } from '../shared/declaration';
 import { DriftMode } from '../shared/drift-mode';
 import { DRIFT_RULE_NAME_ENV } from '../shared/drift-payload';
+import { CORRECT_ON_CHANGE_ENV, DRIFT_FUNCTION_NAME_ENV } from '../shared/compliance-rule';
 import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
 import { acknowledgeComplianceRole, acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
 import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
@@ -177,7 +178,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
    * and holds no Service Catalog write, so the evidence comes from a principal that cannot change
    * what it attests. It evaluates the declarations of the stack's drift schedule.
    */
-  public createComplianceFunction(scope: Construct): lambda.Function {
+  public createComplianceFunction(scope: Construct, options: { readonly correctOnChange?: boolean } = {}): lambda.Function {
     const schedule = this.driftCorrection;
     if (!schedule) {
       throw new Error(`cdk-provisioned-product-properties: the AWS Config rule of stack ${Stack.of(this).stackName} evaluates the `
@@ -202,6 +203,16 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     acknowledgeComplianceRole(role, this.config.vpc !== undefined);
     const fn = this.functions.evaluateCompliance(scope, role);
     fn.addEnvironment(DRIFT_RULE_NAME_ENV, schedule.ruleName);
+    if (options.correctOnChange) {
+      if (schedule.mode !== DriftMode.CORRECT) {
+        throw new Error(`cdk-provisioned-product-properties: correctOnChange corrects through the drift schedule of stack ${Stack.of(this).stackName}, `
+          + `which is in driftMode ${schedule.mode}: a REPORT-mode stack writes nothing. Use DriftMode.CORRECT, or leave correctOnChange out.`);
+      }
+      // The drift function itself, not its versions: no wildcard.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CorrectAtOnce', actions: ['lambda:InvokeFunction'], resources: [schedule.handler.functionArn] }));
+      fn.addEnvironment(CORRECT_ON_CHANGE_ENV, 'true');
+      fn.addEnvironment(DRIFT_FUNCTION_NAME_ENV, schedule.handler.functionName);
+    }
     return fn;
   }
 

@@ -22,3 +22,8 @@ export function boundAnnotation(text: string): string {
   if (chars.length === 0) return '-';
   return chars.length <= MAX_ANNOTATION_LENGTH ? text : `${chars.slice(0, MAX_ANNOTATION_LENGTH - 1).join('')}…`;
 }
+
+/** The Config function's environment: 'true' when a change-triggered NON_COMPLIANT product is corrected at once. */
+export const CORRECT_ON_CHANGE_ENV = 'COMPLIANCE_CORRECT_ON_CHANGE';
+/** The Config function's environment: the drift function it invokes to correct at once. */
+export const DRIFT_FUNCTION_NAME_ENV = 'DRIFT_FUNCTION_NAME';

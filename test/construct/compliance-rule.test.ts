@@ -3,7 +3,9 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
-import { ProvisionedProductComplianceRule, ProvisionedProductProperties } from '../../lib';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { DriftMode, ProvisionedProductComplianceRule, ProvisionedProductProperties } from '../../lib';
+import { nagFindings } from '../security/nag';
 import { RegulatedStack } from '../security/regulated-stack';
 
 const OWNER = 'arn:aws:iam::123456789012:role/Owner';
@@ -64,4 +66,43 @@ test('without a drift schedule in the stack: refused, saying what to do', () => 
   new ProvisionedProductProperties(stack, 'P', { provisionedProductId: 'pp-1', owner: OWNER });
   expect(() => new ProvisionedProductComplianceRule(stack, 'Compliance')).toThrow(/no declaration of the stack has driftCorrection yet. Give driftCorrection/);
   expect(() => new ProvisionedProductComplianceRule(newStack(), 'Compliance')).toThrow(/has no ProvisionedProductProperties yet/);
+});
+
+describe('correctOnChange', () => {
+  const declare = (stack: Stack, driftMode?: DriftMode) => new ProvisionedProductProperties(stack, 'P', {
+    provisionedProductId: 'pp-1', owner: OWNER, driftCorrection: events.Schedule.rate(Duration.hours(1)), driftMode,
+  });
+
+  test('lets the rule\'s role invoke the drift function itself (no version wildcard), named in its environment', () => {
+    const stack = newStack();
+    declare(stack);
+    new ProvisionedProductComplianceRule(stack, 'Compliance', { correctOnChange: true });
+    const template = Template.fromStack(stack);
+    const driftId = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) => (f as any).Properties.Handler === 'index.correctDrift')![0];
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+      { Sid: 'CorrectAtOnce', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [driftId, 'Arn'] } },
+    ]) } });
+    const [, fn] = complianceFunction(template) as [string, any];
+    expect(fn.Properties.Environment.Variables).toMatchObject({ COMPLIANCE_CORRECT_ON_CHANGE: 'true', DRIFT_FUNCTION_NAME: { Ref: driftId } });
+  });
+
+  test('AwsSolutions and NIST 800-53 R5 find nothing new with it on', () => {
+    const app = new App();
+    const stack = new RegulatedStack(app, 'Regulated', { driftMode: DriftMode.CORRECT, correctOnChange: true });
+    expect(stack.node.tryFindChild('Compliance')).toBeDefined();
+    expect(nagFindings(app, AwsSolutionsChecks)).toEqual([]);
+    const nist = new App();
+    new RegulatedStack(nist, 'Regulated', { driftMode: DriftMode.CORRECT, correctOnChange: true });
+    expect(nagFindings(nist, NIST80053R5Checks)).toEqual([]);
+  });
+
+  test('refused in a REPORT-mode stack, and without configuration changes', () => {
+    const report = newStack();
+    declare(report, DriftMode.REPORT);
+    expect(() => new ProvisionedProductComplianceRule(report, 'Compliance', { correctOnChange: true })).toThrow(/in driftMode REPORT: a REPORT-mode stack writes nothing/);
+    const noChanges = newStack();
+    declare(noChanges);
+    expect(() => new ProvisionedProductComplianceRule(noChanges, 'Compliance', { correctOnChange: true, configurationChanges: false }))
+      .toThrow(/Invalid correctOnChange true with configurationChanges false/);
+  });
 });

@@ -36,7 +36,9 @@ export function deployCompliance(e2e: EndToEnd, config: ConfigFake, stack: Stack
   const drift = deployDrift(e2e, stack);
   const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
     .find((f: any) => f.Properties.Handler === 'index.evaluateCompliance') as any;
-  const environment = fn.Properties.Environment.Variables as Record<string, string>;
+  // Literals, and a Ref to the drift function, which resolves to its name: here, its logical id.
+  const environment = Object.fromEntries(Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)
+    .map(([key, value]) => [key, typeof value === 'string' ? value : (value as { Ref: string }).Ref]));
   return {
     drift,
     evaluate: async (invokingEvent, options = {}) => {

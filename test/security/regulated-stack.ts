@@ -14,8 +14,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DriftMetrics, DriftMode, ProvisionedProductComplianceRule, ProvisionedProductProperties } from '../../lib';
 
+/** The evidence features' settings: REPORT mode by default; CORRECT with correctOnChange for that feature's packs. */
+export interface RegulatedStackProps extends StackProps {
+  readonly driftMode?: DriftMode;
+  readonly correctOnChange?: boolean;
+}
+
 export class RegulatedStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, { driftMode, correctOnChange, ...props }: RegulatedStackProps = {}) {
     super(scope, id, { env: { account: '123456789012', region: 'us-east-1' }, ...props });
     const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
       vpcId: 'vpc-0a1b2c3d4e5f67890', availabilityZones: ['us-east-1a', 'us-east-1b'],
@@ -36,13 +42,13 @@ export class RegulatedStack extends Stack {
       owner: 'arn:aws:iam::123456789012:role/PlatformTeam',
       launchRole: iam.Role.fromRoleArn(this, 'LaunchRole', 'arn:aws:iam::123456789012:role/SCLaunchRole'),
       driftCorrection: events.Schedule.rate(Duration.hours(1)),
-      driftMode: DriftMode.REPORT,
+      driftMode: driftMode ?? DriftMode.REPORT,
     });
     // The evidence: the alarm on any drift or failure, to the team's encrypted topic, and the AWS Config rule.
     const topic = new sns.Topic(this, 'DriftTopic', { masterKey: key, enforceSSL: true });
     // CloudWatch publishes the alarm to the encrypted topic (SNS Developer Guide, "Encryption at rest").
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     new DriftMetrics(this).createAlarm(this, 'DriftAlarm', { alarmTopic: topic });
-    new ProvisionedProductComplianceRule(this, 'Compliance');
+    new ProvisionedProductComplianceRule(this, 'Compliance', { correctOnChange });
   }
 }
