@@ -91,18 +91,20 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
   };
 
   let inScope: Declaration[] = declarations;
+  let changedResourceId: string | undefined;
   let orderingTimestamp = new Date(invoking.notificationCreationTime ?? deps.now());
   const item = invoking.configurationItem ?? invoking.configurationItemSummary;
   if (invoking.messageType !== 'ScheduledNotification' && item) {
     orderingTimestamp = new Date(item.configurationItemCaptureTime ?? deps.now());
     const resourceId = item.resourceId;
+    changedResourceId = resourceId;
     if (item.resourceType !== COMPLIANCE_RESOURCE_TYPE || !resourceId) {
       inScope = [];
     } else if (event.eventLeftScope || DELETED_STATUSES.includes(item.configurationItemStatus ?? '')) {
       inScope = [];
       add(resourceId, 'NOT_APPLICABLE', 'The provisioned product was deleted or left the rule\'s scope', orderingTimestamp);
     } else {
-      inScope = declarations.filter((d) => d.product.id === resourceId || (d.product.name !== undefined && d.product.name === item.resourceName));
+      inScope = declarations.filter((d) => declares(d, resourceId, item.resourceName));
       if (inScope.length === 0) add(resourceId, 'NOT_APPLICABLE', `Not declared by stack ${stackName}`, orderingTimestamp);
     }
   }
@@ -116,7 +118,8 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
         product, evaluated: false, reason: judgement.reason }));
       return;
     }
-    add(judgement.resourceId, judgement.compliance, judgement.annotation, orderingTimestamp);
+    // On a change, the evaluation goes to the resource id Config sent, whatever its form.
+    add(changedResourceId ?? judgement.resourceId, judgement.compliance, judgement.annotation, orderingTimestamp);
     if (Object.keys(judgement.drift).length > 0) drifted.push(declaration);
     deps.emit(JSON.stringify({ message: 'compliance evaluation', StackName: stackName, product, provisionedProductId: judgement.resourceId,
       compliance: judgement.compliance, drift: judgement.drift, annotation: judgement.annotation }));
@@ -144,6 +147,18 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
   }
   return { declared: declarations.length, evaluations: evaluations.length, ...tally, putEvaluationsCalls: calls,
     ...(correctionRequested === undefined ? {} : { correctionRequested }) };
+}
+
+/**
+ * Whether a declaration names the resource of a configuration item. What Config uses as this
+ * type's resource id is undocumented: the provisioned product id (the type's primary identifier,
+ * what the drift check reports) or its ARN (arn:...:servicecatalog:...:stack/<name>/<id>), so
+ * either matches; a declaration by name also matches the item's resourceName.
+ */
+function declares(declaration: Declaration, resourceId: string, resourceName: string | undefined): boolean {
+  const { id, name } = declaration.product;
+  if (id !== undefined) return resourceId === id || resourceId.endsWith(`/${id}`);
+  return name !== undefined && (name === resourceName || resourceId.split('/').slice(-2, -1)[0] === name);
 }
 
 /** The declarations of every target of the stack's drift rule (named in the function's environment). */

@@ -121,6 +121,16 @@ describe('a configuration change', () => {
     expect(config.fake.evaluationOf('pp-cfgchange02')).toBeUndefined();
   });
 
+  // What Config uses as this type's resource id is undocumented: the id, or the product's ARN.
+  test('of a declared product Config names by its ARN: matched, and reported on the id Config sent', async () => {
+    const id = 'pp-cfgarnform1';
+    e2e.fake.addProduct({ id, name: 'team-arn-form', ownerArn: OWNER });
+    const rule = complianceStack('ConfigArnForm', [{ id }, { name: 'team-arn-form-2' }]);
+    const resourceArn = `arn:aws:servicecatalog:us-east-1:${ACCOUNT}:stack/team-arn-form/${id}`;
+    await expect(rule.evaluate(changeNotification({ resourceId: resourceArn, resourceName: 'team-arn-form' }))).resolves.toMatchObject({ evaluations: 1, compliant: 1 });
+    expect(config.fake.evaluationOf(resourceArn)).toMatchObject({ ComplianceType: 'COMPLIANT' });
+  });
+
   test('of a product the stack does not declare: NOT_APPLICABLE, never COMPLIANT', async () => {
     e2e.fake.addProduct({ id: 'pp-cfgelse0001', ownerArn: ALICE });
     const rule = complianceStack('ConfigElse', [{ id: 'pp-cfgdeclared1' }]);
