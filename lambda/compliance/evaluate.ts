@@ -23,6 +23,7 @@ import { declaredInput, eventBridgeClient } from '../drift/stack-guard';
 import { runPool } from '../drift/worker-pool';
 import { requestCorrection } from './correct-on-change';
 import { judgeProduct } from './judgement';
+import { withdrawnProducts } from './withdrawn';
 
 /** Products read at once, as in a drift run. */
 export const COMPLIANCE_CONCURRENCY = 8;
@@ -82,6 +83,9 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
   const deadline = invocationDeadline(deps);
   const { stackName, declarations, inputOf } = await (deps.declarations ?? ((d) => declarationsInForce(deps, d)))(deadline);
   const drifted: Declaration[] = [];
+  /** Products not evaluated this time that keep their last evaluation; `unknownKept` when one has no id to name it by. */
+  const kept = new Set<string>();
+  let unknownKept = false;
   const evaluations: Evaluation[] = [];
   const tally = { compliant: 0, nonCompliant: 0, notApplicable: 0, skipped: 0 };
   const add = (resourceId: string, compliance: ComplianceType, annotation: string, at: Date) => {
@@ -114,6 +118,8 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
     const product = declaration.product.id ?? declaration.product.name;
     if (judgement.kind === 'skip') {
       tally.skipped++;
+      if (declaration.product.id !== undefined) kept.add(declaration.product.id);
+      else unknownKept = true;
       deps.emit(JSON.stringify({ message: 'compliance evaluation', level: judgement.retryable ? 'WARN' : 'ERROR', StackName: stackName,
         product, evaluated: false, reason: judgement.reason }));
       return;
@@ -124,6 +130,11 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
     deps.emit(JSON.stringify({ message: 'compliance evaluation', StackName: stackName, product, provisionedProductId: judgement.resourceId,
       compliance: judgement.compliance, drift: judgement.drift, annotation: judgement.annotation }));
   });
+
+  if (invoking.messageType === 'ScheduledNotification' && event.configRuleName) {
+    await reportWithdrawn(deps, event.configRuleName, stackName, new Set([...evaluations.map((e) => e.ComplianceResourceId!), ...kept]),
+      unknownKept, deadline, (id) => add(id, 'NOT_APPLICABLE', `No longer declared by stack ${stackName}`, orderingTimestamp));
+  }
 
   let calls = 0;
   for (let i = 0; i < evaluations.length; i += MAX_EVALUATIONS_PER_CALL) {
@@ -147,6 +158,23 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
   }
   return { declared: declarations.length, evaluations: evaluations.length, ...tally, putEvaluationsCalls: calls,
     ...(correctionRequested === undefined ? {} : { correctionRequested }) };
+}
+
+/** A product some declaration by name could not be resolved to may be among the results: then none is withdrawn. */
+async function reportWithdrawn(deps: ComplianceDeps, configRuleName: string, stackName: string, current: ReadonlySet<string>,
+  unknownKept: boolean, deadline: number, withdraw: (resourceId: string) => void): Promise<void> {
+  if (unknownKept) {
+    deps.log('compliance evaluation: products no longer declared are left for the next evaluation: a product declared by name was not read',
+      { level: 'WARN', StackName: stackName });
+    return;
+  }
+  const withdrawn = await withdrawnProducts(deps, configRuleName, current, deadline);
+  if (withdrawn.kind === 'unknown') {
+    deps.log('compliance evaluation: the rule\'s earlier results could not be listed; products no longer declared keep their last evaluation',
+      { level: 'WARN', StackName: stackName, reason: withdrawn.reason });
+    return;
+  }
+  withdrawn.resourceIds.forEach(withdraw);
 }
 
 /**

@@ -116,8 +116,9 @@ export function acknowledgeComplianceRole(role: iam.IRole, inVpc: boolean): void
   acknowledge(role, {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'Service Catalog defines no resource types for DescribeProvisionedProduct and SearchProvisionedProducts, and '
-      + 'AWS Config none for PutEvaluations (Service Authorization Reference), so they can only be granted on "*". The role '
-      + 'has no Service Catalog write action.'
+      + 'AWS Config none for PutEvaluations (Service Authorization Reference), so they can only be granted on "*". '
+      + 'GetComplianceDetailsByConfigRule is on "*" too: the rule\'s ARN would make the role depend on the rule, which depends on '
+      + 'the function and so on the role. The role has no Service Catalog write action.'
       + (inVpc ? ' In a VPC, the network-interface actions Lambda needs are those of AWSLambdaVPCAccessExecutionRole, on "*" as '
         + 'there: their Describe actions have no resource types.' : ''),
   });

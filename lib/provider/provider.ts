@@ -194,7 +194,11 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       actions: ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts'],
       resources: ['*'],
     }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReportEvaluations', actions: ['config:PutEvaluations'], resources: ['*'] }));
+    // PutEvaluations has no resource types. The rule's results are listed to withdraw products no longer
+    // declared; the rule's ARN would make this role depend on the rule, which depends on the function.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReportEvaluations', actions: ['config:PutEvaluations', 'config:GetComplianceDetailsByConfigRule'], resources: ['*'],
+    }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadDeclarationsInForce',
       actions: ['events:ListTargetsByRule'],

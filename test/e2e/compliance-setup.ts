@@ -28,6 +28,10 @@ export function useConfigFake(): { fake: ConfigFake } {
 
 export interface DeployedCompliance {
   readonly drift: DeployedDrift;
+  /** The Config rule's name: one per stack, so the tests' stacks do not see each other's results. */
+  readonly ruleName: string;
+  /** What Config shows for the resource under this rule. */
+  evaluationOf(resourceId: string): ReturnType<ConfigFake['evaluationOf']>;
   /** Invokes the asset's evaluateCompliance as Config would, with the function's environment from the template. */
   evaluate(invokingEvent: Record<string, unknown>, options?: { eventLeftScope?: boolean; resultToken?: string }): Promise<any>;
 }
@@ -39,15 +43,17 @@ export function deployCompliance(e2e: EndToEnd, config: ConfigFake, stack: Stack
   // Literals, and a Ref to the drift function, which resolves to its name: here, its logical id.
   const environment = Object.fromEntries(Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)
     .map(([key, value]) => [key, typeof value === 'string' ? value : (value as { Ref: string }).Ref]));
+  const ruleName = `${stack.stackName}-products`;
   return {
-    drift,
+    drift, ruleName,
+    evaluationOf: (resourceId) => config.evaluationOf(ruleName, resourceId),
     evaluate: async (invokingEvent, options = {}) => {
       Object.assign(process.env, environment);
       return driftAsset().evaluateCompliance({
         version: '1.0', invokingEvent: JSON.stringify(invokingEvent), ruleParameters: '{}',
-        resultToken: options.resultToken ?? config.issueResultToken(), eventLeftScope: options.eventLeftScope ?? false,
+        resultToken: options.resultToken ?? config.issueResultToken(ruleName), eventLeftScope: options.eventLeftScope ?? false,
         executionRoleArn: 'arn:aws:iam::123456789012:role/config-role', configRuleArn: 'arn:aws:config:us-east-1:123456789012:config-rule/config-rule-abc',
-        configRuleName: 'ProvisionedProductProperties', configRuleId: 'config-rule-abc', accountId: '123456789012',
+        configRuleName: ruleName, configRuleId: 'config-rule-abc', accountId: '123456789012',
       });
     },
   };

@@ -7,7 +7,8 @@
  * COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE ("INSUFFICIENT_DATA is not supported" for an
  * Evaluation); Annotation 1-256; OrderingTimestamp required. Errors: InvalidParameterValueException,
  * InvalidResultTokenException, and ThrottlingException when the test throttles it. The latest
- * evaluation of each resource (by OrderingTimestamp) is what the console would show.
+ * evaluation of each resource (by OrderingTimestamp), per rule, is what the console would show,
+ * and what GetComplianceDetailsByConfigRule lists.
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
@@ -35,9 +36,11 @@ export class ConfigFake {
   readonly calls: { readonly resultToken: string; readonly evaluations: StoredEvaluation[] }[] = [];
   /** Every call refused, with the error code. */
   readonly refusals: string[] = [];
-  private readonly latest = new Map<string, StoredEvaluation>();
-  private readonly tokens = new Set<string>();
-  private throttleNext = 0;
+  /** The latest evaluation of each resource, by rule name. */
+  private readonly latest = new Map<string, Map<string, StoredEvaluation>>();
+  /** The rule each issued ResultToken is for. */
+  private readonly tokens = new Map<string, string>();
+  private readonly throttleNext = new Map<string, number>();
   private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
 
   get endpoint(): string {
@@ -45,20 +48,21 @@ export class ConfigFake {
   }
 
   /** A ResultToken as Config puts in the event it sends the rule's function. */
-  issueResultToken(): string {
+  issueResultToken(ruleName: string): string {
     const token = `token-${randomUUID()}`;
-    this.tokens.add(token);
+    this.tokens.set(token, ruleName);
+    if (!this.latest.has(ruleName)) this.latest.set(ruleName, new Map());
     return token;
   }
 
-  /** The next `calls` PutEvaluations calls get ThrottlingException (HTTP 400). */
-  throttle(calls: number): void {
-    this.throttleNext = calls;
+  /** The next `calls` calls of `operation` get ThrottlingException (HTTP 400). */
+  throttle(operation: 'PutEvaluations' | 'GetComplianceDetailsByConfigRule', calls: number): void {
+    this.throttleNext.set(operation, calls);
   }
 
-  /** What Config shows for the resource: its latest evaluation. */
-  evaluationOf(resourceId: string): StoredEvaluation | undefined {
-    return this.latest.get(resourceId);
+  /** What Config shows for the resource under the rule: its latest evaluation. */
+  evaluationOf(ruleName: string, resourceId: string): StoredEvaluation | undefined {
+    return this.latest.get(ruleName)?.get(resourceId);
   }
 
   async stop(): Promise<void> {
@@ -70,23 +74,51 @@ export class ConfigFake {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
-    if (target !== 'StarlingDoveService.PutEvaluations') {
+    if (target !== 'StarlingDoveService.PutEvaluations' && target !== 'StarlingDoveService.GetComplianceDetailsByConfigRule') {
       return this.refuse(res, 'UnknownOperationException', `unknown operation ${target}`);
     }
-    if (this.throttleNext > 0) {
-      this.throttleNext--;
+    const operation = target.split('.')[1];
+    const throttled = this.throttleNext.get(operation) ?? 0;
+    if (throttled > 0) {
+      this.throttleNext.set(operation, throttled - 1);
       return this.refuse(res, 'ThrottlingException', 'Rate exceeded');
     }
     const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    if (target === 'StarlingDoveService.GetComplianceDetailsByConfigRule') return this.complianceDetails(res, input);
     const problem = this.validate(input);
     if (problem) return this.refuse(res, problem.code, problem.message);
     const evaluations = (input.Evaluations ?? []) as StoredEvaluation[];
     this.calls.push({ resultToken: input.ResultToken, evaluations });
+    const rule = this.tokens.get(input.ResultToken)!;
+    const latest = this.latest.get(rule) ?? new Map<string, StoredEvaluation>();
+    this.latest.set(rule, latest);
     for (const evaluation of evaluations) {
-      const previous = this.latest.get(evaluation.ComplianceResourceId);
-      if (!previous || previous.OrderingTimestamp <= evaluation.OrderingTimestamp) this.latest.set(evaluation.ComplianceResourceId, evaluation);
+      const previous = latest.get(evaluation.ComplianceResourceId);
+      if (!previous || previous.OrderingTimestamp <= evaluation.OrderingTimestamp) latest.set(evaluation.ComplianceResourceId, evaluation);
     }
     this.reply(res, 200, { FailedEvaluations: [] });
+  }
+
+  /**
+   * GetComplianceDetailsByConfigRule (API Reference): the rule's latest result per resource, filtered
+   * by ComplianceTypes, at most Limit (0-100; 0 or absent: 100) per page. An unknown rule is NoSuchConfigRuleException.
+   */
+  private complianceDetails(res: http.ServerResponse, input: any): void {
+    const latest = this.latest.get(String(input.ConfigRuleName ?? ''));
+    if (!latest) return this.refuse(res, 'NoSuchConfigRuleException', `The ConfigRule '${input.ConfigRuleName}' provided in the request is invalid.`);
+    if (input.Limit !== undefined && (input.Limit < 0 || input.Limit > 100)) return this.refuse(res, 'InvalidParameterValueException', 'Limit must be 0 to 100');
+    const types: string[] | undefined = input.ComplianceTypes;
+    const results = [...latest.values()].filter((e) => !types || types.includes(e.ComplianceType));
+    const offset = Number(input.NextToken ?? 0);
+    const size = input.Limit || 100;
+    const page = results.slice(offset, offset + size).map((e) => ({
+      EvaluationResultIdentifier: {
+        EvaluationResultQualifier: { ConfigRuleName: input.ConfigRuleName, ResourceType: e.ComplianceResourceType, ResourceId: e.ComplianceResourceId },
+        OrderingTimestamp: e.OrderingTimestamp,
+      },
+      ComplianceType: e.ComplianceType, Annotation: e.Annotation,
+    }));
+    this.reply(res, 200, { EvaluationResults: page, ...(offset + size < results.length ? { NextToken: String(offset + size) } : {}) });
   }
 
   private validate(input: any): { code: string; message: string } | undefined {
