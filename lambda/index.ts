@@ -1,11 +1,13 @@
 /**
- * The Lambda entry points (`index.onEvent`, `index.isComplete`, `index.correctDrift`), bundled by esbuild into the
+ * The Lambda entry points (`index.onEvent`, `index.isComplete`, `index.correctDrift`,
+ * `index.evaluateCompliance`), bundled by esbuild into the
  * package's asset. They log only what the project owns of a request (request-log.ts) and shape
  * every error for the provider framework, which sends the message and stack to CloudFormation as the Reason.
  */
 import type { Context } from 'aws-lambda';
 import { DriftCorrectionEvent } from '../lib/shared/drift-payload';
 import { ScheduledEvent, correctDrift as correctDriftHandler } from './drift/run';
+import { ConfigRuleEvent, configServiceClient, evaluateCompliance as evaluateComplianceHandler } from './compliance/evaluate';
 import * as handlers from './deploy/handlers';
 import { boundMessage } from './messages';
 import { loggableRequest } from './request-log';
@@ -18,6 +20,14 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
   const deps = { ...handlers.runtimeDeps(context), emit: (line: string) => console.log(line) };
   const summary = await correctDriftHandler(event, deps);
   deps.log('drift correction done', { eventId: event.id, time: event.time, ...summary });
+  return summary;
+}
+
+/** The AWS Config rule's function: every declared product evaluated and reported with PutEvaluations. */
+export async function evaluateCompliance(event: ConfigRuleEvent, context?: Context) {
+  const deps = { ...handlers.runtimeDeps(context), config: configServiceClient(), emit: (line: string) => console.log(line) };
+  const summary = await evaluateComplianceHandler(event, deps);
+  deps.log('compliance evaluation done', { configRuleName: event.configRuleName, ...summary });
   return summary;
 }
 

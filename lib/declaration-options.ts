@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AcceptLanguage } from './accept-language';
+import { DriftMode } from './shared/drift-mode';
 
 /**
  * What a declaration of a provisioned product's properties states, beyond the product it names:
@@ -68,4 +69,14 @@ export interface ProvisionedProductPropertiesOptions {
    * @default - no drift correction between deploys
    */
   readonly driftCorrection?: events.Schedule;
+
+  /**
+   * What the `driftCorrection` schedule does with the drift it finds: re-apply the declaration
+   * (`DriftMode.CORRECT`), or only report it (`DriftMode.REPORT`: the same log lines and
+   * metrics, the action `drift-reported`, no write to Service Catalog). Like the schedule, one
+   * mode for all the declarations of a stack. Requires `driftCorrection`.
+   *
+   * @default DriftMode.CORRECT
+   */
+  readonly driftMode?: DriftMode;
 }

@@ -17,6 +17,7 @@ import {
   PropertyValidationError, validateAcceptLanguage, validateOneTarget, validateProvisionedProductId, validateProvisionedProductName,
   validateSomethingDeclared, validateTimeoutSeconds,
 } from './shared/validation';
+import { validateDriftMode } from './shared/drift-mode';
 import { DataKey, RESOURCE_TYPE, toWireProperties } from './shared/wire-contract';
 
 /**
@@ -166,7 +167,7 @@ export class ProvisionedProductProperties extends Construct {
       provider.allowPassRole(props.launchRole);
     }
     if (props.driftCorrection) {
-      provider.addDriftCorrection(props.driftCorrection, declaration);
+      provider.addDriftCorrection(props.driftCorrection, declaration, props.driftMode);
     }
 
     const timeoutSeconds = timeout.toSeconds();
@@ -221,6 +222,7 @@ export class ProvisionedProductProperties extends Construct {
         // The error quotes the Duration as written (such as "1 hour 1 minute"), not as seconds.
         validateTimeoutSeconds(seconds, 'timeout', timeout.toHumanString());
       }
+      validateDriftMode(props.driftMode, props.driftCorrection !== undefined);
     } catch (error) {
       throw error instanceof PropertyValidationError
         ? validationError(`ProvisionedProductProperties at ${constructName(this)}: ${error.message}${inOtherLanguages(error.field)}`, this)

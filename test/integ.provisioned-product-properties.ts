@@ -2,14 +2,20 @@
  * The example app (`npx cdk synth` runs it; see cdk.json): a portfolio with a product whose
  * launch role is set by a launch-role constraint, two provisioned products of it, the construct
  * declaring the first one's owner and launch role, and the enforcement Aspect (ENFORCE mode)
- * declaring them for the second. It synthesizes offline, with no credentials.
+ * declaring them for the second, both checked hourly in REPORT mode, with an alarm on the drift
+ * metrics and an AWS Config rule. It synthesizes offline, with no credentials.
  */
-import { App, AspectPriority, Aspects, Stack, StackProps } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { EnforceProvisionedProductProperties, ProvisionedProductProperties } from '../lib';
+import {
+  DriftMetrics, DriftMode, EnforceProvisionedProductProperties, ProvisionedProductComplianceRule, ProvisionedProductProperties,
+} from '../lib';
 // Acknowledges cdk-nag findings for cdk-nag v2 (template metadata) and v3 (Validations, where
 // aws-cdk-lib has it) alike; on aws-cdk-lib 2.252+ with cdk-nag v3 alone, Validations.of(...) does it.
 import { acknowledge } from '../lib/cdk-compat';
@@ -83,10 +89,13 @@ export class ExampleStack extends Stack {
       description: 'Owns the provisioned products of the platform team',
     });
 
+    // Checked every hour and only reported (no write between deploys): the evidence for auditors.
+    const driftCheck = { driftCorrection: events.Schedule.rate(Duration.hours(1)), driftMode: DriftMode.REPORT };
     const ownership = new ProvisionedProductProperties(this, 'Ownership', {
       provisionedProductId: provisioned.attrProvisionedProductId,
       owner: platformTeam.roleArn,
       launchRole,
+      ...driftCheck,
     });
 
     // A second product that declares nothing itself: the Aspect, in ENFORCE mode, declares the
@@ -97,8 +106,19 @@ export class ExampleStack extends Stack {
       provisionedProductName: 'example-parameter-defaults',
     });
     undeclared.node.addDependency(portfolio);
-    Aspects.of(this).add(new EnforceProvisionedProductProperties({ owner: platformTeam.roleArn, launchRole }),
+    Aspects.of(this).add(new EnforceProvisionedProductProperties({ owner: platformTeam.roleArn, launchRole, ...driftCheck }),
       { priority: AspectPriority.MUTATING });
+
+    // An alarm on any drift or failed check, to an encrypted topic the platform team subscribes to.
+    const alarmKey = new kms.Key(this, 'DriftAlarmKey', { enableKeyRotation: true, description: 'Drift alarm notifications' });
+    alarmKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const alarmTopic = new sns.Topic(this, 'DriftAlarmTopic', { masterKey: alarmKey, enforceSSL: true });
+    new DriftMetrics(this).createAlarm(this, 'DriftAlarm', { alarmTopic });
+
+    // Each declared product in AWS Config, COMPLIANT or NON_COMPLIANT (the account must record with
+    // AWS Config: a rule cannot be created without a configuration recorder). The Aspect adds its
+    // declaration during synthesis, and the rule reads the schedule's declarations at run time.
+    new ProvisionedProductComplianceRule(this, 'Compliance');
 
     // For the integration test (test/integ/), which deploys this stack and checks the result.
     this.portfolio = portfolio;

@@ -2,7 +2,9 @@
  * One log line per product checked for drift: the drift found and the action taken, in
  * CloudWatch embedded metric format, so that the line is also a metric an operator can alarm on.
  */
-export const METRIC_NAMESPACE = 'ProvisionedProductProperties';
+import { DRIFT_METRIC_NAMES as NAMES, METRIC_NAMESPACE, STACK_NAME_DIMENSION } from '../../lib/shared/drift-metrics';
+
+export { METRIC_NAMESPACE } from '../../lib/shared/drift-metrics';
 
 /**
  * `check-incomplete`: a declared value could not be read, so nothing was corrected on a guess.
@@ -12,10 +14,11 @@ export const METRIC_NAMESPACE = 'ProvisionedProductProperties';
  * same passing reasons, or the run ended before it could check it. The next run takes both up: a
  * product is never dropped silently. `correction-withheld`: drift was found and not corrected
  * because the stack was deleted or a deploy replaced the declarations during the run.
+ * `drift-reported`: drift was found by a check in report mode, which writes nothing.
  * `check-failed` and `correction-failed` are for a person to fix (access denied, no such
  * product, a principal refused, a FAILED record): they alone count in DriftCorrectionFailed.
  */
-export type DriftAction = 'none' | 'corrected' | 'correction-failed' | 'correction-pending' | 'check-failed' | 'check-incomplete'
+export type DriftAction = 'none' | 'drift-reported' | 'corrected' | 'correction-failed' | 'correction-pending' | 'check-failed' | 'check-incomplete'
   | 'check-pending' | 'correction-withheld';
 
 /** Actions that leave work for the next run. */
@@ -42,21 +45,16 @@ export function driftLogLine(report: DriftReport, timestamp: number): string {
       Timestamp: timestamp,
       CloudWatchMetrics: [{
         Namespace: METRIC_NAMESPACE,
-        Dimensions: [['StackName']],
-        Metrics: [
-          { Name: 'DriftDetected', Unit: 'Count' },
-          { Name: 'DriftCorrected', Unit: 'Count' },
-          { Name: 'DriftCorrectionFailed', Unit: 'Count' },
-          { Name: 'DriftPending', Unit: 'Count' },
-        ],
+        Dimensions: [[STACK_NAME_DIMENSION]],
+        Metrics: [NAMES.detected, NAMES.corrected, NAMES.failed, NAMES.pending].map((Name) => ({ Name, Unit: 'Count' })),
       }],
     },
     message: 'drift check',
-    StackName: report.stackName,
-    DriftDetected: drifted ? 1 : 0,
-    DriftCorrected: report.action === 'corrected' ? 1 : 0,
-    DriftCorrectionFailed: report.action === 'correction-failed' || report.action === 'check-failed' ? 1 : 0,
-    DriftPending: PENDING_ACTIONS.includes(report.action) ? 1 : 0,
+    [STACK_NAME_DIMENSION]: report.stackName,
+    [NAMES.detected]: drifted ? 1 : 0,
+    [NAMES.corrected]: report.action === 'corrected' ? 1 : 0,
+    [NAMES.failed]: report.action === 'correction-failed' || report.action === 'check-failed' ? 1 : 0,
+    [NAMES.pending]: PENDING_ACTIONS.includes(report.action) ? 1 : 0,
     ...report,
   });
 }
@@ -69,13 +67,13 @@ export function payloadRefusedLogLine(stackName: string, details: { eventId?: st
   return JSON.stringify({
     _aws: {
       Timestamp: timestamp,
-      CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [['StackName']], Metrics: [{ Name: 'DriftPayloadRefused', Unit: 'Count' }] }],
+      CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[STACK_NAME_DIMENSION]], Metrics: [{ Name: NAMES.payloadRefused, Unit: 'Count' }] }],
     },
     level: 'ERROR',
     message: 'drift correction: ERROR the event\'s declarations are not the input of any target of the stack\'s schedule rule; '
       + 'nothing was read or written. Only the schedule may invoke this function with its own input',
-    StackName: stackName,
-    DriftPayloadRefused: 1,
+    [STACK_NAME_DIMENSION]: stackName,
+    [NAMES.payloadRefused]: 1,
     ...details,
   });
 }

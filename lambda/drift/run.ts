@@ -9,7 +9,8 @@
  * product's failure never stops the others; each product gets one log line with metrics.
  */
 import { Declaration } from '../../lib/shared/declaration';
-import { DriftCorrectionEvent, decodeDriftEvent } from '../../lib/shared/drift-payload';
+import { DriftMode } from '../../lib/shared/drift-mode';
+import { DriftCorrectionEvent, decodeDriftEvent, driftModeOf } from '../../lib/shared/drift-payload';
 import { renderFailure } from '../failures';
 import { readProduct, startCorrection } from './check';
 import { DriftReport, PENDING_ACTIONS, driftLogLine, payloadRefusedLogLine } from './metrics';
@@ -74,7 +75,8 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
   }
   const { declarations, invalid } = decodeDriftEvent(event, undefined);
   const eventId = typeof event.id === 'string' && event.id.length > 0 ? event.id : undefined;
-  if (!eventId) {
+  const mode = driftModeOf(event);
+  if (!eventId && mode === DriftMode.CORRECT) {
     deps.log('drift correction: ERROR the event has no id; drift is checked and reported, but nothing is corrected',
       { level: 'ERROR', reason: NO_EVENT_ID_REASON, time: event.time });
   }
@@ -99,7 +101,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
     const reading = await readProduct(deps, declaration, runDeadline);
     if (reading.kind === 'report') return report({ ...named, drift: {}, ...reading.report });
     const known = { ...named, provisionedProductId: reading.productId };
-    const action = planDriftCorrection({ stackName: event.stackName, eventId }, declaration, reading.productId, reading.live);
+    const action = planDriftCorrection({ stackName: event.stackName, eventId, mode }, declaration, reading.productId, reading.live);
     if (action.kind === 'report') return report({ ...known, drift: action.drift, action: action.action, reason: action.reason });
     const drifted = { ...known, drift: action.drift };
     // The write waits on nothing after this check: see the README (Drift correction) for the window left.
@@ -136,7 +138,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
     await watching;
     await Promise.all(corrections);
   }
-  deps.log('drift correction run', { eventId, time: event.time, products: declarations.length, describeRecordCalls: watch.polls });
+  deps.log('drift correction run', { eventId, time: event.time, mode, products: declarations.length, describeRecordCalls: watch.polls });
   return summarize(reports, invalid.length);
 }
 

@@ -38,7 +38,7 @@ const GONE_STATUSES: readonly string[] = ['DELETE_COMPLETE', 'DELETE_FAILED', 'R
 let eventBridge: EventBridgeClient | undefined;
 
 /** One client per Lambda container; the endpoint honours AWS_ENDPOINT_URL_EVENTBRIDGE. */
-function eventBridgeClient(): EventBridgeClient {
+export function eventBridgeClient(): EventBridgeClient {
   eventBridge ??= new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 8 });
   return eventBridge;
 }
@@ -129,7 +129,7 @@ class RuleTargetsGuard implements StackGuard {
  * A target's input template with the event's fields (`<id>`, `<time>`, which stand unquoted)
  * blanked: the declarations it delivers. undefined for a target that is not of this shape.
  */
-function declaredInput(target: Target): DriftCorrectionEvent | undefined {
+export function declaredInput(target: Target): DriftCorrectionEvent | undefined {
   const template = target.InputTransformer?.InputTemplate;
   if (!template) return undefined;
   try {

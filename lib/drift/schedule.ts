@@ -8,8 +8,9 @@ import { Construct } from 'constructs';
 import { ESTIMATED_TOKEN_ARN_LENGTH, listedLength } from '../deploy-time-estimates';
 import { HandlerFunctions } from '../provider/handler-functions';
 import { Declaration } from '../shared/declaration';
+import { DriftMode } from '../shared/drift-mode';
 import {
-  DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_TIME_KEY, DRIFT_RULE_NAME_ENV, DRIFT_STACK_ID_ENV, DriftCorrectionEvent, addDriftEntry,
+  DRIFT_EVENT_ID_KEY, DRIFT_EVENT_KIND, DRIFT_EVENT_MODE_KEY, DRIFT_EVENT_TIME_KEY, DRIFT_RULE_NAME_ENV, DRIFT_STACK_ID_ENV, DriftCorrectionEvent, addDriftEntry,
 } from '../shared/drift-payload';
 
 /**
@@ -27,6 +28,8 @@ const ESTIMATED_TOKEN_STACK_NAME_LENGTH = 128;
 /** The schedule, and the provider's factory of its functions, which makes the schedule's. */
 export interface DriftCorrectionScheduleProps {
   readonly schedule: events.Schedule;
+  /** @default DriftMode.CORRECT */
+  readonly mode?: DriftMode;
   readonly functions: HandlerFunctions;
 }
 
@@ -44,18 +47,25 @@ interface Chunk {
 export class DriftCorrectionSchedule extends Construct {
   /** The schedule's expression, so that a second, different schedule in the stack is refused. */
   public readonly expression: string;
-  private readonly handler: lambda.Function;
+  /** The rule's name, fixed at synth: the functions that act on the declarations read its targets. */
+  public readonly ruleName: string;
+  /** The schedule's mode, so that a second, different mode in the stack is refused. */
+  public readonly mode: DriftMode;
+  /** The function the schedule invokes: a change-triggered Config evaluation may invoke it too (lib/compliance/). */
+  public readonly handler: lambda.Function;
   private readonly rule: events.Rule;
   private readonly chunks: Chunk[] = [];
 
   constructor(scope: Construct, id: string, props: DriftCorrectionScheduleProps) {
     super(scope, id);
     this.expression = props.schedule.expressionString;
+    this.mode = props.mode ?? DriftMode.CORRECT;
     this.handler = props.functions.correctDrift(this);
     // The function acts only on its rule's target inputs, read at run time (lambda/drift/stack-guard.ts).
     // It learns the rule from a name fixed at synth: a Ref to the rule would make the function
     // depend on the rule, which depends on the function (its target).
     const ruleName = driftRuleName(this);
+    this.ruleName = ruleName;
     this.rule = new events.Rule(this, 'Rule', {
       ruleName,
       schedule: props.schedule,
@@ -95,7 +105,7 @@ export class DriftCorrectionSchedule extends Construct {
     const stackName = Stack.of(this).stackName;
     const chunk: Chunk = {
       event: { kind: DRIFT_EVENT_KIND, stackName, owners: [], launchRoles: [], products: [] },
-      characters: envelopeCharacters(stackName),
+      characters: envelopeCharacters(stackName, this.mode),
     };
     this.chunks.push(chunk);
     // A target with a constant Input receives nothing of the event: the input transformer carries
@@ -107,6 +117,7 @@ export class DriftCorrectionSchedule extends Construct {
         stackName,
         [DRIFT_EVENT_ID_KEY]: events.EventField.eventId,
         [DRIFT_EVENT_TIME_KEY]: events.EventField.time,
+        ...modeEntry(this.mode),
         owners: Lazy.list({ produce: () => chunk.event.owners }, { omitEmpty: false }),
         launchRoles: Lazy.list({ produce: () => chunk.event.launchRoles }, { omitEmpty: false }),
         products: Lazy.any({ produce: () => chunk.event.products }, { omitEmptyArray: false }),
@@ -121,11 +132,18 @@ export class DriftCorrectionSchedule extends Construct {
  * The input template around the lists, as EventBridge counts it: the event's id and time are
  * placeholders (`"id":<id>`), filled in at delivery, after the 8,192-character check.
  */
-export function envelopeCharacters(stackName: string): number {
+export function envelopeCharacters(stackName: string, mode: DriftMode = DriftMode.CORRECT): number {
   const name = Token.isUnresolved(stackName) ? 'x'.repeat(ESTIMATED_TOKEN_STACK_NAME_LENGTH) : stackName;
   const placeholders = { [DRIFT_EVENT_ID_KEY]: '<id>', [DRIFT_EVENT_TIME_KEY]: '<time>' };
-  const template = JSON.stringify({ kind: DRIFT_EVENT_KIND, stackName: name, ...placeholders, owners: [], launchRoles: [], products: [] });
+  const template = JSON.stringify({
+    kind: DRIFT_EVENT_KIND, stackName: name, ...placeholders, ...modeEntry(mode), owners: [], launchRoles: [], products: [],
+  });
   return template.length - 2 * Object.keys(placeholders).length; // the placeholders go unquoted
+}
+
+/** The input's mode: absent in CORRECT mode, so that the default keeps the inputs (and templates) of earlier releases. */
+function modeEntry(mode: DriftMode): Record<string, string> {
+  return mode === DriftMode.CORRECT ? {} : { [DRIFT_EVENT_MODE_KEY]: mode };
 }
 
 /** EventBridge rule names: at most 64 characters of [.-_A-Za-z0-9]. */

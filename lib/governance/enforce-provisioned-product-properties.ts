@@ -139,6 +139,7 @@ export class EnforceProvisionedProductProperties implements IAspect {
         timeout: this.props.timeout,
         restoreOnDelete: this.props.restoreOnDelete,
         driftCorrection: this.props.driftCorrection,
+        driftMode: this.props.driftMode,
       });
     } catch (error) {
       // The declaration's own message, without the path of the declaration that was never added; no

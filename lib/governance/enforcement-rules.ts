@@ -25,7 +25,7 @@ export interface EnforcementSettings extends ProvisionedProductPropertiesOptions
 }
 
 /** The props that shape a declaration: AUDIT declares nothing, so it refuses them instead of ignoring them. */
-const DECLARATION_PROPS = ['owner', 'launchRole', 'acceptLanguage', 'timeout', 'restoreOnDelete', 'driftCorrection', 'overrides'] as const;
+const DECLARATION_PROPS = ['owner', 'launchRole', 'acceptLanguage', 'timeout', 'restoreOnDelete', 'driftCorrection', 'driftMode', 'overrides'] as const;
 
 /**
  * Checks every value known when the Aspect is created, with the rules the construct applies, and

@@ -103,3 +103,23 @@ export function acknowledgeDriftHandler(fn: lambda.Function): void {
     + '(2 retries). Each product\'s failure is logged with the DriftCorrectionFailed metric to alarm on, and the next run '
     + 're-checks every declaration, so a dead-letter queue would only hold copies of the same fixed input.'));
 }
+
+/** The AWS Config rule's function, which Config invokes asynchronously with a ResultToken. */
+export function acknowledgeComplianceHandler(fn: lambda.Function): void {
+  acknowledge(fn, ...forPacks(DLQ_PACKS, 'LambdaDLQ', 'AWS Config invokes it for each periodic or change-triggered '
+    + 'evaluation; the next periodic evaluation re-evaluates every declared product, and a failed one shows in Config as the '
+    + 'rule\'s evaluation error. A dead-letter queue would hold Config events whose ResultToken nothing can use later.'));
+}
+
+/** The Config rule function's own role: read-only Service Catalog actions and config:PutEvaluations have no resource types. */
+export function acknowledgeComplianceRole(role: iam.IRole, inVpc: boolean): void {
+  acknowledge(role, {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'Service Catalog defines no resource types for DescribeProvisionedProduct and SearchProvisionedProducts, and '
+      + 'AWS Config none for PutEvaluations (Service Authorization Reference), so they can only be granted on "*". '
+      + 'GetComplianceDetailsByConfigRule is on "*" too: the rule\'s ARN would make the role depend on the rule, which depends on '
+      + 'the function and so on the role. The role has no Service Catalog write action.'
+      + (inVpc ? ' In a VPC, the network-interface actions Lambda needs are those of AWSLambdaVPCAccessExecutionRole, on "*" as '
+        + 'there: their Describe actions have no resource types.' : ''),
+  });
+}

@@ -1,6 +1,6 @@
 /**
- * Every Lambda function of ours (not the provider framework's): onEvent, isComplete and the drift
- * correction, from one bundle, with the props they share (runtime, architecture, role, memory,
+ * Every Lambda function of ours (not the provider framework's): onEvent, isComplete, the drift
+ * correction and the AWS Config rule's, from one bundle, with the props they share (runtime, architecture, role, memory,
  * log group and the provider configuration's) and the cdk-nag acknowledgement of each.
  */
 import { existsSync } from 'fs';
@@ -13,7 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../cdk-compat';
 import { OWN_STACK_ID_ENV } from '../shared/wire-contract';
-import { acknowledgeDriftHandler, acknowledgeHandler } from './compliance';
+import { acknowledgeComplianceHandler, acknowledgeDriftHandler, acknowledgeHandler } from './compliance';
 import { ProvisionedProductPropertiesProviderProps } from './provider-config';
 import { RuntimeChoice } from './runtime-policy';
 
@@ -74,6 +74,15 @@ const FUNCTIONS = {
     description: 'Re-applies declared provisioned product owners and launch roles that drifted',
     acknowledge: acknowledgeDriftHandler,
   },
+  evaluateCompliance: {
+    id: 'Handler',
+    nameSuffix: 'Compliance',
+    handler: 'index.evaluateCompliance',
+    // One evaluation reads every declared product, as a drift run does (lib/compliance/).
+    timeout: Duration.minutes(15),
+    description: 'Reports each declared provisioned product to AWS Config as COMPLIANT or NON_COMPLIANT',
+    acknowledge: acknowledgeComplianceHandler,
+  },
 } satisfies Record<string, FunctionSpec>;
 
 /** Creates our functions, each where its caller puts it (the construct ids are part of the template). */
@@ -103,12 +112,17 @@ export class HandlerFunctions {
     return this.create(scope, FUNCTIONS.correctDrift);
   }
 
-  private create(scope: Construct, spec: FunctionSpec): lambda.Function {
+  /** The AWS Config rule's function, on a role of its own (it reads and reports, and may not write). */
+  public evaluateCompliance(scope: Construct, role: iam.IRole): lambda.Function {
+    return this.create(scope, FUNCTIONS.evaluateCompliance, role);
+  }
+
+  private create(scope: Construct, spec: FunctionSpec, role: iam.IRole = this.props.role): lambda.Function {
     const { config, securityGroups } = this.props;
     const fn = new lambda.Function(scope, spec.id, {
       runtime: this.props.runtime.runtime,
       architecture: lambda.Architecture.ARM_64,
-      role: this.props.role,
+      role,
       memorySize: 256,
       logGroup: this.props.logGroup,
       vpc: config.vpc,

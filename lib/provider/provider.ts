@@ -1,14 +1,18 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, assertSupportedAwsCdkLib, pinFrameworkFunction, withoutAddedRuntimeMapping } from '../cdk-compat';
 import { DriftCorrectionSchedule } from '../drift/schedule';
 import { Declaration } from '../shared/declaration';
+import { DriftMode } from '../shared/drift-mode';
+import { DRIFT_RULE_NAME_ENV } from '../shared/drift-payload';
+import { CORRECT_ON_CHANGE_ENV, DRIFT_FUNCTION_NAME_ENV } from '../shared/compliance-rule';
 import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
-import { acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
+import { acknowledgeComplianceRole, acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
 import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
 import { HandlerFunctions } from './handler-functions';
 import { PassRolePolicies } from './pass-role-policies';
@@ -163,14 +167,67 @@ export class ProvisionedProductPropertiesProvider extends Construct {
    * Adds a declaration to the stack's one drift-correction schedule, created on first use. All
    * declarations of a stack share the schedule, so they must agree on it.
    */
-  public addDriftCorrection(schedule: events.Schedule, declaration: Declaration): void {
-    this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', { schedule, functions: this.functions });
+  public addDriftCorrection(schedule: events.Schedule, declaration: Declaration, mode: DriftMode = DriftMode.CORRECT): void {
+    this.driftCorrection ??= new DriftCorrectionSchedule(this, 'DriftCorrection', { schedule, mode, functions: this.functions });
     if (this.driftCorrection.expression !== schedule.expressionString) {
       throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, `
         + `${this.driftCorrection.expression}, and another declaration asks for ${schedule.expressionString}. Use the same driftCorrection `
         + 'schedule for every declaration of the stack.');
     }
+    if (this.driftCorrection.mode !== mode) {
+      throw new Error(`cdk-provisioned-product-properties: stack ${Stack.of(this).stackName} has one drift-correction schedule, in `
+        + `driftMode ${this.driftCorrection.mode}, and another declaration asks for driftMode ${mode}. Use the same driftMode `
+        + 'for every declaration of the stack (leaving it out is DriftMode.CORRECT).');
+    }
     this.driftCorrection.add(declaration);
+  }
+
+  /**
+   * The AWS Config rule's function (lib/compliance/), in `scope`, with the provider's configuration,
+   * on a role of its own: it reads the products and the drift rule's targets and reports to Config,
+   * and holds no Service Catalog write, so the evidence comes from a principal that cannot change
+   * what it attests. It evaluates the declarations of the stack's drift schedule.
+   */
+  public createComplianceFunction(scope: Construct, options: { readonly correctOnChange?: boolean } = {}): lambda.Function {
+    const schedule = this.driftCorrection;
+    if (!schedule) {
+      throw new Error(`cdk-provisioned-product-properties: the AWS Config rule of stack ${Stack.of(this).stackName} evaluates the `
+        + 'declarations of its drift schedule, and no declaration of the stack has driftCorrection yet. Give driftCorrection '
+        + '(with driftMode: DriftMode.REPORT to only report) to the declarations first, then create ProvisionedProductComplianceRule.');
+    }
+    const role = createRole(scope, 'Role', 'Compliance', this.config,
+      'Reports declared Service Catalog provisioned products to AWS Config as compliant or not');
+    this.logGroup.grantWrite(role);
+    grantFunctionBasics(role, this.config);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadProvisionedProductProperties',
+      actions: ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts'],
+      resources: ['*'],
+    }));
+    // PutEvaluations has no resource types. The rule's results are listed to withdraw products no longer
+    // declared; the rule's ARN would make this role depend on the rule, which depends on the function.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReportEvaluations', actions: ['config:PutEvaluations', 'config:GetComplianceDetailsByConfigRule'], resources: ['*'],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadDeclarationsInForce',
+      actions: ['events:ListTargetsByRule'],
+      resources: [Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: schedule.ruleName })],
+    }));
+    acknowledgeComplianceRole(role, this.config.vpc !== undefined);
+    const fn = this.functions.evaluateCompliance(scope, role);
+    fn.addEnvironment(DRIFT_RULE_NAME_ENV, schedule.ruleName);
+    if (options.correctOnChange) {
+      if (schedule.mode !== DriftMode.CORRECT) {
+        throw new Error(`cdk-provisioned-product-properties: correctOnChange corrects through the drift schedule of stack ${Stack.of(this).stackName}, `
+          + `which is in driftMode ${schedule.mode}: a REPORT-mode stack writes nothing. Use DriftMode.CORRECT, or leave correctOnChange out.`);
+      }
+      // The drift function itself, not its versions: no wildcard.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CorrectAtOnce', actions: ['lambda:InvokeFunction'], resources: [schedule.handler.functionArn] }));
+      fn.addEnvironment(CORRECT_ON_CHANGE_ENV, 'true');
+      fn.addEnvironment(DRIFT_FUNCTION_NAME_ENV, schedule.handler.functionName);
+    }
+    return fn;
   }
 
   /** Lets the handlers pass `role` to Service Catalog as a launch role (lib/provider/pass-role-policies.ts). */

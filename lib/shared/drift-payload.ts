@@ -7,6 +7,7 @@
  */
 import { createHash } from 'crypto';
 import { Declaration } from './declaration';
+import { DriftMode } from './drift-mode';
 import {
   PropertyValidationError, StackEnvironment, parseDeclaredValues, validateAcceptLanguage, validateProvisionedProductId,
   validateProvisionedProductName,
@@ -17,6 +18,8 @@ export const DRIFT_EVENT_KIND = 'ProvisionedProductPropertiesDriftCorrection';
 export const DRIFT_EVENT_ID_KEY = 'id';
 /** The input's key for the EventBridge event's time (`$.time`): when the schedule fired. */
 export const DRIFT_EVENT_TIME_KEY = 'time';
+/** The input's key for the check's mode; absent in CORRECT mode, so the inputs of earlier releases keep their meaning. */
+export const DRIFT_EVENT_MODE_KEY = 'mode';
 
 /** The drift function's environment: the name of its schedule rule, whose targets' inputs are the declarations in force. */
 export const DRIFT_RULE_NAME_ENV = 'DRIFT_RULE_NAME';
@@ -27,8 +30,8 @@ export const DRIFT_STACK_ID_ENV = 'DRIFT_STACK_ID';
  * A digest of an event's declarations (not of the EventBridge id and time it also carries): two
  * payloads with the same digest declare the same values for the same products.
  */
-export function declarationsDigest(event: Pick<DriftCorrectionEvent, 'kind' | 'stackName' | 'owners' | 'launchRoles' | 'products'>): string {
-  const declared = [event.kind, event.stackName, event.owners, event.launchRoles, event.products];
+export function declarationsDigest(event: Pick<DriftCorrectionEvent, 'kind' | 'stackName' | 'owners' | 'launchRoles' | 'products' | 'mode'>): string {
+  const declared = [event.kind, event.stackName, event.owners, event.launchRoles, event.products, event.mode ?? DriftMode.CORRECT];
   return createHash('sha256').update(JSON.stringify(declared)).digest('hex');
 }
 
@@ -42,9 +45,20 @@ export interface DriftCorrectionEvent {
   readonly [DRIFT_EVENT_ID_KEY]?: string;
   /** The EventBridge event's time (ISO 8601), filled in by the rule's input transformer. */
   readonly [DRIFT_EVENT_TIME_KEY]?: string;
+  /** What the check does with drift; absent means CORRECT. */
+  readonly [DRIFT_EVENT_MODE_KEY]?: DriftMode;
   readonly owners: string[];
   readonly launchRoles: string[];
   readonly products: DriftProductEntry[];
+}
+
+/**
+ * The mode of a run: absent is CORRECT (inputs from before the mode existed); a value that is
+ * neither is REPORT, so that nothing is written on an input this release does not understand.
+ */
+export function driftModeOf(event: Pick<DriftCorrectionEvent, 'mode'>): DriftMode {
+  if (event.mode === undefined || event.mode === DriftMode.CORRECT) return DriftMode.CORRECT;
+  return DriftMode.REPORT;
 }
 
 /** An entry the handler could not use, with the reason. */
