@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { LocalServiceFake } from './local-service-fake';
 
 export interface QueuedInvocation {
   readonly functionName: string;
@@ -14,28 +14,14 @@ export interface QueuedInvocation {
   readonly payload: any;
 }
 
-export class LambdaInvokeFake {
+export class LambdaInvokeFake extends LocalServiceFake {
   static async start(): Promise<LambdaInvokeFake> {
-    const fake = new LambdaInvokeFake();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', () => resolve()));
-    return fake;
+    return LocalServiceFake.listening(new LambdaInvokeFake());
   }
 
   readonly invocations: QueuedInvocation[] = [];
-  private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
 
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+  protected async handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
     const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
     const headers = { 'Content-Type': 'application/json', 'x-amzn-RequestId': randomUUID() };
     if (req.method !== 'POST' || !match) {
@@ -43,7 +29,7 @@ export class LambdaInvokeFake {
       return void res.end(JSON.stringify({ Type: 'User', message: `no route ${req.method} ${req.url}` }));
     }
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-    this.invocations.push({ functionName: decodeURIComponent(match[1]), invocationType, payload: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') });
+    this.invocations.push({ functionName: decodeURIComponent(match[1]), invocationType, payload: JSON.parse(body || 'null') });
     res.writeHead(invocationType === 'Event' ? 202 : 200, headers);
     res.end();
   }

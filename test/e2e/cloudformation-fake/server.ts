@@ -9,11 +9,11 @@
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
 import type { TemplateJson } from '../cloudformation-request';
 import { StackReads } from './stack-reads';
 import { handlerAllowed } from './template-iam';
 import { StackStatuses, describeStacksReply } from './stack-status';
+import { LocalServiceFake } from '../local-service-fake';
 
 export interface StackResource {
   readonly logicalId: string;
@@ -25,11 +25,9 @@ export interface StackResource {
 /** The model's page size is undocumented for ListStackResources; small pages exercise paging. */
 const PAGE_SIZE = 2;
 
-export class CloudFormationFake {
+export class CloudFormationFake extends LocalServiceFake {
   static async start(): Promise<CloudFormationFake> {
-    const fake = new CloudFormationFake();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', () => resolve()));
-    return fake;
+    return LocalServiceFake.listening(new CloudFormationFake());
   }
 
   /** ListStackResources calls, by StackName. */
@@ -41,11 +39,6 @@ export class CloudFormationFake {
   private readonly templates = new Map<string, TemplateJson>();
   /** DescribeStacks: each stack's status, by stack id (see ./stack-status). */
   readonly statuses: StackStatuses = new StackStatuses();
-  private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
 
   /** The stack exists (CloudFormation is creating or updating it), with the resources set so far. */
   ensureStack(stackId: string): void {
@@ -74,15 +67,8 @@ export class CloudFormationFake {
     this.stacks.set(stackId, (this.stacks.get(stackId) ?? []).filter((r) => r.logicalId !== logicalId));
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  protected async handle(_req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
+    const form = new URLSearchParams(body);
     // A stack whose status a drift test set (./stack-status); the plan's deployed stacks otherwise (./stack-reads).
     if (form.get('Action') === 'DescribeStacks' && this.statuses.find(form.get('StackName') ?? '')) {
       return this.reply(res, ...describeStacksReply(this.statuses, form.get('StackName') ?? ''));

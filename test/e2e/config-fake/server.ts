@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { LocalServiceFake } from '../local-service-fake';
 
 export interface StoredEvaluation {
   readonly ComplianceResourceType: string;
@@ -25,11 +25,9 @@ export interface StoredEvaluation {
 
 const COMPLIANCE_TYPES = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'];
 
-export class ConfigFake {
+export class ConfigFake extends LocalServiceFake {
   static async start(): Promise<ConfigFake> {
-    const fake = new ConfigFake();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', () => resolve()));
-    return fake;
+    return LocalServiceFake.listening(new ConfigFake());
   }
 
   /** Every PutEvaluations call accepted, with its evaluations. */
@@ -41,11 +39,6 @@ export class ConfigFake {
   /** The rule each issued ResultToken is for. */
   private readonly tokens = new Map<string, string>();
   private readonly throttleNext = new Map<string, number>();
-  private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
 
   /** A ResultToken as Config puts in the event it sends the rule's function. */
   issueResultToken(ruleName: string): string {
@@ -65,14 +58,7 @@ export class ConfigFake {
     return this.latest.get(ruleName)?.get(resourceId);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+  protected async handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target !== 'StarlingDoveService.PutEvaluations' && target !== 'StarlingDoveService.GetComplianceDetailsByConfigRule') {
       return this.refuse(res, 'UnknownOperationException', `unknown operation ${target}`);
@@ -83,7 +69,7 @@ export class ConfigFake {
       this.throttleNext.set(operation, throttled - 1);
       return this.refuse(res, 'ThrottlingException', 'Rate exceeded');
     }
-    const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const input = JSON.parse(body || '{}');
     if (target === 'StarlingDoveService.GetComplianceDetailsByConfigRule') return this.complianceDetails(res, input);
     const problem = this.validate(input);
     if (problem) return this.refuse(res, problem.code, problem.message);

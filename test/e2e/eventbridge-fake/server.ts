@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { LocalServiceFake } from '../local-service-fake';
 
 export interface FakeTarget {
   readonly Id: string;
@@ -18,21 +18,14 @@ export interface FakeTarget {
 /** Page size when Limit is absent: undocumented; small pages exercise paging (a rule has at most 5 targets). */
 const DEFAULT_PAGE_SIZE = 2;
 
-export class EventBridgeFake {
+export class EventBridgeFake extends LocalServiceFake {
   static async start(): Promise<EventBridgeFake> {
-    const fake = new EventBridgeFake();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', () => resolve()));
-    return fake;
+    return LocalServiceFake.listening(new EventBridgeFake());
   }
 
   /** ListTargetsByRule calls, by rule name. */
   readonly calls: string[] = [];
   private readonly rules = new Map<string, FakeTarget[]>();
-  private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
 
   /** Creates or replaces the rule's targets (a deploy's PutRule / PutTargets). */
   putRule(name: string, targets: FakeTarget[]): void {
@@ -44,19 +37,12 @@ export class EventBridgeFake {
     this.rules.delete(name);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+  protected async handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target !== 'AWSEvents.ListTargetsByRule') {
       return this.reply(res, 400, { __type: 'UnknownOperationException', message: `unknown operation ${target}` });
     }
-    const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const input = JSON.parse(body || '{}');
     const name = String(input.Rule ?? '');
     this.calls.push(name);
     const targets = this.rules.get(name);
