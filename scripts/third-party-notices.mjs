@@ -53,7 +53,7 @@ export function writeThirdPartyNotices(metafile, root, outfile) {
     'THIRD-PARTY SOFTWARE NOTICES AND INFORMATION',
     '',
     'index.js in this folder bundles the following packages (listed from esbuild\'s metafile by',
-    'scripts/bundle-lambda.mjs). Each is used under its license, whose text follows.',
+    'scripts/bundle.mjs). Each is used under its license, whose text follows.',
     '',
     ...packages.map((p) => `${p.name}@${p.version} (${p.license})${p.repository ? ` ${p.repository}` : ''}`),
     ...packages.filter((p) => p.notices.length > 0).flatMap((p) => [rule, `NOTICE of ${p.name}@${p.version}:`, '', ...p.notices]),
