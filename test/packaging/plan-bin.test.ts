@@ -6,6 +6,7 @@
 import { spawn } from 'child_process';
 import { rmSync } from 'fs';
 import { CloudFormationFake } from '../e2e/cloudformation-fake/server';
+import { PlanRun, outcomeOf } from '../e2e/plan/plan-setup';
 import { ServiceCatalogFake } from '../e2e/service-catalog-fake';
 import { PACKAGE, buildConsumer } from './consumer-app';
 
@@ -50,24 +51,16 @@ afterAll(async () => {
 });
 
 /** `npx cdk-provisioned-product-properties ...` in the consumer app, as its user types it (asynchronous: the fakes answer from this process). */
-function npx(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['--no-install', PACKAGE, ...args], {
-      cwd: consumer,
-      env: {
-        PATH: process.env.PATH, HOME: work, npm_config_cache: `${work}/npm-cache`, npm_config_update_notifier: 'false', AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
-        AWS_ENDPOINT_URL_SERVICE_CATALOG: serviceCatalog.endpoint, AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function npx(args: readonly string[]): Promise<PlanRun> {
+  return outcomeOf(spawn('npx', ['--no-install', PACKAGE, ...args], {
+    cwd: consumer,
+    env: {
+      PATH: process.env.PATH, HOME: work, npm_config_cache: `${work}/npm-cache`, npm_config_update_notifier: 'false', AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
+      AWS_ENDPOINT_URL_SERVICE_CATALOG: serviceCatalog.endpoint, AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }));
 }
 
 test('npx cdk-provisioned-product-properties plan prints the table from the packed package', async () => {

@@ -6,11 +6,12 @@
  * stack (DescribeStacks, ListStackResources, GetTemplate) as the deploy would; and the built CLI
  * bundle (assets/cli/index.js), run in this process with its exported main.
  */
-import { spawn } from 'child_process';
+import { ChildProcessByStdio, spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Readable } from 'stream';
 import { App } from 'aws-cdk-lib';
 import { HANDLER_ASSET_DIR } from '../../../lib/provider/handler-functions';
 import { CUSTOM_RESOURCE_TYPE, TemplateJson, createRequest, deleteRequest, resourceOf, updateRequest } from '../cloudformation-request';
@@ -152,8 +153,12 @@ export async function plan(args: readonly string[]): Promise<PlanRun> {
  * fakes answer from this process's event loop.
  */
 export function spawnPlan(args: readonly string[], env: Record<string, string | undefined>): Promise<PlanRun> {
+  return outcomeOf(spawn(process.execPath, [CLI_BUNDLE, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** A command's exit code and whole output, once it has ended. */
+export function outcomeOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<PlanRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
