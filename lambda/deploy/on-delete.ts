@@ -73,7 +73,8 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, d
     } };
   } catch (error) {
     // A failure that waiting may cure is retried by isComplete; any other is reported and the deletion goes on.
-    deps.log(`delete: could not restore (${describeError(error).name}: ${describeError(error).message}): ${NOT_RESTORED}; the stack deletion goes on`, {
+    const { name, message } = describeError(error);
+    deps.log(`delete: could not restore (${name}: ${message}): ${NOT_RESTORED}; the stack deletion goes on`, {
       productId: candidate?.productId, originals: candidate?.originals,
     });
     return keep;

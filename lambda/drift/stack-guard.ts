@@ -102,7 +102,8 @@ class RuleTargetsGuard implements StackGuard {
       return output.Stacks?.[0]?.StackStatus;
     } catch (error) {
       // CloudFormation's answer for a stack it does not know (AWS Query error code ValidationError).
-      if (describeError(error).name === 'ValidationError' && /does not exist/.test(describeError(error).message)) return undefined;
+      const { name, message } = describeError(error);
+      if (name === 'ValidationError' && /does not exist/.test(message)) return undefined;
       throw error;
     }
   }
