@@ -55,8 +55,8 @@ export async function readActivity(deps: HandlerDeps, productId: string, acceptL
 
 /**
  * Reads the product's activity until nothing runs on it, or `deadline` (the earlier of the
- * request's own deadline and the invocation's) leaves no time for another read; `since` is when
- * the wait started, for the poll schedule.
+ * request's own deadline and the invocation's) leaves no time for another read. The poll schedule
+ * counts from the wait's start.
  */
 export async function waitUntilIdle(deps: HandlerDeps, productId: string, acceptLanguage: string | undefined,
   deadline: number): Promise<ProductActivity> {
@@ -75,5 +75,9 @@ export async function waitUntilIdle(deps: HandlerDeps, productId: string, accept
 
 /** The product's LastRecordId as `activity` read it, if it did. */
 export function lastRecordIdOf(activity: ProductActivity | undefined): string | undefined {
-  return activity?.kind === 'idle' || activity?.kind === 'busy' ? activity.kind === 'idle' ? activity.lastRecordId : activity.recordId : undefined;
+  switch (activity?.kind) {
+    case 'idle': return activity.lastRecordId;
+    case 'busy': return activity.recordId;
+    default: return undefined;
+  }
 }
