@@ -6,6 +6,7 @@
 import { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { PROPERTY_KEYS, ProductRef, PropertyKey, PropertyValues } from '../lib/shared/declaration';
 import { RESOURCE_TYPE, StackEnvironment, WIRE_PROPERTY_OF, WireProperties, parseWireProperties } from '../lib/shared/wire-contract';
+import { declaredValuesOf } from '../lambda/deploy/delete-plan';
 import { decodePhysicalId } from '../lambda/deploy/physical-id';
 import { Resolved, ResolveContext, resolveValue } from './resolve';
 import type { Template, TemplateResource } from './template';
@@ -33,6 +34,8 @@ export interface RemovedDeclaration {
   readonly restoreOnDelete: boolean;
   /** The originals kept in the physical id for restoreOnDelete. */
   readonly originals?: PropertyValues;
+  /** The values the deployed template declares, where they are plain strings (as the Delete reads them). */
+  readonly declared: PropertyValues;
 }
 
 /** Placeholders for values known only after the deploy, so that the rest is validated by the one parser. */
@@ -93,6 +96,7 @@ export function removedDeclarations(template: Template, deployed: Template, reso
       // As the Delete reads it: leniently, a Delete is never refused.
       restoreOnDelete: props.RestoreOnDelete === 'true',
       originals,
+      declared: declaredValuesOf(props),
     };
   });
 }

@@ -93,7 +93,7 @@ const KEEP_REASONS: Readonly<Record<string, string>> = {
 export function planRemoved(stack: string, removed: RemovedDeclaration, others: OtherDeclarations, live: LiveProduct | undefined): PlannedDeclaration {
   // A preview judges the product as the Delete will once nothing runs on it: the Delete waits for
   // a running record first (lambda/product/activity.ts), so the plan takes the product as idle.
-  const action = planDelete({ physicalId: removed.physicalId, restoreOnDelete: removed.restoreOnDelete, token: 'plan' },
+  const action = planDelete({ physicalId: removed.physicalId, restoreOnDelete: removed.restoreOnDelete, token: 'plan', declared: removed.declared },
     { others, activity: { kind: 'idle' }, live: liveProperties(live) });
   const restored = action.kind === 'keep' ? {} : action.change.values;
   const changes = removed.keys.map((key): PlannedChange => {

@@ -6,7 +6,8 @@
  * still be running, and would land after a judgement made now. While one runs, the restore is
  * left to isComplete, which waits for it within the resource's timeout.
  */
-import { PropertyValues, declaredKeys, pickValues } from '../../lib/shared/declaration';
+import { PropertyKey, PropertyValues, declaredKeys, pickValues } from '../../lib/shared/declaration';
+import { WIRE_PROPERTY_OF } from '../../lib/shared/wire-contract';
 import { ProductActivity } from '../product/activity';
 import { ChangeToStart } from '../product/change-starter';
 import { compareWithLive } from '../product/live-comparison';
@@ -20,6 +21,13 @@ export interface DeleteRequest {
   readonly restoreOnDelete: boolean;
   readonly acceptLanguage?: string;
   readonly token: string;
+  /**
+   * The values the deleted declaration set (its ResourceProperties), read leniently. Search may
+   * show an OWNER change late (undocumented how late), so an owner the declaration changed is put
+   * back even while Search still shows the original: writing the original again is harmless, and
+   * skipping it on a stale read would break the promise.
+   */
+  readonly declared?: PropertyValues;
 }
 
 /** The product and the originals a Delete may put back; undefined when there is nothing to restore, and so nothing to read. */
@@ -64,6 +72,20 @@ export type DeleteAction =
   /** A change still runs on the product: isComplete waits, judges and restores. */
   | { readonly kind: 'restore-when-free'; readonly change: ChangeToStart; readonly cause: string };
 
+/** The values a deleted declaration set (its ResourceProperties), read leniently (a Delete is never refused): strings only. */
+export function declaredValuesOf(properties: Record<string, unknown>): PropertyValues {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  return pickValues({ OWNER: text(properties[WIRE_PROPERTY_OF.OWNER]), LAUNCH_ROLE: text(properties[WIRE_PROPERTY_OF.LAUNCH_ROLE]) },
+    (_key, value) => value !== undefined);
+}
+
+/** ['OWNER'] when the declaration set an owner other than the kept original: Search may not show it yet. */
+export function ownerSetByDeclaration(originals: PropertyValues, declared: PropertyValues | undefined): PropertyKey[] {
+  if (originals.OWNER === undefined || declared?.OWNER === undefined) return [];
+  const written = compareWithLive({ OWNER: originals.OWNER }, { owner: { listed: true, userArn: declared.OWNER } });
+  return written.drifted.OWNER !== undefined ? ['OWNER'] : [];
+}
+
 export function planDelete(request: DeleteRequest, reading: DeleteReading | undefined): DeleteAction {
   const candidate = restoreCandidate(request);
   if (!candidate || !reading) {
@@ -79,6 +101,7 @@ export function planDelete(request: DeleteRequest, reading: DeleteReading | unde
   }
   const change = (values: PropertyValues): ChangeToStart => ({
     idempotencyToken: request.token, provisionedProductId: candidate.productId, values, acceptLanguage: request.acceptLanguage,
+    writeEvenIfShown: ownerSetByDeclaration(values, request.declared),
   });
   switch (reading.activity.kind) {
     case 'gone': return { kind: 'keep', reason: 'product-gone', cause: reading.activity.cause };
@@ -90,8 +113,9 @@ export function planDelete(request: DeleteRequest, reading: DeleteReading | unde
     return { kind: 'keep', reason: 'handed-over' };
   }
   const { drifted, unknown } = compareWithLive(ours, reading.live);
+  const setByDeclaration = ownerSetByDeclaration(ours, request.declared);
   // A value that could not be read is restored too: putting back the original is harmless.
-  const restore = pickValues(ours, (key) => drifted[key] !== undefined || unknown.includes(key));
+  const restore = pickValues(ours, (key) => drifted[key] !== undefined || unknown.includes(key) || setByDeclaration.includes(key));
   if (declaredKeys(restore).length === 0) {
     return { kind: 'keep', reason: 'originals-in-place' };
   }

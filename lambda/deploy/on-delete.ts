@@ -14,7 +14,7 @@ import { idempotencyToken } from '../product/tokens';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { describeError } from '../service-catalog';
 import { OnEventResponse } from '../types';
-import { DeleteAction, DeleteReading, DeleteRequest, handedOver, planDelete, restoreCandidate } from './delete-plan';
+import { DeleteAction, DeleteReading, DeleteRequest, declaredValuesOf, handedOver, planDelete, restoreCandidate } from './delete-plan';
 import { otherDeclarationsOf } from './stack-resources';
 
 const NOT_RESTORED = 'the original owner and launch role were NOT restored; put them back by hand if needed';
@@ -33,6 +33,7 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, d
   const request: DeleteRequest = {
     physicalId: event.PhysicalResourceId, restoreOnDelete: event.ResourceProperties.RestoreOnDelete === 'true',
     acceptLanguage: event.ResourceProperties.AcceptLanguage as string | undefined, token: idempotencyToken(event),
+    declared: declaredValuesOf(event.ResourceProperties),
   };
   const candidate = restoreCandidate(request);
   const waitStartedAt = deps.now();

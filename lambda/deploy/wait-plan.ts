@@ -11,6 +11,7 @@ import { RecordToFollow } from '../product/record-poller';
 import { idempotencyToken } from '../product/tokens';
 import { timeoutDeadline } from '../runtime';
 import { IsCompleteRequest, ResponseData } from '../types';
+import { declaredValuesOf, ownerSetByDeclaration } from './delete-plan';
 import { decodePhysicalId } from './physical-id';
 import { validDeclaration } from './request';
 
@@ -37,7 +38,10 @@ export function planWait(event: IsCompleteRequest, state: HandlerState): WaitPla
       const values = pickValues(state.restoreValues ?? kept.originals ?? {}, (_key, value) => value !== '');
       return {
         kind: 'start-when-free', restore: true, waitStartedAt: state.waitStartedAt, timeoutSeconds,
-        change: { idempotencyToken: idempotencyToken(event), provisionedProductId: kept.provisionedProductId!, values, acceptLanguage: event.ResourceProperties.AcceptLanguage },
+        change: {
+          idempotencyToken: idempotencyToken(event), provisionedProductId: kept.provisionedProductId!, values, acceptLanguage: event.ResourceProperties.AcceptLanguage,
+          writeEvenIfShown: ownerSetByDeclaration(values, declaredValuesOf(event.ResourceProperties)),
+        },
       };
     }
     if (!recordId) return { kind: 'done' };

@@ -5,7 +5,7 @@
  * product is UNDER_CHANGE with that very change is undocumented.
  */
 import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
-import { PropertyValues } from '../../lib/shared/declaration';
+import { PropertyKey, PropertyValues } from '../../lib/shared/declaration';
 import { DeployFailure, StartFailure } from '../failures';
 import { HandlerDeps, timeoutDeadline } from '../runtime';
 import { callBefore, describeError, isRetryableLater } from '../service-catalog';
@@ -23,6 +23,11 @@ export interface ChangeToStart {
   /** Every declared key: each change re-asserts the whole declaration. */
   readonly values: PropertyValues;
   readonly acceptLanguage?: string;
+  /**
+   * Keys written even when the live read already shows their value: a restore of an OWNER the
+   * deleted declaration changed, which Search may not show yet (undocumented how late it can be).
+   */
+  readonly writeEvenIfShown?: readonly PropertyKey[];
 }
 
 /**
@@ -148,7 +153,8 @@ async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTim
   const status = activity.status;
   // The detail just read has the launch role: one DescribeProvisionedProduct per try, not two.
   const live = await readLiveProperties(deps, productId, change.values, change.acceptLanguage, callDeadline, activity.detail);
-  if (inDeclaredState(compareWithLive(change.values, live))) {
+  const mustWrite = change.writeEvenIfShown?.some((key) => change.values[key] !== undefined) ?? false;
+  if (!mustWrite && inDeclaredState(compareWithLive(change.values, live))) {
     deps.log('the product has the declared properties', { productId });
     return { kind: 'in-place', lastRecordId: activity.lastRecordId };
   }

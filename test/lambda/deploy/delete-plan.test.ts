@@ -40,7 +40,17 @@ test('the originals are back in place already: no write', () => {
 
 test('only the keys that differ, or could not be read, are put back, with the request\'s token', () => {
   expect(planDelete(request(), { others: alone, activity: { kind: 'idle' }, live: live(ALICE, LAUNCH) })).toEqual({ kind: 'restore',
-    change: { idempotencyToken: 't-1', provisionedProductId: 'pp-1', values: { LAUNCH_ROLE: OLD_LAUNCH }, acceptLanguage: undefined } });
+    change: { idempotencyToken: 't-1', provisionedProductId: 'pp-1', values: { LAUNCH_ROLE: OLD_LAUNCH }, acceptLanguage: undefined, writeEvenIfShown: [] } });
   expect(planDelete(request(), { others: alone, activity: { kind: 'idle' }, live: live(undefined, OLD_LAUNCH) })).toMatchObject({ kind: 'restore', change: { values: { OWNER: ALICE } } });
   expect(planDelete(request(), { others: alone, activity: { kind: 'idle' }, live: live(OWNER, LAUNCH) })).toMatchObject({ kind: 'restore', change: { values: { OWNER: ALICE, LAUNCH_ROLE: OLD_LAUNCH } } });
+});
+
+test('an owner the declaration set is put back even while Search still shows the original (Search may show a change late)', () => {
+  const declared = { OWNER, LAUNCH_ROLE: LAUNCH };
+  expect(planDelete(request({ declared }), { others: alone, activity: { kind: 'idle' }, live: live(ALICE, OLD_LAUNCH) })).toMatchObject({
+    kind: 'restore', change: { values: { OWNER: ALICE }, writeEvenIfShown: ['OWNER'] },
+  });
+  // A declaration whose owner is the original changed nothing: no write.
+  expect(planDelete(request({ declared: { OWNER: ALICE } }), { others: alone, activity: { kind: 'idle' }, live: live(ALICE, OLD_LAUNCH) }))
+    .toEqual({ kind: 'keep', reason: 'originals-in-place' });
 });
