@@ -71,7 +71,7 @@ export async function runVirtual(setup: VirtualSetup, durationMs: number, seed: 
     },
   } as unknown as ServiceCatalogClient;
   const deps: HandlerDeps = {
-    client, cloudFormation: undefined as never, now: () => now, sleep: async (ms) => { now += ms; }, log: () => undefined,
+    client, cloudFormation: undefined as never, ssm: undefined as never, now: () => now, sleep: async (ms) => { now += ms; }, log: () => undefined,
     random: seeded(seed), remainingMs: () => invocationEnd - now,
   };
   const invocations: Array<{ handler: 'onEvent' | 'isComplete'; start: number; end: number }> = [];

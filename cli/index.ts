@@ -3,6 +3,7 @@
  * AWS SDK inside), run by the package's bin. Exit codes: 0 success, 1 error, 2 with
  * --detailed-exitcode when any action is not `none`.
  */
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { HandlerDeps } from '../lambda/runtime';
@@ -101,6 +102,7 @@ function regionClients(region: string, profile: string | undefined, io: CliIo): 
   const serviceCatalog: HandlerDeps = {
     client,
     cloudFormation,
+    ssm: new SSMClient({ region, profile, retryMode: 'adaptive', maxAttempts: 8 }),
     now: Date.now,
     sleep: io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     random: Math.random,

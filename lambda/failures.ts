@@ -7,6 +7,7 @@ import {
   productBusyTimedOutMessage, productNotUpdatableMessage, recordFailedMessage, recordNotFoundMessage, recordTimedOutMessage,
   stackNotReadableMessage, updateRejectedMessage,
 } from './messages';
+import { LEDGER_PARAMETER_PATH } from '../lib/shared/ledger';
 
 /** How the wait for a record can end without success. */
 export type RecordFailure =
@@ -45,6 +46,10 @@ export type PlanFailure =
   | { readonly kind: 'live-unreadable'; readonly productId: string; readonly cause: string }
   /** restoreOnDelete needs the stack's other declarations, and the stack could not be read. */
   | { readonly kind: 'stack-unreadable'; readonly productId: string; readonly cause: string }
+  /** restoreOnDelete needs the ledger (another stack may hold the originals), and it could not be read. */
+  | { readonly kind: 'ledger-unreadable'; readonly productId: string; readonly cause: string }
+  /** The declaration could not be recorded in the ledger: another stack could then undo it. */
+  | { readonly kind: 'ledger-unwritable'; readonly productId: string; readonly cause: string }
   | { readonly kind: 'owner-not-listed'; readonly productId: string; readonly searches: number }
   | { readonly kind: 'originals-too-long'; readonly productId: string; readonly length: number; readonly max: number }
   | ProductUnavailable
@@ -107,6 +112,14 @@ export function renderFailure(failure: Failure): string {
         + `restoreOnDelete (${failure.cause}). Check the handler role's servicecatalog:SearchProvisionedProducts and `
         + 'servicecatalog:DescribeProvisionedProduct permissions, then redeploy.';
     case 'stack-unreadable': return stackNotReadableMessage(failure.productId, failure.cause);
+    case 'ledger-unreadable':
+      return `Could not read the ledger of provisioned product ${failure.productId} (${failure.cause}), where another stack's `
+        + 'declaration may keep the originals for restoreOnDelete; capturing the values in place now could keep declared values as '
+        + `"originals". Check the handler role's ssm:GetParameter permission on ${LEDGER_PARAMETER_PATH}/*, then redeploy.`;
+    case 'ledger-unwritable':
+      return `Could not record this declaration of provisioned product ${failure.productId} in its ledger (${failure.cause}); `
+        + 'without it, removing another declaration of the product could undo this one. Check the handler role\'s '
+        + `ssm:GetParameter and ssm:PutParameter permissions on ${LEDGER_PARAMETER_PATH}/*, then redeploy.`;
     case 'owner-not-listed': return ownerNotListedMessage(failure.productId, failure.searches);
     case 'originals-too-long':
       return `The original owner and launch role of provisioned product ${failure.productId} are too long to keep in the `

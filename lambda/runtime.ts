@@ -1,15 +1,19 @@
 /** What every handler uses from the outside world; tests replace the clock, the sleep and the remaining time. */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { serviceCatalogClient } from './service-catalog';
 import { cloudFormationClient } from './deploy/stack-resources';
+import { ssmClient } from './ledger/store';
 
 
 export interface HandlerDeps {
   readonly client: ServiceCatalogClient;
   /** Reads the handler's own stack, for restoreOnDelete's hand-over between declarations. */
   readonly cloudFormation: CloudFormationClient;
+  /** The ledger of each governed product (lambda/ledger/store.ts). */
+  readonly ssm: SSMClient;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   /** One structured (JSON) log line. */
@@ -40,6 +44,7 @@ export function runtimeDeps(context?: Pick<Context, 'getRemainingTimeInMillis'>)
   return {
     client: serviceCatalogClient(),
     cloudFormation: cloudFormationClient(),
+    ssm: ssmClient(),
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: Math.random,

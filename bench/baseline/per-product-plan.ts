@@ -17,7 +17,7 @@ const CONCURRENCY = 8;
 export async function planProductByProduct(declarations: ReadonlyArray<{ id: string; values: PropertyValues }>): Promise<{ changed: number; unknown: number }> {
   const client = new ServiceCatalogClient({ retryStrategy: new ServiceCatalogRetryStrategy(), maxAttempts: RETRY.throttledMaxAttempts });
   const deps: HandlerDeps = {
-    client, cloudFormation: undefined as never, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    client, cloudFormation: undefined as never, ssm: undefined as never, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     random: Math.random, log: () => undefined, remainingMs: () => Infinity,
   };
   let changed = 0;

@@ -1,7 +1,8 @@
 /**
  * The original owner and launch role that restoreOnDelete keeps, in the resource's physical id.
  * They follow the product across replacements and renames: a resource keeps what its previous
- * physical id kept, or inherits what another declaration of the product in the stack kept, and
+ * physical id kept, or inherits what another declaration of the product kept (the ledger, or the
+ * stack's listing for declarations made before the ledger), and
  * only a key declared for the first time gets its value captured now. Pure: the shell reads.
  */
 import { PropertyValues, declaredKeys, pickValues } from '../../lib/shared/declaration';
@@ -27,9 +28,10 @@ export type OriginalsDecision =
  * to capture that could not be read fails: keeping nothing would silently drop the promise.
  */
 export function originalsFor(productId: string, declared: PropertyValues, live: LiveProperties,
-  kept: PropertyValues | undefined, others: OtherDeclarations | undefined): OriginalsDecision {
-  let base = kept;
-  let inheritedFrom: string | undefined;
+  kept: PropertyValues | undefined, others: OtherDeclarations | undefined, heldInLedger?: PropertyValues): OriginalsDecision {
+  // The ledger's originals come first: the values in place are another declaration's, maybe in another stack.
+  let base = kept ?? heldInLedger;
+  let inheritedFrom: string | undefined = kept === undefined && heldInLedger ? 'the ledger' : undefined;
   if (!base) {
     if (others?.kind === 'unknown') {
       return { kind: 'fail', failure: { kind: 'stack-unreadable', productId, cause: others.cause } };

@@ -15,7 +15,7 @@ import { nextPoll } from './poll-schedule';
 
 export type ProductActivity =
   /** Nothing runs: live values may be judged. `lastRecordId` is the product's LastRecordId now. */
-  | { readonly kind: 'idle'; readonly status?: string; readonly lastRecordId?: string; readonly detail?: ProvisionedProductDetail }
+  | { readonly kind: 'idle'; readonly status?: string; readonly lastRecordId?: string; readonly lastRecordStatus?: string; readonly detail?: ProvisionedProductDetail }
   /** A record runs on the product, or it is in a transitional status, or the read went unanswered (`cause`). */
   | { readonly kind: 'busy'; readonly status?: string; readonly recordId?: string; readonly cause: string }
   /** DescribeProvisionedProduct: ResourceNotFoundException. */
@@ -31,6 +31,7 @@ export async function readActivity(deps: HandlerDeps, productId: string, acceptL
       return { kind: 'busy', status, recordId: detail?.LastRecordId, cause: `the product is ${status}` };
     }
     const lastRecordId = detail?.LastRecordId;
+    let lastRecordStatus: string | undefined;
     if (lastRecordId) {
       const output = await callBefore(deps, deadline, (o) => deps.client.send(new DescribeRecordCommand({ Id: lastRecordId, AcceptLanguage: acceptLanguage }), o))
         .catch((error: unknown) => {
@@ -42,8 +43,9 @@ export async function readActivity(deps: HandlerDeps, productId: string, acceptL
       if (output && classifyRecordStatus(recordStatus) === 'pending') {
         return { kind: 'busy', status, recordId: lastRecordId, cause: `record ${lastRecordId} is still ${recordStatus ?? 'running'}` };
       }
+      lastRecordStatus = recordStatus;
     }
-    return { kind: 'idle', status, lastRecordId, detail };
+    return { kind: 'idle', status, lastRecordId, lastRecordStatus, detail };
   } catch (error) {
     const { name, message } = describeError(error);
     const cause = `${name}: ${message}`;

@@ -60,15 +60,19 @@ export async function resolveProduct(deps: HandlerDeps, product: ProductRef, acc
 
 /**
  * The live values of the keys in `values`; `known` is a detail read moments ago, used instead
- * of a second read. The two reads are made one after the other, not at once: under the account's
+ * of a second read, and `knownOwner` the owner the ledger proves (ownerKnownFromLedger). The two reads are made one after the other, not at once: under the account's
  * throttling each operation has its own queue, and an instance waiting in both at once is only as
  * early as the later of its two turns, so hundreds of instances would reach the write in a bunch
  * (bench "many at once"). In turn, the second read arrives at the pace the first one is served.
  */
 export async function readLiveProperties(deps: HandlerDeps, provisionedProductId: string,
-  values: PropertyValues, acceptLanguage: string | undefined, deadline: number, known?: ProvisionedProductDetail): Promise<LiveProperties> {
+  values: PropertyValues, acceptLanguage: string | undefined, deadline: number, known?: ProvisionedProductDetail,
+  knownOwner?: string): Promise<LiveProperties> {
   const detail = values.LAUNCH_ROLE === undefined ? undefined : known ?? await describeProduct(deps, provisionedProductId, acceptLanguage, deadline);
-  const owner = values.OWNER === undefined ? undefined : await readOwner(deps, provisionedProductId, acceptLanguage, deadline);
+  // An owner the ledger proves (our own last record, SUCCEEDED) is not searched: Search may lag behind it.
+  const owner = values.OWNER === undefined ? undefined
+    : knownOwner !== undefined ? { listed: true as const, userArn: knownOwner }
+      : await readOwner(deps, provisionedProductId, acceptLanguage, deadline);
   return { owner, launchRoleArn: detail?.LaunchRoleArn };
 }
 

@@ -1,4 +1,5 @@
 /** Shared fixtures for the handler unit tests: a fake clock, requests and service errors. */
+import { memorySsm } from './ssm-memory';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ServiceCatalogClient, ServiceCatalogServiceException } from '@aws-sdk/client-service-catalog';
 import { Duration } from 'aws-cdk-lib';
@@ -20,6 +21,7 @@ export function fakeDeps(): HandlerDeps & { sleeps: number[]; advance(ms: number
   return {
     client: new ServiceCatalogClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
     cloudFormation: new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
+    ssm: memorySsm(),
     now: () => now,
     sleep: async (ms) => { sleeps.push(ms); now += ms; },
     log: () => undefined,

@@ -3,6 +3,7 @@
  * transformer passes: a redelivery repeats the tokens, a new run does not, and an event without
  * an id corrects nothing and says so in an ERROR line.
  */
+import { memorySsm } from '../ssm-memory';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand,
@@ -23,6 +24,7 @@ function deps(at = 1_800_000_000_000) {
     lines, logs,
     client: new ServiceCatalogClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
     cloudFormation: new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
+    ssm: memorySsm(),
     now: () => at,
     sleep: async () => undefined,
     log: (message: string, details?: Record<string, unknown>) => logs.push({ message, ...details }),

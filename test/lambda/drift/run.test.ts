@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { memorySsm } from '../ssm-memory';
 import {
   DescribeProvisionedProductCommand, DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
   ServiceCatalogServiceException, UpdateProvisionedProductPropertiesCommand,
@@ -19,6 +20,7 @@ function deps() {
     lines,
     client: new ServiceCatalogClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
     cloudFormation: new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
+    ssm: memorySsm(),
     now: () => 1_800_000_000_000,
     sleep: async () => undefined,
     log: () => undefined,
