@@ -10,16 +10,22 @@ import { LiveProperties, readLiveProperties, resolveProduct } from '../product/l
 import { HandlerDeps } from '../runtime';
 import { DeployFailure } from '../failures';
 import { OUT_OF_TIME, describeError, isRetryableLater } from '../service-catalog';
+import { LedgerLookup, proveOwner } from './ledger-owner';
 import { DriftReport } from './metrics';
 
 export type ProductReading =
   | { readonly kind: 'read'; readonly productId: string; readonly live: LiveProperties }
   | { readonly kind: 'report'; readonly report: Pick<DriftReport, 'action' | 'reason'> };
 
-export async function readProduct(deps: HandlerDeps, declaration: Declaration, deadline: number): Promise<ProductReading> {
+/** `ledgerOf`: the products' ledgers, for an owner the ledger proves (ledger-owner.ts); without it, Search is read. */
+export async function readProduct(deps: HandlerDeps, declaration: Declaration, deadline: number, ledgerOf?: LedgerLookup): Promise<ProductReading> {
+  const language = declaration.acceptLanguage;
   try {
-    const product = await resolveProduct(deps, declaration.product, declaration.acceptLanguage, deadline);
-    const live = await readLiveProperties(deps, product.id, declaration.values, declaration.acceptLanguage, deadline, product.detail);
+    const product = await resolveProduct(deps, declaration.product, language, deadline);
+    const proof = ledgerOf && declaration.values.OWNER !== undefined
+      ? await proveOwner(deps, product.id, await ledgerOf(product.id), language, deadline, product.detail)
+      : { detail: product.detail };
+    const live = await readLiveProperties(deps, product.id, declaration.values, language, deadline, proof.detail, proof.owner);
     return { kind: 'read', productId: product.id, live };
   } catch (error) {
     return { kind: 'report', report: cutShort(error, 'check') };

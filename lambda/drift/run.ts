@@ -13,6 +13,7 @@ import { DriftMode } from '../../lib/shared/drift-mode';
 import { DriftCorrectionEvent, decodeDriftEvent, driftModeOf } from '../../lib/shared/drift-payload';
 import { renderFailure } from '../failures';
 import { readProduct, startCorrection } from './check';
+import { LedgerLookup, lookUpLedgers, recordCorrection } from './ledger-owner';
 import { DriftReport, PENDING_ACTIONS, driftLogLine, payloadRefusedLogLine } from './metrics';
 import { RecordWatch } from './record-watch';
 import { GuardVerdict, StackGuard, stackGuardFromEnvironment } from './stack-guard';
@@ -89,6 +90,8 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
     reports.push(r);
     deps.emit(driftLogLine(r, deps.now()));
   };
+  // The ledgers are read only when the products will be: an unreadable guard reports them unchecked.
+  const ledgerOf: LedgerLookup | undefined = verdict.kind === 'unreadable' ? undefined : await lookUpLedgers(deps, declarations, runDeadline);
   const watch = new RecordWatch(deps, runDeadline, DRIFT_CONCURRENCY);
   const watching = watch.run();
   const corrections: Promise<void>[] = [];
@@ -98,7 +101,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
     if (verdict.kind === 'unreadable') {
       return report({ ...named, drift: {}, action: verdict.retryable ? 'check-pending' : 'check-failed', reason: guardReason(verdict) });
     }
-    const reading = await readProduct(deps, declaration, runDeadline);
+    const reading = await readProduct(deps, declaration, runDeadline, ledgerOf);
     if (reading.kind === 'report') return report({ ...named, drift: {}, ...reading.report });
     const known = { ...named, provisionedProductId: reading.productId };
     const action = planDriftCorrection({ stackName: event.stackName, eventId, mode }, declaration, reading.productId, reading.live);
@@ -113,10 +116,12 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
     corrections.push(watch.follow({
       provisionedProductId: reading.productId, recordId: started.recordId, acceptLanguage: declaration.acceptLanguage,
       startedAt: started.startedAt, timeoutSeconds: DRIFT_RECORD_TIMEOUT_SECONDS, lastStatus: started.status,
-    }).then((outcome) => {
+    }).then(async (outcome) => {
       const recordId = started.recordId;
       switch (outcome.kind) {
-        case 'complete': return report({ ...drifted, action: 'corrected', recordId });
+        case 'complete':
+          await recordCorrection(deps, reading.productId, { recordId, values: action.change.values }, runDeadline);
+          return report({ ...drifted, action: 'corrected', recordId });
         case 'run-ended': return report({ ...drifted, action: 'correction-pending', recordId,
           reason: `the run ended with the record ${outcome.lastStatus}; the next run sees its result` });
         case 'fail': return report({ ...drifted, action: RECORD_PENDING_FAILURES.includes(outcome.failure.kind) ? 'correction-pending' : 'correction-failed',
