@@ -19,6 +19,7 @@ import { DRIFT_RULE_NAME_ENV, DriftCorrectionEvent, decodeDriftEvent } from '../
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { callBefore } from '../service-catalog';
 import { readProduct } from '../drift/check';
+import { lookUpLedgers } from '../drift/ledger-owner';
 import { declaredInput, eventBridgeClient } from '../drift/stack-guard';
 import { runPool } from '../drift/worker-pool';
 import { requestCorrection } from './correct-on-change';
@@ -113,8 +114,10 @@ export async function evaluateCompliance(event: ConfigRuleEvent, deps: Complianc
     }
   }
 
+  // Read only: the owner a ledger proves is used, and nothing is written to it.
+  const ledgerOf = await lookUpLedgers(deps, inScope, deadline);
   await runPool(inScope, COMPLIANCE_CONCURRENCY, async (declaration) => {
-    const judgement = judgeProduct(stackName, declaration, await readProduct(deps, declaration, deadline));
+    const judgement = judgeProduct(stackName, declaration, await readProduct(deps, declaration, deadline, ledgerOf));
     const product = declaration.product.id ?? declaration.product.name;
     if (judgement.kind === 'skip') {
       tally.skipped++;
