@@ -4,7 +4,8 @@
  * for the launch role), matched locally, and the handler's own per-product reads
  * (lambda/product/live-state.ts) only where a page did not list a product. When the account holds
  * far more products than the plan reads, the per-product reads are fewer calls: Search's first page
- * gives the account's count, and the cheaper way is taken.
+ * gives the account's count, and the cheaper way is taken. An owner the product's ledger proves
+ * (./ledger-owners.ts) is taken over Search's, which can show a change late.
  */
 import {
   ProvisionedProductDetail, ScanProvisionedProductsCommand, SearchProvisionedProductsCommand, SearchProvisionedProductsCommandOutput,
@@ -12,9 +13,12 @@ import {
 import { ProductRef, PropertyKey } from '../lib/shared/declaration';
 import { runPool } from '../lambda/drift/worker-pool';
 import { DeployFailure } from '../lambda/failures';
+import { LedgerReading } from '../lib/shared/ledger';
+import { proveOwner } from '../lambda/drift/ledger-owner';
 import { LiveOwner, describeProduct, readLiveProperties, resolveProduct } from '../lambda/product/live-state';
 import { HandlerDeps } from '../lambda/runtime';
 import { describeError } from '../lambda/service-catalog';
+import { PlanLedgers } from './ledger-owners';
 
 /** A live value, or why it could not be read. */
 export type LiveRead<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly why: string };
@@ -48,19 +52,29 @@ interface Pages {
   readonly nameById: Map<string, string>;
 }
 
-export async function readLiveProducts(deps: HandlerDeps, products: readonly ProductToRead[],
-  onProgress: (done: number, total: number) => void = () => undefined): Promise<Map<string, LiveProduct>> {
+export interface ReadOptions {
+  readonly onProgress?: (done: number, total: number) => void;
+  /** A read that failed for many products at once (a ledger access denied, say), named once. */
+  readonly warn?: (line: string) => void;
+  /** For the warning lines. */
+  readonly region?: string;
+}
+
+export async function readLiveProducts(deps: HandlerDeps, products: readonly ProductToRead[], options: ReadOptions = {}): Promise<Map<string, LiveProduct>> {
   const wanted = merge(products);
   const result = new Map<string, LiveProduct>();
   if (wanted.length === 0) return result;
   const needOwner = wanted.some((p) => p.keys.has('OWNER'));
   const needRole = wanted.some((p) => p.keys.has('LAUNCH_ROLE'));
   const pages = await readPages(deps, wanted.length, needOwner, needRole);
+  const owned = wanted.filter((p) => p.keys.has('OWNER')).flatMap(({ product }) => product.id ?? pages.idByName.get(product.name!) ?? []);
+  const ledgers = await PlanLedgers.read(deps, owned);
   let done = 0;
   await runPool(wanted, CONCURRENCY, async ({ product, keys }) => {
-    result.set(refKey(product), await readOne(deps, product, keys, pages));
-    onProgress(++done, wanted.length);
+    result.set(refKey(product), await readOne(deps, product, keys, pages, ledgers));
+    options.onProgress?.(++done, wanted.length);
   });
+  for (const line of ledgers.warnings(options.region ?? 'the region')) options.warn?.(line);
   return result;
 }
 
@@ -142,7 +156,7 @@ async function scanAll(deps: HandlerDeps, note: (id?: string, name?: string) => 
 }
 
 /** One product: from the pages where they list it, otherwise with the handler's own reads. */
-async function readOne(deps: HandlerDeps, product: ProductRef, keys: ReadonlySet<PropertyKey>, pages: Pages): Promise<LiveProduct> {
+async function readOne(deps: HandlerDeps, product: ProductRef, keys: ReadonlySet<PropertyKey>, pages: Pages, ledgers: PlanLedgers): Promise<LiveProduct> {
   let id = product.id ?? pages.idByName.get(product.name!);
   let detail = id ? pages.details?.ok ? pages.details.value.get(id) : undefined : undefined;
   if (!id) {
@@ -157,9 +171,20 @@ async function readOne(deps: HandlerDeps, product: ProductRef, keys: ReadonlySet
     }
   }
   const name = product.name ?? pages.nameById.get(id) ?? detail?.Name;
+  const ledger = keys.has('OWNER') ? await ledgers.of(id) : undefined;
+  // A ledger with a record of ours needs the product's LastRecordId: the detail is read once, for the launch role too.
+  if (!detail && ledger && holdsOurOwner(ledger)) {
+    const read = await readDetail(deps, id);
+    if (!read.ok) return { id, name, owner: read, launchRole: keys.has('LAUNCH_ROLE') ? read : undefined };
+    detail = read.value;
+  }
   const launchRole = keys.has('LAUNCH_ROLE') ? await readLaunchRole(deps, id, detail) : undefined;
-  const owner = keys.has('OWNER') ? await readOwner(deps, id, pages) : undefined;
+  const owner = ledger ? await readOwner(deps, id, pages, ledger, detail) : undefined;
   return { id, name, owner, launchRole };
+}
+
+function holdsOurOwner(reading: LedgerReading): boolean {
+  return reading.kind === 'read' && reading.ledger.written?.values.OWNER !== undefined;
 }
 
 function nameFailure(failure: DeployFailure['failure']): string {
@@ -168,15 +193,29 @@ function nameFailure(failure: DeployFailure['failure']): string {
 
 async function readLaunchRole(deps: HandlerDeps, id: string, detail: ProvisionedProductDetail | undefined): Promise<LiveRead<string | undefined>> {
   if (detail) return { ok: true, value: detail.LaunchRoleArn };
+  const read = await readDetail(deps, id);
+  return read.ok ? { ok: true, value: read.value?.LaunchRoleArn } : read;
+}
+
+async function readDetail(deps: HandlerDeps, id: string): Promise<LiveRead<ProvisionedProductDetail | undefined>> {
   try {
-    const described = await describeProduct(deps, id, undefined, Infinity);
-    return { ok: true, value: described?.LaunchRoleArn };
+    return { ok: true, value: await describeProduct(deps, id, undefined, Infinity) };
   } catch (error) {
     return { ok: false, why: describeError(error).name === 'ResourceNotFoundException' ? 'no provisioned product has this id' : readFailure('DescribeProvisionedProduct', error) };
   }
 }
 
-async function readOwner(deps: HandlerDeps, id: string, pages: Pages): Promise<LiveRead<LiveOwner>> {
+/** The owner the ledger proves, else as the pages list it, else the handler's Search by id. */
+async function readOwner(deps: HandlerDeps, id: string, pages: Pages, ledger: LedgerReading,
+  detail: ProvisionedProductDetail | undefined): Promise<LiveRead<LiveOwner>> {
+  if (holdsOurOwner(ledger) && detail) {
+    try {
+      const proof = await proveOwner(deps, id, ledger, undefined, Infinity, detail);
+      if (proof.owner !== undefined) return { ok: true, value: { listed: true, userArn: proof.owner } };
+    } catch (error) {
+      return { ok: false, why: readFailure('DescribeRecord', error) };
+    }
+  }
   if (pages.owners && !pages.owners.ok) return pages.owners;
   const listed = pages.owners?.value.get(id);
   if (listed) return { ok: true, value: listed };

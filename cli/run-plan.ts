@@ -71,8 +71,9 @@ export async function runPlan(input: PlanInput): Promise<PlanResult> {
       })),
       ...w.removed.filter((r) => r.productId).map((r) => ({ product: { id: r.productId! }, keys: new Set(r.keys) })),
     ]).filter((p) => p.keys.size > 0);
-    const live = await readLiveProducts(input.clientsFor(region).serviceCatalog, toRead,
-      (done, total) => input.progress(`read ${done}/${total} products in ${region}`));
+    const live = await readLiveProducts(input.clientsFor(region).serviceCatalog, toRead, {
+      region, warn: (line) => warnings.push(line), onProgress: (done, total) => input.progress(`read ${done}/${total} products in ${region}`),
+    });
     for (const w of inRegion) {
       const name = w.stack.displayName;
       for (const d of w.declarations) {
