@@ -25,15 +25,11 @@ function complianceStack(stackName: string, products: { id?: string; name?: stri
   return deployCompliance(e2e, config.fake, stack);
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !condition(); await new Promise((r) => setTimeout(r, 20))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
-
-test('a drifted product is NON_COMPLIANT with what differs, and COMPLIANT once the drift correction put it back', async () => {
+test('a drifted product is NON_COMPLIANT with what differs, and COMPLIANT once the drift correction put it back, whatever Search still shows', async () => {
   const id = 'pp-cfgdrift001';
   e2e.fake.addProduct({ id, ownerArn: ALICE });
+  // Search keeps showing ALICE after the correction, under every reading: how late it shows an OWNER change is undocumented.
+  e2e.fake.configureProduct(id, { searchLagMs: Infinity });
   const rule = complianceStack('ConfigDrift', [{ id }]);
   await expect(rule.evaluate(scheduledNotification())).resolves.toMatchObject({ declared: 1, nonCompliant: 1, compliant: 0, putEvaluationsCalls: 1 });
   const before = rule.evaluationOf(id)!;
@@ -43,7 +39,7 @@ test('a drifted product is NON_COMPLIANT with what differs, and COMPLIANT once t
   expect(e2e.fake.callsOf('UpdateProvisionedProductProperties').filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(0);
 
   await expect(rule.drift.run(rule.drift.input())).resolves.toMatchObject({ corrected: 1 });
-  await until(() => (e2e.fake.searchCatchesUpAt(id) ?? 0) <= Date.now(), 'Search to show the correction');
+  // Search never shows the correction (configured above): the rule reads the owner the drift run recorded in the ledger.
   await expect(rule.evaluate(scheduledNotification(new Date(Date.now() + 1000)))).resolves.toMatchObject({ compliant: 1, nonCompliant: 0 });
   expect(rule.evaluationOf(id)).toMatchObject({ ComplianceType: 'COMPLIANT' });
 });
