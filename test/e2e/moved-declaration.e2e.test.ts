@@ -86,7 +86,7 @@ test('A declared before the ledger existed (no claim of it): B deployed first is
   const s = twoStacks(id);
   const a = await s.createA();
   e2e.ssm.deleteParameter(ledgerParameterName(id));
-  const b = await s.createB();
+  await s.createB();
   await s.deleteA(a.PhysicalResourceId);
   expect(s.owner()).toBe(B_OWNER);
 });
