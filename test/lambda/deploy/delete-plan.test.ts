@@ -1,5 +1,6 @@
 /** The Delete planner, case by case: a Delete never fails, and restores only what it kept and is no longer in place. */
 import { DeleteRequest, planDelete, restoreCandidate } from '../../../lambda/deploy/delete-plan';
+import { LedgerClaim } from '../../../lib/shared/ledger';
 import { encodePhysicalId } from '../../../lambda/deploy/physical-id';
 import { LiveProperties } from '../../../lambda/product/live-state';
 
@@ -61,7 +62,7 @@ describe('with the ledger', () => {
   const self = { stackId: STACK, logicalId: 'Ownership', physicalId: kept, declared: { OWNER, LAUNCH_ROLE: LAUNCH }, restoreOnDelete: true };
   const other = { stackId: OTHER, logicalId: 'Ownership', physicalId: 'pp-1', declared: { OWNER: `arn:aws:iam::${ACCOUNT}:role/Other` }, restoreOnDelete: false };
   const req = request({ stackId: STACK, logicalId: 'Ownership', declared: { OWNER, LAUNCH_ROLE: LAUNCH } });
-  const ledger = (claims: typeof self[]) => ({ kind: 'read' as const, exists: true, ledger: { claims, originals: { OWNER: ALICE, LAUNCH_ROLE: OLD_LAUNCH } } });
+  const ledger = (claims: LedgerClaim[]) => ({ kind: 'read' as const, exists: true, ledger: { claims, originals: { OWNER: ALICE, LAUNCH_ROLE: OLD_LAUNCH } } });
 
   test('a newer declaration in another stack governs the owner: only the launch role is restored', () => {
     expect(planDelete(req, { others: alone, ledger: ledger([self, other]), activity: { kind: 'idle' }, live: live(other.declared.OWNER, LAUNCH) }))
