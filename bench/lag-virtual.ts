@@ -7,6 +7,7 @@
  * and invocations take no virtual time, so the figures are the schedule's, not a network's.
  * Not a measurement in real time: the report says so.
  */
+import { memorySsm } from '../test/lambda/ssm-memory';
 import {
   DescribeProvisionedProductCommand, DescribeRecordCommand, SearchProvisionedProductsCommand, ServiceCatalogClient,
   UpdateProvisionedProductPropertiesCommand,
@@ -71,7 +72,7 @@ export async function runVirtual(setup: VirtualSetup, durationMs: number, seed: 
     },
   } as unknown as ServiceCatalogClient;
   const deps: HandlerDeps = {
-    client, cloudFormation: undefined as never, ssm: undefined as never, now: () => now, sleep: async (ms) => { now += ms; }, log: () => undefined,
+    client, cloudFormation: undefined as never, ssm: memorySsm(), now: () => now, sleep: async (ms) => { now += ms; }, log: () => undefined,
     random: seeded(seed), remainingMs: () => invocationEnd - now,
   };
   const invocations: Array<{ handler: 'onEvent' | 'isComplete'; start: number; end: number }> = [];

@@ -13,6 +13,7 @@
  */
 import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { PropertyValues, ResourceDeclaration, declaredKeys, pickValues } from '../../lib/shared/declaration';
+import { LedgerReading, originalsHeldByOthers } from '../../lib/shared/ledger';
 import { PlanFailure } from '../failures';
 import { ProductActivity } from '../product/activity';
 import { ChangeToStart } from '../product/change-starter';
@@ -33,6 +34,9 @@ export interface ChangeRequest {
   readonly previous?: { readonly properties: Record<string, unknown>; readonly physicalId: string };
   /** The request's idempotency token (tokens.ts). */
   readonly token: string;
+  /** The resource as CloudFormation names it, for its claim in the ledger. */
+  readonly stackId?: string;
+  readonly logicalId?: string;
 }
 
 /** The live values, or why they could not be read. */
@@ -49,6 +53,8 @@ export interface ChangeReading {
   readonly live?: LiveReading;
   /** The product's other declarations in the stack: read only when `needsStackRead`. */
   readonly others?: OtherDeclarations;
+  /** The product's ledger (lib/shared/ledger.ts): other stacks' declarations and the originals they hold. */
+  readonly ledger?: LedgerReading;
 }
 
 export type ChangeAction =
@@ -128,7 +134,13 @@ export function planChange(request: ChangeRequest, reading: ChangeReading | 'not
     if (live.kind === 'unreadable') {
       return { kind: 'fail', failure: { kind: 'live-unreadable', productId, cause: live.cause } };
     }
-    const originals = originalsFor(productId, declaration.values, live.live, keptBefore(request, productId), reading.others);
+    const kept = keptBefore(request, productId);
+    if (kept === undefined && reading.ledger?.kind === 'unknown') {
+      return { kind: 'fail', failure: { kind: 'ledger-unreadable', productId, cause: reading.ledger.cause } };
+    }
+    const self = { stackId: request.stackId ?? '', logicalId: request.logicalId ?? '', physicalId: request.previous?.physicalId ?? '' };
+    const held = reading.ledger?.kind === 'read' ? originalsHeldByOthers(reading.ledger.ledger, self) : undefined;
+    const originals = originalsFor(productId, declaration.values, live.live, kept, reading.others, held);
     if (originals.kind === 'fail') {
       return originals;
     }

@@ -1,12 +1,15 @@
 /**
  * What a Delete does, decided once from the request and what the shell read. A Delete never
- * fails and makes no write, unless restoreOnDelete kept originals that are no longer in place and
- * no other declaration of the product in the stack takes it over (a replacement or a rename).
+ * fails. It writes only a key it governs (by the ledger: no newer declaration, in any stack,
+ * declares it) whose value must change: handed back to the newest other declaration of it, or,
+ * with restoreOnDelete, put back to its original unless a declaration of the stack made before the
+ * ledger takes it over (a replacement or a rename).
  * Live values are judged only once nothing runs on the product: a failed Create's change may
  * still be running, and would land after a judgement made now. While one runs, the restore is
  * left to isComplete, which waits for it within the resource's timeout.
  */
 import { PropertyKey, PropertyValues, declaredKeys, pickValues } from '../../lib/shared/declaration';
+import { Ledger, LedgerClaim, LedgerReading, release, sameClaim } from '../../lib/shared/ledger';
 import { WIRE_PROPERTY_OF } from '../../lib/shared/wire-contract';
 import { ProductActivity } from '../product/activity';
 import { ChangeToStart } from '../product/change-starter';
@@ -28,6 +31,9 @@ export interface DeleteRequest {
    * skipping it on a stale read would break the promise.
    */
   readonly declared?: PropertyValues;
+  /** The resource as CloudFormation names it: its claim in the ledger is stack, logical id and physical id. */
+  readonly stackId?: string;
+  readonly logicalId?: string;
 }
 
 /** The product and the originals a Delete may put back; undefined when there is nothing to restore, and so nothing to read. */
@@ -52,13 +58,10 @@ export function notHandedOver(originals: PropertyValues, others: OtherDeclaratio
   return pickValues(originals, (key) => !others.declarations.some((other) => !other.originals || other.originals[key] !== undefined));
 }
 
-/** Whether other declarations take every kept key over: then live values are not read, and nothing is restored. */
-export function handedOver(others: OtherDeclarations, originals: PropertyValues): boolean {
-  return declaredKeys(notHandedOver(originals, others)).length === 0;
-}
-
 export interface DeleteReading {
   readonly others: OtherDeclarations;
+  /** The product's ledger; undefined where it was not read (the stack's listing alone decides, as before the ledger). */
+  readonly ledger?: LedgerReading;
   /** Read only when not `handedOver`. */
   readonly activity?: ProductActivity;
   /** Read only when the product is idle. */
@@ -66,7 +69,7 @@ export interface DeleteReading {
 }
 
 export type DeleteAction =
-  | { readonly kind: 'keep'; readonly reason: 'nothing-kept' | 'handed-over' | 'stack-unknown' | 'originals-in-place' | 'product-gone' | 'product-unreadable';
+  | { readonly kind: 'keep'; readonly reason: 'nothing-kept' | 'handed-over' | 'stack-unknown' | 'ledger-unknown' | 'originals-in-place' | 'product-gone' | 'product-unreadable';
     readonly cause?: string; }
   | { readonly kind: 'restore'; readonly change: ChangeToStart }
   /** A change still runs on the product: isComplete waits, judges and restores. */
@@ -86,21 +89,69 @@ export function ownerSetByDeclaration(originals: PropertyValues, declared: Prope
   return written.drifted.OWNER !== undefined ? ['OWNER'] : [];
 }
 
+/** This resource's claim in the ledger, as the Delete's request names it. */
+export function claimOf(request: DeleteRequest): LedgerClaim {
+  return {
+    stackId: request.stackId ?? '', logicalId: request.logicalId ?? '', physicalId: request.physicalId ?? '',
+    declared: request.declared ?? {}, restoreOnDelete: request.restoreOnDelete,
+  };
+}
+
+/** The ledger once this Delete released its claim; undefined when the ledger holds no claim of it (nothing to write). */
+export function ledgerAfterDelete(request: DeleteRequest, ledger: LedgerReading | undefined): Ledger | undefined {
+  if (ledger?.kind !== 'read' || !ledger.ledger.claims.some((claim) => sameClaim(claim, claimOf(request)))) return undefined;
+  return release(ledger.ledger, claimOf(request), decodePhysicalId(request.physicalId).originals).ledger;
+}
+
+type Intended = { readonly kind: 'keep'; readonly reason: 'nothing-kept' | 'handed-over' | 'stack-unknown' | 'ledger-unknown'; readonly cause?: string }
+  | { readonly kind: 'write'; readonly productId: string; readonly values: PropertyValues };
+
+/**
+ * What the Delete would write before live values are judged: by the ledger, each key it governs
+ * goes back to the newest other declaration of it (a move to another stack, a rollback) or, with
+ * restoreOnDelete, to its original; then restores a declaration of the stack made before the
+ * ledger takes over (the stack's listing) are left to it, as before the ledger.
+ */
+export function intendedWrites(request: DeleteRequest, reading: DeleteReading): Intended {
+  const { provisionedProductId: productId, originals: kept } = decodePhysicalId(request.physicalId);
+  let restores = restoreCandidate(request)?.originals ?? {};
+  let handBacks: PropertyValues = {};
+  if (!productId) return { kind: 'keep', reason: 'nothing-kept' };
+  if (reading.ledger?.kind === 'unknown') {
+    // Another stack may govern the product now: undoing its declaration on a guess is worse than not restoring.
+    return declaredKeys(restores).length > 0 ? { kind: 'keep', reason: 'ledger-unknown', cause: reading.ledger.cause } : { kind: 'keep', reason: 'nothing-kept' };
+  }
+  if (reading.ledger?.kind === 'read') {
+    const released = release(reading.ledger.ledger, claimOf(request), kept);
+    restores = pickValues(released.writes, (key) => released.restored.includes(key));
+    handBacks = pickValues(released.writes, (key) => released.handedBack.includes(key));
+    if (declaredKeys(released.writes).length === 0 && released.governedByOthers.length > 0) return { kind: 'keep', reason: 'handed-over' };
+  }
+  if (declaredKeys(restores).length > 0) {
+    if (reading.others.kind === 'unknown') {
+      if (declaredKeys(handBacks).length === 0) return { kind: 'keep', reason: 'stack-unknown', cause: reading.others.cause };
+      restores = {};
+    } else {
+      restores = notHandedOver(restores, reading.others);
+      if (declaredKeys(restores).length === 0 && declaredKeys(handBacks).length === 0) return { kind: 'keep', reason: 'handed-over' };
+    }
+  }
+  const values = { ...restores, ...handBacks };
+  return declaredKeys(values).length > 0 ? { kind: 'write', productId, values } : { kind: 'keep', reason: 'nothing-kept' };
+}
+
 export function planDelete(request: DeleteRequest, reading: DeleteReading | undefined): DeleteAction {
-  const candidate = restoreCandidate(request);
-  if (!candidate || !reading) {
+  if (!reading) {
     return { kind: 'keep', reason: 'nothing-kept' };
   }
-  if (reading.others.kind === 'unknown') {
-    // Undoing a live declaration on a guess is worse than not restoring.
-    return { kind: 'keep', reason: 'stack-unknown', cause: reading.others.cause };
-  }
-  const ours = notHandedOver(candidate.originals, reading.others);
-  if (declaredKeys(ours).length === 0 || !reading.activity) {
+  const intended = intendedWrites(request, reading);
+  if (intended.kind === 'keep') return intended;
+  if (!reading.activity) {
     return { kind: 'keep', reason: 'handed-over' };
   }
+  const ours = intended.values;
   const change = (values: PropertyValues): ChangeToStart => ({
-    idempotencyToken: request.token, provisionedProductId: candidate.productId, values, acceptLanguage: request.acceptLanguage,
+    idempotencyToken: request.token, provisionedProductId: intended.productId, values, acceptLanguage: request.acceptLanguage,
     writeEvenIfShown: ownerSetByDeclaration(values, request.declared),
   });
   switch (reading.activity.kind) {

@@ -9,17 +9,24 @@ import { startWhenFree } from '../product/change-starter';
 import { FollowOutcome, followRecord } from '../product/record-poller';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { IsCompleteRequest, IsCompleteResponse } from '../types';
+import { recordDeclaration, recordRestore } from '../ledger/record';
 import { WaitPlan, inPlaceData, planWait, startedRecord } from './wait-plan';
 
 export async function isComplete(event: IsCompleteRequest, deps: HandlerDeps): Promise<IsCompleteResponse> {
   const state = decodeHandlerState(event.Data?.[DataKey.HANDLER_STATE], deps.now());
   const plan = planWait(event, state);
   if (event.RequestType !== 'Delete') {
-    return act(deps, plan);
+    const response = await act(deps, plan);
+    if (response.IsComplete) await recordDeclaration(deps, event, response.Data ?? event.Data, invocationDeadline(deps));
+    return response;
   }
   // A Delete never fails: whatever its restore meets is logged, naming what was not put back.
   try {
-    return await act(deps, plan);
+    const response = await act(deps, plan);
+    const productId = event.Data?.[DataKey.PROVISIONED_PRODUCT_ID];
+    const restored = plan.kind === 'start-when-free' ? plan.change.values : state.restoreValues;
+    if (response.IsComplete && productId) await recordRestore(deps, productId, response.Data, restored, invocationDeadline(deps));
+    return response;
   } catch (error) {
     const reason = error instanceof DeployFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
     deps.log('delete: the original owner and launch role were NOT restored; the stack deletion goes on', { physicalResourceId: event.PhysicalResourceId, reason });

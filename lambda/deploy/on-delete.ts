@@ -14,12 +14,17 @@ import { idempotencyToken } from '../product/tokens';
 import { HandlerDeps, invocationDeadline } from '../runtime';
 import { describeError } from '../service-catalog';
 import { OnEventResponse } from '../types';
-import { DeleteAction, DeleteReading, DeleteRequest, declaredValuesOf, handedOver, planDelete, restoreCandidate } from './delete-plan';
+import { LEDGER_PARAMETER_PATH, LedgerReading, ownerKnownFromLedger } from '../../lib/shared/ledger';
+import { readLedger, writeLedger } from '../ledger/store';
+import { DeleteAction, DeleteReading, DeleteRequest, declaredValuesOf, intendedWrites, ledgerAfterDelete, planDelete } from './delete-plan';
+import { decodePhysicalId } from './physical-id';
 import { otherDeclarationsOf } from './stack-resources';
 
 const NOT_RESTORED = 'the original owner and launch role were NOT restored; put them back by hand if needed';
 const KEPT_BECAUSE: Record<Extract<DeleteAction, { kind: 'keep' }>['reason'], string> = {
   'nothing-kept': 'delete: nothing to do',
+  'ledger-unknown': `delete: the product's ledger could not be read (check the handler role's ssm:GetParameter on ${LEDGER_PARAMETER_PATH}/*), `
+    + `so a declaration in another stack may govern the product: ${NOT_RESTORED}`,
   'stack-unknown': `delete: the stack could not be listed (check the handler role's cloudformation:ListStackResources on its own stack), `
     + `so another declaration may govern the product: ${NOT_RESTORED}`,
   'handed-over': 'delete: another declaration of the product takes over; nothing is restored',
@@ -28,14 +33,24 @@ const KEPT_BECAUSE: Record<Extract<DeleteAction, { kind: 'keep' }>['reason'], st
   'product-unreadable': `delete: the product's status could not be read (check servicecatalog:DescribeProvisionedProduct and DescribeRecord): ${NOT_RESTORED}`,
 };
 
+/** Removes this resource's claim from the ledger before any write; a failure is logged, and the Delete goes on. */
+async function releaseClaim(deps: HandlerDeps, request: DeleteRequest, ledger: LedgerReading, productId: string, deadline: number): Promise<void> {
+  const after = ledgerAfterDelete(request, ledger);
+  if (!after) return;
+  const written = await writeLedger(deps, productId, after, deadline);
+  if (written.kind === 'failed') {
+    deps.log('delete: this declaration is still in the product\'s ledger; remove it from the parameter by hand', { productId, cause: written.cause });
+  }
+}
+
 export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, deps: HandlerDeps): Promise<OnEventResponse> {
   const keep: OnEventResponse = event.PhysicalResourceId ? { PhysicalResourceId: event.PhysicalResourceId } : {};
   const request: DeleteRequest = {
     physicalId: event.PhysicalResourceId, restoreOnDelete: event.ResourceProperties.RestoreOnDelete === 'true',
     acceptLanguage: event.ResourceProperties.AcceptLanguage as string | undefined, token: idempotencyToken(event),
-    declared: declaredValuesOf(event.ResourceProperties),
+    declared: declaredValuesOf(event.ResourceProperties), stackId: event.StackId, logicalId: event.LogicalResourceId,
   };
-  const candidate = restoreCandidate(request);
+  const productId = decodePhysicalId(event.PhysicalResourceId).provisionedProductId;
   const waitStartedAt = deps.now();
   const deadline = invocationDeadline(deps);
   const pending = (change: ChangeToStart): OnEventResponse => ({ ...keep, Data: {
@@ -44,18 +59,25 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, d
   } });
   try {
     let reading: DeleteReading | undefined;
-    if (candidate) {
-      const others = await otherDeclarationsOf(deps, event, candidate.productId, deadline);
-      const activity = handedOver(others, candidate.originals) ? undefined : await waitUntilIdle(deps, candidate.productId, request.acceptLanguage, deadline);
-      const live = activity?.kind === 'idle'
-        ? await readLiveProperties(deps, candidate.productId, candidate.originals, request.acceptLanguage, deadline, activity.detail)
-        : undefined;
-      reading = { others, activity, live };
+    if (productId) {
+      const ledger = await readLedger(deps, productId, deadline);
+      reading = { ledger, others: await otherDeclarationsOf(deps, event, productId, deadline) };
+      await releaseClaim(deps, request, ledger, productId, deadline);
+      const intended = intendedWrites(request, reading);
+      if (intended.kind === 'write') {
+        const activity = await waitUntilIdle(deps, productId, request.acceptLanguage, deadline);
+        const known = ledger.kind === 'read' && activity.kind === 'idle'
+          ? ownerKnownFromLedger(ledger.ledger, activity.lastRecordId, activity.lastRecordStatus) : undefined;
+        const live = activity.kind === 'idle'
+          ? await readLiveProperties(deps, productId, intended.values, request.acceptLanguage, deadline, activity.detail, known)
+          : undefined;
+        reading = { ...reading, activity, live };
+      }
     }
     const action = planDelete(request, reading);
     switch (action.kind) {
       case 'keep':
-        deps.log(KEPT_BECAUSE[action.reason], { physicalResourceId: event.PhysicalResourceId, cause: action.cause, originals: candidate?.originals });
+        deps.log(KEPT_BECAUSE[action.reason], { physicalResourceId: event.PhysicalResourceId, cause: action.cause });
         return keep;
       case 'restore-when-free':
         deps.log('delete: a change still runs on the product; isComplete waits for it, then restores', { productId: action.change.provisionedProductId, cause: action.cause });
@@ -70,13 +92,13 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, d
     }
     return { ...keep, Data: {
       [DataKey.RECORD_ID]: started.recordId, [DataKey.RECORD_STATUS]: started.status, [DataKey.PROVISIONED_PRODUCT_ID]: action.change.provisionedProductId,
-      [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: false, changeAnsweredAt: started.startedAt }),
+      [DataKey.HANDLER_STATE]: encodeHandlerState({ waitStartedAt, startPending: false, changeAnsweredAt: started.startedAt, restoreValues: action.change.values }),
     } };
   } catch (error) {
     // A failure that waiting may cure is retried by isComplete; any other is reported and the deletion goes on.
     const { name, message } = describeError(error);
     deps.log(`delete: could not restore (${name}: ${message}): ${NOT_RESTORED}; the stack deletion goes on`, {
-      productId: candidate?.productId, originals: candidate?.originals,
+      productId,
     });
     return keep;
   }

@@ -1,7 +1,7 @@
 /**
  * onEvent for a Create or an Update: the shell around change-plan.ts. It reads (the product, what
- * still runs on it, waited on within the request's deadline, its live values, and the stack where
- * restoreOnDelete needs it), plans once, and acts: at most one
+ * still runs on it, waited on within the request's deadline, its ledger, its live values, and the
+ * stack where restoreOnDelete needs it), plans once, and acts: at most one
  * UpdateProvisionedProductProperties. A change it cannot start (the product busy, the call
  * unanswered) is left to isComplete, which runs as another function: state travels in `Data`.
  */
@@ -14,6 +14,8 @@ import { HandlerDeps, invocationDeadline, timeoutDeadline } from '../runtime';
 import { describeError } from '../service-catalog';
 import { OnEventResponse, ResponseData } from '../types';
 import { ChangeEvent, ChangeReading, ChangeRequest, declarationUnchanged, needsStackRead, planChange } from './change-plan';
+import { ownerKnownFromLedger } from '../../lib/shared/ledger';
+import { readLedger } from '../ledger/store';
 import { changeRequestOf } from './request';
 import { otherDeclarationsOf } from './stack-resources';
 
@@ -76,9 +78,12 @@ async function readForChange(deps: HandlerDeps, event: ChangeEvent, request: Cha
   if (activity.kind !== 'idle') {
     return { productId: product.id, activity };
   }
+  const ledger = await readLedger(deps, product.id, deadline);
+  const knownOwner = ledger.kind === 'read' ? ownerKnownFromLedger(ledger.ledger, activity.lastRecordId, activity.lastRecordStatus) : undefined;
   let live: ChangeReading['live'];
   try {
-    live = { kind: 'read', live: await readLiveProperties(deps, product.id, declaration.values, declaration.acceptLanguage, deadline, activity.detail ?? product.detail) };
+    live = { kind: 'read', live: await readLiveProperties(deps, product.id, declaration.values, declaration.acceptLanguage, deadline,
+      activity.detail ?? product.detail, knownOwner) };
   } catch (error) {
     const { name, message } = describeError(error);
     deps.log('could not read the current properties', { productId: product.id, error: `${name}: ${message}` });
@@ -87,7 +92,7 @@ async function readForChange(deps: HandlerDeps, event: ChangeEvent, request: Cha
   const others = needsStackRead(request, product.id) && live.kind === 'read'
     ? await otherDeclarationsOf(deps, event, product.id, deadline)
     : undefined;
-  return { productId: product.id, activity, live, others };
+  return { productId: product.id, activity, live, others, ledger };
 }
 
 function response(physicalId: string, data: ResponseData): OnEventResponse {

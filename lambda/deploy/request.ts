@@ -25,5 +25,7 @@ export function changeRequestOf(event: ChangeEvent): ChangeRequest {
     properties: event.ResourceProperties,
     previous: event.RequestType === 'Update' ? { properties: event.OldResourceProperties, physicalId: event.PhysicalResourceId } : undefined,
     token: idempotencyToken(event),
+    stackId: event.StackId,
+    logicalId: event.LogicalResourceId,
   };
 }

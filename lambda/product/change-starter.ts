@@ -6,7 +6,9 @@
  */
 import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
 import { PropertyKey, PropertyValues } from '../../lib/shared/declaration';
+import { ownerKnownFromLedger } from '../../lib/shared/ledger';
 import { DeployFailure, StartFailure } from '../failures';
+import { readLedger } from '../ledger/store';
 import { HandlerDeps, timeoutDeadline } from '../runtime';
 import { callBefore, describeError, isRetryableLater } from '../service-catalog';
 import { readActivity } from './activity';
@@ -152,7 +154,10 @@ async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTim
   }
   const status = activity.status;
   // The detail just read has the launch role: one DescribeProvisionedProduct per try, not two.
-  const live = await readLiveProperties(deps, productId, change.values, change.acceptLanguage, callDeadline, activity.detail);
+  // The owner our own last record set, when the ledger proves it: Search may not show it yet.
+  const ledger = change.values.OWNER === undefined ? undefined : await readLedger(deps, productId, callDeadline);
+  const knownOwner = ledger?.kind === 'read' ? ownerKnownFromLedger(ledger.ledger, activity.lastRecordId, activity.lastRecordStatus) : undefined;
+  const live = await readLiveProperties(deps, productId, change.values, change.acceptLanguage, callDeadline, activity.detail, knownOwner);
   const mustWrite = change.writeEvenIfShown?.some((key) => change.values[key] !== undefined) ?? false;
   if (!mustWrite && inDeclaredState(compareWithLive(change.values, live))) {
     deps.log('the product has the declared properties', { productId });

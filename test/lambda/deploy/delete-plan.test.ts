@@ -1,5 +1,6 @@
 /** The Delete planner, case by case: a Delete never fails, and restores only what it kept and is no longer in place. */
 import { DeleteRequest, planDelete, restoreCandidate } from '../../../lambda/deploy/delete-plan';
+import { LedgerClaim } from '../../../lib/shared/ledger';
 import { encodePhysicalId } from '../../../lambda/deploy/physical-id';
 import { LiveProperties } from '../../../lambda/product/live-state';
 
@@ -53,4 +54,34 @@ test('an owner the declaration set is put back even while Search still shows the
   // A declaration whose owner is the original changed nothing: no write.
   expect(planDelete(request({ declared: { OWNER: ALICE } }), { others: alone, activity: { kind: 'idle' }, live: live(ALICE, OLD_LAUNCH) }))
     .toEqual({ kind: 'keep', reason: 'originals-in-place' });
+});
+
+describe('with the ledger', () => {
+  const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/A/guid';
+  const OTHER = 'arn:aws:cloudformation:us-east-1:123456789012:stack/B/guid';
+  const self = { stackId: STACK, logicalId: 'Ownership', physicalId: kept, declared: { OWNER, LAUNCH_ROLE: LAUNCH }, restoreOnDelete: true };
+  const other = { stackId: OTHER, logicalId: 'Ownership', physicalId: 'pp-1', declared: { OWNER: `arn:aws:iam::${ACCOUNT}:role/Other` }, restoreOnDelete: false };
+  const req = request({ stackId: STACK, logicalId: 'Ownership', declared: { OWNER, LAUNCH_ROLE: LAUNCH } });
+  const ledger = (claims: LedgerClaim[]) => ({ kind: 'read' as const, exists: true, ledger: { claims, originals: { OWNER: ALICE, LAUNCH_ROLE: OLD_LAUNCH } } });
+
+  test('a newer declaration in another stack governs the owner: only the launch role is restored', () => {
+    expect(planDelete(req, { others: alone, ledger: ledger([self, other]), activity: { kind: 'idle' }, live: live(other.declared.OWNER, LAUNCH) }))
+      .toMatchObject({ kind: 'restore', change: { values: { LAUNCH_ROLE: OLD_LAUNCH } } });
+  });
+
+  test('an older declaration in another stack still declares the owner: it is handed back, not restored', () => {
+    expect(planDelete(req, { others: alone, ledger: ledger([other, self]), activity: { kind: 'idle' }, live: live(OWNER, LAUNCH) }))
+      .toMatchObject({ kind: 'restore', change: { values: { OWNER: other.declared.OWNER, LAUNCH_ROLE: OLD_LAUNCH } } });
+  });
+
+  test('the ledger could not be read: nothing is restored on a guess', () => {
+    expect(planDelete(req, { others: alone, ledger: { kind: 'unknown', cause: 'AccessDeniedException: no' } }))
+      .toEqual({ kind: 'keep', reason: 'ledger-unknown', cause: 'AccessDeniedException: no' });
+  });
+
+  test('a declaration without restoreOnDelete that governs no key writes nothing, and reads nothing more', () => {
+    const plain = request({ restoreOnDelete: false, stackId: STACK, logicalId: 'Ownership', declared: { OWNER } });
+    expect(planDelete(plain, { others: alone, ledger: ledger([{ ...self, restoreOnDelete: false, declared: { OWNER } }]) }))
+      .toEqual({ kind: 'keep', reason: 'nothing-kept' });
+  });
 });
