@@ -120,7 +120,7 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
       const recordId = started.recordId;
       switch (outcome.kind) {
         case 'complete':
-          await recordCorrection(deps, reading.productId, { recordId, values: action.change.values }, runDeadline);
+          await recordInLedger(deps, guard, event, reading.productId, { recordId, values: action.change.values }, runDeadline);
           return report({ ...drifted, action: 'corrected', recordId });
         case 'run-ended': return report({ ...drifted, action: 'correction-pending', recordId,
           reason: `the run ended with the record ${outcome.lastStatus}; the next run sees its result` });
@@ -145,6 +145,17 @@ export async function correctDrift(event: DriftCorrectionEvent & ScheduledEvent,
   }
   deps.log('drift correction run', { eventId, time: event.time, mode, products: declarations.length, describeRecordCalls: watch.polls });
   return summarize(reports, invalid.length);
+}
+
+/**
+ * The ledger is read, changed and written whole (SSM has no conditional write): a deploy of the
+ * stack records its claims there, so the correction is recorded only while the stack is at rest.
+ */
+async function recordInLedger(deps: DriftDeps, guard: StackGuard, event: DriftCorrectionEvent, productId: string,
+  written: { recordId: string; values: Declaration['values'] }, deadline: number): Promise<void> {
+  const fence = await guard.check(event, true, deadline);
+  if (fence.kind === 'in-force') return recordCorrection(deps, productId, written, deadline);
+  deps.log('drift correction: the correction is not recorded in the ledger: the stack is not at rest', { productId, recordId: written.recordId, guard: fence.kind });
 }
 
 const NOTHING_DONE: DriftSummary = { checked: 0, drifted: 0, corrected: 0, failed: 0, invalid: 0, pending: 0 };

@@ -5,6 +5,7 @@
 import { GetParameterCommand, GetParametersCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { correctDrift } from '../../../lambda/drift/run';
+import { StackGuard } from '../../../lambda/drift/stack-guard';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent } from '../../../lib/shared/drift-payload';
 import { ledgerParameterName, parseLedger } from '../../../lib/shared/ledger';
 import { OWNER, driftDeps, serviceError } from '../fixtures';
@@ -101,4 +102,15 @@ test('a correction the ledger cannot record is still corrected; the failed write
   expect(actions(d)).toEqual([['pp-1', 'corrected']]);
   expect(logs).toContainEqual(expect.objectContaining({ level: 'WARN', productId: 'pp-1', recordId: 'rec-1', cause: expect.stringContaining('AccessDeniedException') }));
   expect(mock.commandCalls(PutParameterCommand)).toHaveLength(1);
+});
+
+test('a correction that ends while the stack is being deployed is not recorded: the deploy writes the ledger then', async () => {
+  catalog.add('pp-1', { searchOwner: ALICE, owner: ALICE });
+  let fences = 0;
+  const guard: StackGuard = {
+    check: async (_event, beforeWrite) => (!beforeWrite || ++fences === 1 ? { kind: 'in-force' } : { kind: 'stack-changing', status: 'UPDATE_IN_PROGRESS' }),
+  };
+  const d = { ...driftDeps(), guard };
+  await expect(correctDrift(run('delivery-1', [['pp-1', 0, 0, -1, '']]), d)).resolves.toMatchObject({ corrected: 1 });
+  expect(parametersOf(d.ssm).has(ledgerParameterName('pp-1'))).toBe(false);
 });
