@@ -132,8 +132,9 @@ export class SsmFake extends LocalServiceFake {
       const output = this.operate(op, entry.input);
       entry.outcome = 'ok';
       this.reply(res, 200, output);
-    } catch (e) {
-      if (!(e instanceof SsmError)) throw e;
+    } catch (caught) {
+      // A fault of the fake or of the test's hook: the caller sees a server error, the log says why.
+      const e = caught instanceof SsmError ? caught : new SsmError('InternalServerError', `Fake failed: ${(caught as Error).message}`, 500);
       if (entry.outcome === 'pending') entry.outcome = e.type;
       this.reply(res, e.status, { __type: e.type, message: e.message });
     }
