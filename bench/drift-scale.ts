@@ -19,6 +19,7 @@ import { HANDLER_ASSET_DIR } from '../lib/provider/handler-functions';
 import { CloudFormationFake } from '../test/e2e/cloudformation-fake/server';
 import { EventBridgeFake, FakeTarget } from '../test/e2e/eventbridge-fake/server';
 import { ServiceCatalogFake } from '../test/e2e/service-catalog-fake';
+import { SsmFake } from '../test/e2e/ssm-fake/server';
 import { deliver, ruleTargetInputs, scheduledEvent } from '../test/eventbridge-delivery';
 import { SectionResult, Table, Target, fmt, target } from './report';
 import { ACCOUNT, OWNER, REGION, STACK_NAME, launchRoleArn, productId, synthesize, tempOutdir } from './stacks';
@@ -92,6 +93,7 @@ async function runOnce(products: number): Promise<Omit<SectionResult, 'wallMs'>>
   const fake = await ServiceCatalogFake.start({ accountId: ACCOUNT, region: REGION, defaultRecordDurationMs: RECORD_MS });
   const eventBridge = await EventBridgeFake.start();
   const cloudFormation = await CloudFormationFake.start();
+  const ssm = await SsmFake.start({ accountId: ACCOUNT, region: REGION });
   const stackId = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${STACK_NAME}/bench`;
   eventBridge.putRule(rule.name, rule.targets);
   cloudFormation.statuses.set(stackId, 'UPDATE_COMPLETE');
@@ -101,7 +103,7 @@ async function runOnce(products: number): Promise<Omit<SectionResult, 'wallMs'>>
   try {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
-      AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint, DRIFT_RULE_NAME: rule.name, DRIFT_STACK_ID: stackId, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
+      AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint, AWS_ENDPOINT_URL_SSM: ssm.endpoint, DRIFT_RULE_NAME: rule.name, DRIFT_STACK_ID: stackId, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
     });
     for (let i = 0; i < products; i++) {
       const drifted = i % Math.round(1 / DRIFTED_SHARE) === 0;
@@ -125,6 +127,7 @@ async function runOnce(products: number): Promise<Omit<SectionResult, 'wallMs'>>
     await fake.stop();
     await eventBridge.stop();
     await cloudFormation.stop();
+    await ssm.stop();
   }
 }
 

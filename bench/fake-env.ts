@@ -1,14 +1,17 @@
 /**
- * The environment a handler's SDK client reads when it is created: the fake's endpoint, a region
- * and dummy credentials. Set for the duration of a run, then restored.
+ * The environment a handler's SDK client reads when it is created: the Service Catalog fake's
+ * endpoint, an SSM fake's for the ledger (started for the run, everything allowed), a region and
+ * dummy credentials. Set for the duration of a run, then restored.
  */
 import type { TemplateJson } from '../test/e2e/cloudformation-request';
 import type { ServiceCatalogFake } from '../test/e2e/service-catalog-fake';
+import { SsmFake } from '../test/e2e/ssm-fake/server';
 import { REGION } from './stacks';
 
 export async function withServiceCatalogEnv<T>(fake: ServiceCatalogFake, run: () => Promise<T>): Promise<T> {
+  const ssm = await SsmFake.start({ region: REGION });
   const env: Record<string, string> = {
-    AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_REGION: REGION,
+    AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_ENDPOINT_URL_SSM: ssm.endpoint, AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -20,6 +23,7 @@ export async function withServiceCatalogEnv<T>(fake: ServiceCatalogFake, run: ()
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
+    await ssm.stop();
   }
 }
 

@@ -13,6 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../lib';
 import { CloudFormationFake } from '../test/e2e/cloudformation-fake/server';
 import { ServiceCatalogFake } from '../test/e2e/service-catalog-fake';
+import { SsmFake } from '../test/e2e/ssm-fake/server';
 import { planProductByProduct } from './baseline/per-product-plan';
 import { SectionResult, Table, fmt, target } from './report';
 import { ACCOUNT, OWNER, REGION, productId, tempOutdir } from './stacks';
@@ -39,12 +40,13 @@ const drifted = (i: number) => i % 10 === 0;
 
 async function withFake<T>(run: (fake: ServiceCatalogFake) => Promise<T>): Promise<{ value: T; measured: Omit<Measured, 'result' | 'ms'> }> {
   const fake = await ServiceCatalogFake.start({ accountId: ACCOUNT, region: REGION });
+  const ssm = await SsmFake.start({ accountId: ACCOUNT, region: REGION });
   try {
     for (let i = 0; i < DECLARATIONS; i++) fake.addProduct({ id: productId(i), ownerArn: drifted(i) ? ALICE : OWNER, launchRoleArn: LAUNCH });
     for (let i = 0; i < OTHER_PRODUCTS; i++) fake.addProduct({ id: productId(DECLARATIONS + i), ownerArn: ALICE });
     fake.configure({ throttle: THROTTLE });
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret' });
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_ENDPOINT_URL_SSM: ssm.endpoint, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret' });
     try {
       const value = await run(fake);
       const calls: Measured['calls'] = {};
@@ -59,6 +61,7 @@ async function withFake<T>(run: (fake: ServiceCatalogFake) => Promise<T>): Promi
     }
   } finally {
     await fake.stop();
+    await ssm.stop();
   }
 }
 

@@ -15,6 +15,7 @@ import { MAX_TIMEOUT_SECONDS } from '../shared/validation';
 import { acknowledgeComplianceRole, acknowledgeFramework, acknowledgeFrameworkRole, acknowledgeHandlerRole } from './compliance';
 import { FRAMEWORK_ENTRY_POINTS, frameworkPartsOf } from './framework-parts';
 import { HandlerFunctions } from './handler-functions';
+import { acknowledgeLedger, grantLedger } from './ledger-access';
 import { PassRolePolicies } from './pass-role-policies';
 import { ProvisionedProductPropertiesProviderProps, providerPropsOf } from './provider-config';
 import { chooseNodeRuntime } from './runtime-policy';
@@ -104,11 +105,15 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       actions: ['cloudformation:ListStackResources'],
       resources: [Stack.of(this).stackId],
     }));
+    // The ledger of each governed product (issue 17 #5), always, for the same reason: a cleanup
+    // Delete reads and writes it under the new template's policy.
+    grantLedger(this.handlerRole, Stack.of(this), 'LedgerOfGovernedProducts', ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter']);
     grantFunctionBasics(this.handlerRole, config);
     // On a role of yours defined in the app, the acknowledgement would cover your own statements too:
     // there it is yours to give. An imported role holds only the policy made for these statements.
     if (ownsHandlerRole || !this.handlerRole.node.defaultChild) {
       acknowledgeHandlerRole(this.handlerRole, config.vpc !== undefined);
+      acknowledgeLedger(this.handlerRole, Stack.of(this));
     }
 
     const securityGroups = securityGroupsFor(this, config);
@@ -214,7 +219,10 @@ export class ProvisionedProductPropertiesProvider extends Construct {
       actions: ['events:ListTargetsByRule'],
       resources: [Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: schedule.ruleName })],
     }));
+    // Read only: it reports what the ledger says governs a product, and writes nothing.
+    grantLedger(role, Stack.of(this), 'ReadLedgerOfGovernedProducts', ['ssm:GetParameter', 'ssm:GetParameters']);
     acknowledgeComplianceRole(role, this.config.vpc !== undefined);
+    acknowledgeLedger(role, Stack.of(this));
     const fn = this.functions.evaluateCompliance(scope, role);
     fn.addEnvironment(DRIFT_RULE_NAME_ENV, schedule.ruleName);
     if (options.correctOnChange) {

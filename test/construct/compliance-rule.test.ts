@@ -59,6 +59,8 @@ test('its role is its own: it reads and reports, holds no Service Catalog write,
   expect(actions).toContain('servicecatalog:SearchProvisionedProducts');
   expect([...actions].filter((a) => /^servicecatalog:(Update|Terminate|Provision)/.test(a as string))).toEqual([]);
   expect(actions).not.toContain('iam:PassRole');
+  // The ledger: read, never written.
+  expect([...actions].filter((a) => /^ssm:/.test(a as string)).sort()).toEqual(['ssm:GetParameter', 'ssm:GetParameters']);
 });
 
 test('without a drift schedule in the stack: refused, saying what to do', () => {

@@ -24,8 +24,16 @@ function passRolePolicies(template: Template): Record<string, any> {
 /** A realistic CloudFormation-generated role name: stack, logical id and a 12-character suffix. */
 const launchRoleArn = (i: number) => `arn:aws:iam::${ACCOUNT}:role/ProvisionedProductsStack-LaunchRole${String(i).padStart(3, '0')}A1B2C3D4-Xy7Zk9Qw3Rt5`;
 
+/** The ledger's path in a stack with a literal account and Region (lib/shared/ledger.ts). */
+const LEDGER_RESOURCE = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:us-east-1:${ACCOUNT}:parameter/cdk-provisioned-product-properties/ledger/*`]],
+};
+const LEDGER_STATEMENT = {
+  Sid: 'LedgerOfGovernedProducts', Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter'], Effect: 'Allow', Resource: LEDGER_RESOURCE,
+};
+
 describe('the handler role', () => {
-  test('inline: log writing, the four Service Catalog actions the handler calls on *, and its own stack\'s listing, nothing else', () => {
+  test('inline: log writing, the four Service Catalog actions the handler calls on *, its own stack\'s listing and the ledger, nothing else', () => {
     const stack = newStack();
     new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });
     expect(handlerInlineStatements(Template.fromStack(stack))).toEqual([
@@ -44,7 +52,25 @@ describe('the handler role', () => {
         Resource: '*',
       },
       { Sid: 'ListOwnStackResourcesForRestoreHandOver', Action: 'cloudformation:ListStackResources', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+      LEDGER_STATEMENT,
     ]);
+  });
+
+  test('the ledger, always: read and write (never delete) on the library\'s own parameter path, with or without restoreOnDelete', () => {
+    // A cleanup Delete runs under the new template's policy, which may declare nothing any more.
+    for (const restoreOnDelete of [true, false]) {
+      const stack = newStack();
+      new ProvisionedProductProperties(stack, 'P1', { provisionedProductId: 'pp-1', owner: OWNER, restoreOnDelete });
+      expect(handlerInlineStatements(Template.fromStack(stack)).filter((st) => JSON.stringify(st).includes('ssm:'))).toEqual([LEDGER_STATEMENT]);
+    }
+    // A stack without a literal account or Region: the pseudo parameters.
+    const agnostic = new Stack(new App(), 'Agnostic');
+    new ProvisionedProductProperties(agnostic, 'P1', { provisionedProductId: 'pp-1', owner: OWNER });
+    const [statement] = handlerInlineStatements(Template.fromStack(agnostic)).filter((st) => st.Sid === 'LedgerOfGovernedProducts');
+    expect(statement.Resource).toEqual({ 'Fn::Join': ['', [
+      'arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+      ':parameter/cdk-provisioned-product-properties/ledger/*',
+    ]] });
   });
 
   test('one statement, with or without restoreOnDelete: ListStackResources on the handler\'s own stack only', () => {

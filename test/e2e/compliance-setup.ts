@@ -7,7 +7,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ConfigFake } from './config-fake/server';
-import { DeployedDrift, deployDrift, driftAsset } from './drift-setup';
+import type { TemplateJson } from './cloudformation-request';
+import { DeployedDrift, asFunctionRole, deployDrift, driftAsset } from './drift-setup';
 import type { EndToEnd } from './e2e-setup';
 
 export const PRODUCT_TYPE = 'AWS::ServiceCatalog::CloudFormationProvisionedProduct';
@@ -32,13 +33,14 @@ export interface DeployedCompliance {
   readonly ruleName: string;
   /** What Config shows for the resource under this rule. */
   evaluationOf(resourceId: string): ReturnType<ConfigFake['evaluationOf']>;
-  /** Invokes the asset's evaluateCompliance as Config would, with the function's environment from the template. */
+  /** Invokes the asset's evaluateCompliance as Config would, with the function's environment and its role's IAM (for SSM) from the template. */
   evaluate(invokingEvent: Record<string, unknown>, options?: { eventLeftScope?: boolean; resultToken?: string }): Promise<any>;
 }
 
 export function deployCompliance(e2e: EndToEnd, config: ConfigFake, stack: Stack): DeployedCompliance {
   const drift = deployDrift(e2e, stack);
-  const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
+  const template = Template.fromStack(stack);
+  const fn = Object.values(template.findResources('AWS::Lambda::Function'))
     .find((f: any) => f.Properties.Handler === 'index.evaluateCompliance') as any;
   // Literals, and a Ref to the drift function, which resolves to its name: here, its logical id.
   const environment = Object.fromEntries(Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)
@@ -49,12 +51,12 @@ export function deployCompliance(e2e: EndToEnd, config: ConfigFake, stack: Stack
     evaluationOf: (resourceId) => config.evaluationOf(ruleName, resourceId),
     evaluate: async (invokingEvent, options = {}) => {
       Object.assign(process.env, environment);
-      return driftAsset().evaluateCompliance({
+      return asFunctionRole(e2e, template.toJSON() as TemplateJson, 'index.evaluateCompliance', drift.stackId, () => driftAsset().evaluateCompliance({
         version: '1.0', invokingEvent: JSON.stringify(invokingEvent), ruleParameters: '{}',
         resultToken: options.resultToken ?? config.issueResultToken(ruleName), eventLeftScope: options.eventLeftScope ?? false,
         executionRoleArn: 'arn:aws:iam::123456789012:role/config-role', configRuleArn: 'arn:aws:config:us-east-1:123456789012:config-rule/config-rule-abc',
         configRuleName: ruleName, configRuleId: 'config-rule-abc', accountId: '123456789012',
-      });
+      }));
     },
   };
 }

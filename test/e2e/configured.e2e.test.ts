@@ -13,21 +13,25 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ProvisionedProductProperties } from '../../lib';
 import { HANDLER_ASSET_DIR } from '../../lib/provider/handler-functions';
-import { createRequest, resourceOf } from './cloudformation-request';
+import { TemplateJson, createRequest, resourceOf } from './cloudformation-request';
+import { handlerAllowed } from './cloudformation-fake/template-iam';
 import { FrameworkHarness } from './framework-harness';
 import { ServiceCatalogFake } from './service-catalog-fake';
+import { SsmFake } from './ssm-fake/server';
 
 const ACCOUNT = '123456789012';
 const arn = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
 
 let fake: ServiceCatalogFake;
+let ssm: SsmFake;
 let harness: FrameworkHarness;
 let template: Template;
 
 beforeAll(async () => {
   fake = await ServiceCatalogFake.start({ accountId: ACCOUNT });
+  ssm = await SsmFake.start({ accountId: ACCOUNT });
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint, AWS_ENDPOINT_URL_SSM: ssm.endpoint, AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
   });
   for (const level of ['log', 'info', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation(() => undefined);
@@ -49,11 +53,14 @@ beforeAll(async () => {
   template = Template.fromStack(stack);
   // This stack's own provider, as its template synthesizes it (functions, timeouts, waiter).
   harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template });
+  // The ledger under this stack's IAM: its handler role holds managed policies only.
+  ssm.authorize = (action, resourceArn) => handlerAllowed(template.toJSON() as TemplateJson, action, resourceArn);
 });
 
 afterAll(async () => {
   await harness?.stop();
   await fake?.stop();
+  await ssm?.stop();
 });
 
 test('both instances use the one configured provider', () => {

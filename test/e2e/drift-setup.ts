@@ -9,6 +9,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HANDLER_ASSET_DIR } from '../../lib/provider/handler-functions';
 import { TargetInput, deliver, ruleTargetInputs, scheduledEvent } from '../eventbridge-delivery';
+import type { TemplateJson } from './cloudformation-request';
+import { functionAllowed } from './cloudformation-fake/template-iam';
 import type { EndToEnd } from './e2e-setup';
 
 /** The built asset (assets/handler/index.js), as Lambda loads it. */
@@ -26,7 +28,7 @@ export interface DeployedDrift {
   readonly targets: TargetInput[];
   /** What EventBridge hands target `index` (default 0) for a scheduled event. */
   input(index?: number, event?: Record<string, unknown>): Record<string, unknown>;
-  /** Runs the asset's correctDrift as Lambda would: the function's environment from the template, then the input. */
+  /** Runs the asset's correctDrift as Lambda would: the function's environment from the template and its role's IAM for SSM, then the input. */
   run(input: Record<string, unknown>): Promise<any>;
 }
 
@@ -53,9 +55,20 @@ export function deployDrift(e2e: EndToEnd, stack: Stack): DeployedDrift {
     run: async (input) => {
       // The function reads its environment when a run starts; jest gives each test file its own process.env.
       Object.assign(process.env, environment);
-      return driftAsset().correctDrift(input);
+      return asFunctionRole(e2e, template.toJSON() as TemplateJson, 'index.correctDrift', stackId, () => driftAsset().correctDrift(input));
     },
   };
+}
+
+/** Runs `call` with the SSM fake applying the IAM of function `handler`'s role in `template`, then restores the fake's own. */
+export async function asFunctionRole<T>(e2e: EndToEnd, template: TemplateJson, handler: string, stackId: string, call: () => Promise<T>): Promise<T> {
+  const previous = e2e.ssm.authorize;
+  e2e.ssm.authorize = (action, resourceArn) => functionAllowed(template, handler, action, resourceArn, stackId);
+  try {
+    return await call();
+  } finally {
+    e2e.ssm.authorize = previous;
+  }
 }
 
 /** The function's environment as CloudFormation resolves it: literals, and AWS::StackId. */

@@ -1,19 +1,23 @@
 /**
  * Shared setup for end-to-end tests: the local Service Catalog fake, the SDK pointed at it
- * through AWS_ENDPOINT_URL_SERVICE_CATALOG, and the built asset inside the provider framework
- * of a synthesized stack. Requests are built from synthesized templates (cloudformation-request.ts).
+ * through AWS_ENDPOINT_URL_SERVICE_CATALOG (and at the CloudFormation, EventBridge and SSM fakes
+ * likewise), and the built asset inside the provider framework of a synthesized stack. Requests
+ * are built from synthesized templates (cloudformation-request.ts). The SSM fake applies the IAM
+ * of the handler role in the template in force (template-iam.ts).
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProvisionedProductProperties } from '../../lib';
 import { HANDLER_ASSET_DIR } from '../../lib/provider/handler-functions';
-import { TemplateResource, resourceOf } from './cloudformation-request';
+import { STACK_ID, TemplateJson, TemplateResource, resourceOf } from './cloudformation-request';
 import { FrameworkHarness, HarnessOptions } from './framework-harness';
 import { CloudFormationFake } from './cloudformation-fake/server';
 import { stackModelOf } from './cloudformation-fake/stack-model';
+import { handlerAllowed } from './cloudformation-fake/template-iam';
 import { EventBridgeFake } from './eventbridge-fake/server';
 import { ServiceCatalogFake } from './service-catalog-fake';
+import { SsmFake } from './ssm-fake/server';
 
 export const ACCOUNT = '123456789012';
 export const arn = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
@@ -24,6 +28,11 @@ export interface EndToEnd {
   readonly cloudFormation: CloudFormationFake;
   /** The drift schedule's rule targets, which the drift function reads. */
   readonly eventBridge: EventBridgeFake;
+  /**
+   * The ledger's parameters. Its `authorize` applies the handler role's IAM of the template in
+   * force: the one set in the CloudFormation fake for the harness's stack, else the harness's own.
+   */
+  readonly ssm: SsmFake;
   readonly harness: FrameworkHarness;
   /** Every line the framework and the handler logged, kept out of the test output. */
   readonly logs: string[];
@@ -33,8 +42,10 @@ export async function startEndToEnd(options: Partial<HarnessOptions> = {}): Prom
   const fake = await ServiceCatalogFake.start({ accountId: ACCOUNT });
   const cloudFormation = await CloudFormationFake.start();
   const eventBridge = await EventBridgeFake.start();
+  const ssm = await SsmFake.start({ accountId: ACCOUNT, region: 'us-east-1' });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+    AWS_ENDPOINT_URL_SSM: ssm.endpoint,
     AWS_ENDPOINT_URL_SERVICE_CATALOG: fake.endpoint,
     AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
     AWS_REGION: 'us-east-1',
@@ -43,13 +54,17 @@ export async function startEndToEnd(options: Partial<HarnessOptions> = {}): Prom
   });
   const { template } = synthesizedResource({ id: 'pp-provider', owner: arn('role/Owner') });
   const harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template, stack: stackModelOf(cloudFormation), ...options });
+  const stackId = options.stackId ?? STACK_ID;
+  const harnessTemplate = (options.template instanceof Template ? options.template.toJSON() : options.template ?? template) as TemplateJson;
+  ssm.authorize = (action, resourceArn) =>
+    handlerAllowed(cloudFormation.templateInForce(stackId) ?? harnessTemplate, action, resourceArn, stackId);
   const logs: string[] = [];
   for (const level of ['log', 'info', 'warn', 'error'] as const) {
     jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
       logs.push(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.stack : JSON.stringify(a))).join(' '));
     });
   }
-  return { fake, cloudFormation, eventBridge, harness, logs };
+  return { fake, cloudFormation, eventBridge, ssm, harness, logs };
 }
 
 /**
@@ -64,6 +79,7 @@ export function useEndToEnd(options: Partial<HarnessOptions> = {}): EndToEnd {
     await e2e.fake?.stop();
     await e2e.cloudFormation?.stop();
     await e2e.eventBridge?.stop();
+    await e2e.ssm?.stop();
   });
   return e2e;
 }

@@ -1,13 +1,14 @@
 /**
  * `npx cdk-provisioned-product-properties plan` works in a consumer app built from the packed
  * tarball: the bin and the bundled CLI are shipped, and they plan the app's cdk.out against the
- * Service Catalog and CloudFormation fakes through the real SDK, with the table and the JSON.
+ * Service Catalog, CloudFormation and SSM fakes through the real SDK, with the table and the JSON.
  */
 import { spawn } from 'child_process';
 import { rmSync } from 'fs';
 import { CloudFormationFake } from '../e2e/cloudformation-fake/server';
 import { PlanRun, outcomeOf } from '../e2e/plan/plan-setup';
 import { ServiceCatalogFake } from '../e2e/service-catalog-fake';
+import { SsmFake } from '../e2e/ssm-fake/server';
 import { PACKAGE, buildConsumer } from './consumer-app';
 
 const ACCOUNT = '123456789012';
@@ -36,17 +37,20 @@ let work: string;
 let consumer: string;
 let serviceCatalog: ServiceCatalogFake;
 let cloudFormation: CloudFormationFake;
+let ssm: SsmFake;
 
 beforeAll(async () => {
   ({ work, consumer } = buildConsumer(APP, ['lib/index.js', 'assets/handler/index.js', 'assets/cli/index.js']));
   serviceCatalog = await ServiceCatalogFake.start({ accountId: ACCOUNT });
   cloudFormation = await CloudFormationFake.start();
+  ssm = await SsmFake.start({ accountId: ACCOUNT });
   serviceCatalog.addProduct({ id: 'pp-abc123def4567', name: 'payments-prod', ownerArn: PROVISIONER, launchRoleArn: LAUNCH });
 });
 
 afterAll(async () => {
   await serviceCatalog?.stop();
   await cloudFormation?.stop();
+  await ssm?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -58,6 +62,7 @@ function npx(args: readonly string[]): Promise<PlanRun> {
       PATH: process.env.PATH, HOME: work, npm_config_cache: `${work}/npm-cache`, npm_config_update_notifier: 'false', AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
       AWS_ENDPOINT_URL_SERVICE_CATALOG: serviceCatalog.endpoint, AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
+      AWS_ENDPOINT_URL_SSM: ssm.endpoint,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   }));

@@ -63,6 +63,11 @@ export class CloudFormationFake extends LocalServiceFake {
     this.templates.set(stackId, template);
   }
 
+  /** The template a test set in force for the stack, if any (other fakes apply its IAM too). */
+  templateInForce(stackId: string): TemplateJson | undefined {
+    return this.templates.get(stackId);
+  }
+
   removeResource(stackId: string, logicalId: string): void {
     this.stacks.set(stackId, (this.stacks.get(stackId) ?? []).filter((r) => r.logicalId !== logicalId));
   }

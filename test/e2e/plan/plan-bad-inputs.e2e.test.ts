@@ -35,6 +35,7 @@ function noCredentials(): Record<string, string | undefined> {
     PATH: process.env.PATH, HOME: work, AWS_REGION: REGION, AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'none'), AWS_CONFIG_FILE: path.join(work, 'none'),
     AWS_ENDPOINT_URL_SERVICE_CATALOG: e2e.serviceCatalog.endpoint, AWS_ENDPOINT_URL_CLOUDFORMATION: e2e.cloudFormation.endpoint,
+    AWS_ENDPOINT_URL_SSM: e2e.ssm.endpoint,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * End-to-end setup of the `plan` command: the Service Catalog and CloudFormation fakes, reached by
+ * End-to-end setup of the `plan` command: the Service Catalog, CloudFormation and SSM fakes, reached by
  * the real SDK through AWS_ENDPOINT_URL_*; assemblies synthesized by the library into temp folders;
  * a "deploy" that plays each custom resource's requests (Create, Update, Delete in cleanup) through
  * aws-cdk-lib's provider framework and the built handler, and leaves CloudFormation's view of the
@@ -17,8 +17,10 @@ import { HANDLER_ASSET_DIR } from '../../../lib/provider/handler-functions';
 import { CUSTOM_RESOURCE_TYPE, TemplateJson, createRequest, deleteRequest, resourceOf, updateRequest } from '../cloudformation-request';
 import { CloudFormationFake } from '../cloudformation-fake/server';
 import { stackModelOf } from '../cloudformation-fake/stack-model';
+import { handlerAllowed } from '../cloudformation-fake/template-iam';
 import { FrameworkHarness } from '../framework-harness';
 import { ServiceCatalogFake } from '../service-catalog-fake';
+import { SsmFake } from '../ssm-fake/server';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -28,16 +30,19 @@ export const CLI_BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'cli'
 export interface PlanEndToEnd {
   readonly serviceCatalog: ServiceCatalogFake;
   readonly cloudFormation: CloudFormationFake;
+  /** The ledger's parameters: the plan's user reads them with any permission; a deploy's handler under its template's IAM. */
+  readonly ssm: SsmFake;
   readonly logs: string[];
 }
 
-/** Starts both fakes before the file's tests and stops them after; console output of the handler is kept out of the test output. */
+/** Starts the fakes before the file's tests and stops them after; console output of the handler is kept out of the test output. */
 export function usePlanEndToEnd(): PlanEndToEnd {
   const e2e = {} as { -readonly [K in keyof PlanEndToEnd]: PlanEndToEnd[K] };
   beforeAll(async () => {
     if (!existsSync(CLI_BUNDLE)) throw new Error('The CLI is not bundled: run "npm run bundle" before this test (npm test does).');
     e2e.serviceCatalog = await ServiceCatalogFake.start({ accountId: ACCOUNT, defaultRecordDurationMs: 20 });
     e2e.cloudFormation = await CloudFormationFake.start();
+    e2e.ssm = await SsmFake.start({ accountId: ACCOUNT, region: REGION });
     Object.assign(process.env, endpointEnv(e2e));
     e2e.logs = [];
     for (const level of ['log', 'info', 'warn', 'error'] as const) {
@@ -47,6 +52,7 @@ export function usePlanEndToEnd(): PlanEndToEnd {
   afterAll(async () => {
     await e2e.serviceCatalog?.stop();
     await e2e.cloudFormation?.stop();
+    await e2e.ssm?.stop();
   });
   return e2e;
 }
@@ -56,6 +62,7 @@ export function endpointEnv(e2e: PlanEndToEnd): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_SERVICE_CATALOG: e2e.serviceCatalog.endpoint,
     AWS_ENDPOINT_URL_CLOUDFORMATION: e2e.cloudFormation.endpoint,
+    AWS_ENDPOINT_URL_SSM: e2e.ssm.endpoint,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
@@ -96,6 +103,9 @@ export async function deploy(e2e: PlanEndToEnd, dir: string, stackName: string, 
   const resolve = Object.fromEntries(Object.entries(physicalIds).flatMap(([id, value]) => [[id, value], [`${id}.ProvisionedProductId`, value]]));
   const options = { stackId, resolve };
   const harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template, stack: stackModelOf(cf), stackId });
+  // The handler's SSM calls under the deployed template's IAM; the plan's user keeps the fake's own.
+  const userAuthorize = e2e.ssm.authorize;
+  e2e.ssm.authorize = (action, resourceArn) => handlerAllowed(template, action, resourceArn, stackId);
   try {
     for (const [logicalId, resource] of Object.entries(template.Resources)) {
       if (resource.Type !== CUSTOM_RESOURCE_TYPE) continue;
@@ -117,6 +127,7 @@ export async function deploy(e2e: PlanEndToEnd, dir: string, stackName: string, 
       cf.removeResource(stackId, logicalId);
     }
   } finally {
+    e2e.ssm.authorize = userAuthorize;
     await harness.stop(0);
   }
   cf.stackReads.setStack({ stackName, stackId, status: previous ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE', template });

@@ -75,7 +75,7 @@ export class FakeHttpFront {
   private readonly sockets = new Set<Socket>();
   /** Delayed answers, each with what sends it. */
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
-  private readonly buckets = new TokenBuckets();
+  private readonly buckets = new TokenBuckets<OperationName>();
 
   constructor(private readonly state: ServiceCatalogState) {
     this.server = http.createServer((req, res) => void this.onRequest(req, res));

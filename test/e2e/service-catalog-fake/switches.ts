@@ -13,9 +13,10 @@ export interface ThrottleRate {
   readonly burst: number;
 }
 
-export interface ThrottleSettings extends ThrottleRate {
+/** Throttling of a fake's operations (`Op`: its operation names; Service Catalog's by default). */
+export interface ThrottleSettings<Op extends string = OperationName> extends ThrottleRate {
   /** Other rates for some operations; each operation always has its own bucket. */
-  readonly operations?: Partial<Record<OperationName, ThrottleRate>>;
+  readonly operations?: Partial<Record<Op, ThrottleRate>>;
 }
 
 export interface FakeSwitches {
