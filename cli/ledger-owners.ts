@@ -5,13 +5,14 @@
  * the plan says so in a warning line.
  */
 import { LedgerReading } from '../lib/shared/ledger';
-import { readLedger, readLedgers } from '../lambda/ledger/store';
+import { LedgerLookup, readLedgerTwice, readLedgersTwice } from '../lambda/drift/ledger-owner';
+import { readLedger } from '../lambda/ledger/store';
 import { HandlerDeps } from '../lambda/runtime';
 
-export class PlanLedgers {
+export class PlanLedgers implements LedgerLookup {
   /** Reads the ledgers of `productIds`, 10 per call. */
   public static async read(deps: HandlerDeps, productIds: readonly string[]): Promise<PlanLedgers> {
-    const ledgers = new PlanLedgers(deps, await readLedgers(deps, [...new Set(productIds)], Infinity));
+    const ledgers = new PlanLedgers(deps, await readLedgersTwice(deps, productIds, Infinity));
     for (const reading of ledgers.batched.values()) ledgers.note(reading);
     return ledgers;
   }
@@ -25,10 +26,14 @@ export class PlanLedgers {
   public async of(productId: string): Promise<LedgerReading> {
     const known = this.batched.get(productId);
     if (known) return known;
-    const reading = await readLedger(this.deps, productId, Infinity);
+    const reading = await readLedgerTwice(this.deps, productId, Infinity);
     this.note(reading);
     this.batched.set(productId, reading);
     return reading;
+  }
+
+  public async again(productId: string): Promise<LedgerReading> {
+    return readLedger(this.deps, productId, Infinity);
   }
 
   /** One line per kind of failure in `region`. */

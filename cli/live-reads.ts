@@ -13,8 +13,7 @@ import {
 import { ProductRef, PropertyKey } from '../lib/shared/declaration';
 import { runPool } from '../lambda/drift/worker-pool';
 import { DeployFailure } from '../lambda/failures';
-import { LedgerReading } from '../lib/shared/ledger';
-import { proveOwner } from '../lambda/drift/ledger-owner';
+import { holdsOurOwner, proveOwner } from '../lambda/drift/ledger-owner';
 import { LiveOwner, describeProduct, readLiveProperties, resolveProduct } from '../lambda/product/live-state';
 import { HandlerDeps } from '../lambda/runtime';
 import { describeError } from '../lambda/service-catalog';
@@ -173,18 +172,14 @@ async function readOne(deps: HandlerDeps, product: ProductRef, keys: ReadonlySet
   const name = product.name ?? pages.nameById.get(id) ?? detail?.Name;
   const ledger = keys.has('OWNER') ? await ledgers.of(id) : undefined;
   // A ledger with a record of ours needs the product's LastRecordId: the detail is read once, for the launch role too.
-  if (!detail && ledger && holdsOurOwner(ledger)) {
+  if (!detail && holdsOurOwner(ledger)) {
     const read = await readDetail(deps, id);
     if (!read.ok) return { id, name, owner: read, launchRole: keys.has('LAUNCH_ROLE') ? read : undefined };
     detail = read.value;
   }
   const launchRole = keys.has('LAUNCH_ROLE') ? await readLaunchRole(deps, id, detail) : undefined;
-  const owner = ledger ? await readOwner(deps, id, pages, ledger, detail) : undefined;
+  const owner = keys.has('OWNER') ? await readOwner(deps, id, pages, holdsOurOwner(ledger) ? ledgers : undefined, detail) : undefined;
   return { id, name, owner, launchRole };
-}
-
-function holdsOurOwner(reading: LedgerReading): boolean {
-  return reading.kind === 'read' && reading.ledger.written?.values.OWNER !== undefined;
 }
 
 function nameFailure(failure: DeployFailure['failure']): string {
@@ -206,11 +201,11 @@ async function readDetail(deps: HandlerDeps, id: string): Promise<LiveRead<Provi
 }
 
 /** The owner the ledger proves, else as the pages list it, else the handler's Search by id. */
-async function readOwner(deps: HandlerDeps, id: string, pages: Pages, ledger: LedgerReading,
+async function readOwner(deps: HandlerDeps, id: string, pages: Pages, ledgers: PlanLedgers | undefined,
   detail: ProvisionedProductDetail | undefined): Promise<LiveRead<LiveOwner>> {
-  if (holdsOurOwner(ledger) && detail) {
+  if (ledgers && detail) {
     try {
-      const proof = await proveOwner(deps, id, ledger, undefined, Infinity, detail);
+      const proof = await proveOwner(deps, id, ledgers, undefined, Infinity, detail);
       if (proof.owner !== undefined) return { ok: true, value: { listed: true, userArn: proof.owner } };
     } catch (error) {
       return { ok: false, why: readFailure('DescribeRecord', error) };

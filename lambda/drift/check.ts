@@ -23,7 +23,7 @@ export async function readProduct(deps: HandlerDeps, declaration: Declaration, d
   try {
     const product = await resolveProduct(deps, declaration.product, language, deadline);
     const proof = ledgerOf && declaration.values.OWNER !== undefined
-      ? await proveOwner(deps, product.id, await ledgerOf(product.id), language, deadline, product.detail)
+      ? await proveOwner(deps, product.id, ledgerOf, language, deadline, product.detail)
       : { detail: product.detail };
     const live = await readLiveProperties(deps, product.id, declaration.values, language, deadline, proof.detail, proof.owner);
     return { kind: 'read', productId: product.id, live };

@@ -13,29 +13,60 @@ import { describeProduct } from '../product/live-state';
 import { HandlerDeps } from '../runtime';
 import { callBefore, describeError } from '../service-catalog';
 
-/** The ledger of a product by its id: read in batches beforehand where the id was known, else on its own. */
-export type LedgerLookup = (productId: string) => Promise<LedgerReading>;
+/**
+ * The ledgers of the products a run reads. A read may answer what the parameter held before its
+ * last put (whether reads are consistent after a write is undocumented): a ledger that proves
+ * nothing is read once more, in a second batch, or on its own where our record is not the product's last.
+ */
+export interface LedgerLookup {
+  /** The product's ledger: from the batches, or read on its own (a product declared by name). */
+  of(productId: string): Promise<LedgerReading>;
+  /** The product's ledger read again, on its own. */
+  again(productId: string): Promise<LedgerReading>;
+}
+
+/** Whether the reading holds a record of ours that wrote an OWNER: only such a ledger can prove one. */
+export function holdsOurOwner(reading: LedgerReading | undefined): reading is Extract<LedgerReading, { kind: 'read' }> {
+  return reading?.kind === 'read' && reading.ledger.written?.values.OWNER !== undefined;
+}
+
+/** The ledgers of `productIds`, 10 per call, and again those read without a record of ours. */
+export async function readLedgersTwice(deps: HandlerDeps, productIds: readonly string[], deadline: number): Promise<Map<string, LedgerReading>> {
+  const first = await readLedgers(deps, [...new Set(productIds)], deadline);
+  const again = await readLedgers(deps, [...first].filter(([, reading]) => reading.kind === 'read' && !holdsOurOwner(reading)).map(([id]) => id), deadline);
+  for (const [id, reading] of again) if (reading.kind === 'read') first.set(id, reading);
+  return first;
+}
+
+/** A product's ledger read on its own, and once more when it holds no record of ours. */
+export async function readLedgerTwice(deps: HandlerDeps, productId: string, deadline: number): Promise<LedgerReading> {
+  const first = await readLedger(deps, productId, deadline);
+  if (first.kind === 'unknown' || holdsOurOwner(first)) return first;
+  const again = await readLedger(deps, productId, deadline);
+  return again.kind === 'read' ? again : first;
+}
 
 /**
- * Reads the ledgers of the products declared by id, 10 per call; a product declared by name has its
+ * The ledgers of the products declared by id with an OWNER; a product declared by name has its
  * ledger read once its id is known. Each unreadable ledger is logged: its owner is read from Search.
  */
 export async function lookUpLedgers(deps: HandlerDeps, declarations: readonly Declaration[], deadline: number): Promise<LedgerLookup> {
-  const ids = [...new Set(declarations.flatMap((d) => (d.product.id !== undefined && d.values.OWNER !== undefined ? [d.product.id] : [])))];
-  const batched = await readLedgers(deps, ids, deadline);
-  const unknown = [...batched].filter(([, reading]) => reading.kind === 'unknown');
+  const ids = declarations.flatMap((d) => (d.product.id !== undefined && d.values.OWNER !== undefined ? [d.product.id] : []));
+  const batched = await readLedgersTwice(deps, ids, deadline);
+  const unknown = [...batched.values()].filter((reading): reading is Extract<LedgerReading, { kind: 'unknown' }> => reading.kind === 'unknown');
   if (unknown.length > 0) {
     deps.log('WARN: some ledgers could not be read; the owner of those products is read from SearchProvisionedProducts, which may show a change late',
-      { level: 'WARN', products: unknown.length, cause: (unknown[0][1] as { cause: string }).cause });
+      { level: 'WARN', products: unknown.length, cause: unknown[0].cause });
   }
-  return async (productId) => {
-    const known = batched.get(productId);
-    if (known) return known;
-    const reading = await readLedger(deps, productId, deadline);
+  const logged = (productId: string) => (reading: LedgerReading) => {
     if (reading.kind === 'unknown') {
       deps.log('WARN: the ledger could not be read; the owner is read from SearchProvisionedProducts', { level: 'WARN', productId, cause: reading.cause });
     }
     return reading;
+  };
+  return {
+    of: async (productId) => batched.get(productId) ?? readLedgerTwice(deps, productId, deadline).then(logged(productId)),
+    again: (productId) => readLedger(deps, productId, deadline).then(logged(productId)),
   };
 }
 
@@ -46,17 +77,22 @@ export interface LedgerProof {
 }
 
 /**
- * The owner `reading` proves for the product. Only a ledger holding a record of ours with an OWNER
+ * The owner the product's ledger proves. Only a ledger holding a record of ours with an OWNER
  * costs reads: the product's LastRecordId (from `known`, else DescribeProvisionedProduct), and the
  * status of that record only when it is ours. A read that fails throws, as the product's other reads do.
  */
-export async function proveOwner(deps: HandlerDeps, productId: string, reading: LedgerReading, acceptLanguage: string | undefined,
+export async function proveOwner(deps: HandlerDeps, productId: string, ledgers: LedgerLookup, acceptLanguage: string | undefined,
   deadline: number, known?: ProvisionedProductDetail): Promise<LedgerProof> {
-  const written = reading.kind === 'read' ? reading.ledger.written : undefined;
-  if (reading.kind !== 'read' || written?.values.OWNER === undefined) return { detail: known };
+  let reading = await ledgers.of(productId);
+  if (!holdsOurOwner(reading)) return { detail: known };
   const detail = known ?? await describeProduct(deps, productId, acceptLanguage, deadline);
   const lastRecordId = detail?.LastRecordId;
-  if (lastRecordId !== written.recordId) return { detail };
+  if (lastRecordId !== undefined && lastRecordId !== reading.ledger.written!.recordId) {
+    // The product's last record may be ours, in a put this read did not see yet.
+    const again = await ledgers.again(productId);
+    if (holdsOurOwner(again)) reading = again;
+  }
+  if (lastRecordId === undefined || lastRecordId !== reading.ledger.written!.recordId) return { detail };
   const status = await recordStatus(deps, lastRecordId, acceptLanguage, deadline);
   return { owner: ownerKnownFromLedger(reading.ledger, lastRecordId, status), detail };
 }

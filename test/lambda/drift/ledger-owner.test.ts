@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { correctDrift } from '../../../lambda/drift/run';
 import { StackGuard } from '../../../lambda/drift/stack-guard';
 import { DRIFT_EVENT_KIND, DriftCorrectionEvent } from '../../../lib/shared/drift-payload';
-import { ledgerParameterName, parseLedger } from '../../../lib/shared/ledger';
+import { Ledger, ledgerParameterName, parseLedger, serializeLedger } from '../../../lib/shared/ledger';
 import { OWNER, driftDeps, serviceError } from '../fixtures';
 import { laggingCatalog, parametersOf, putLedger } from './lagging-catalog';
 
@@ -66,7 +66,7 @@ test('a ledger holding no owner of ours (our record set the launch role only) le
   expect(catalog.describedRecords()).toEqual(['rec-1']);
 });
 
-test('the ledgers are read 10 per call; a product declared by name has its own read once its id is known', async () => {
+test('the ledgers are read 10 per call, and again those without a record of ours; a product declared by name has its own reads once its id is known', async () => {
   const ids = Array.from({ length: 23 }, (_, i) => `pp-${String(i).padStart(2, '0')}`);
   ids.forEach((id) => catalog.add(id, { searchOwner: OWNER, owner: OWNER }));
   catalog.add('pp-named', { name: 'team-app', searchOwner: OWNER, owner: OWNER });
@@ -74,7 +74,8 @@ test('the ledgers are read 10 per call; a product declared by name has its own r
   const sent = jest.spyOn(d.ssm, 'send');
   await correctDrift(run('delivery-1', [...ids.map((id): [string, number, number, number, string] => [id, 0, 0, -1, '']), ['team-app', 1, 0, -1, '']]), d);
   const calls = sent.mock.calls.map(([command]) => command.input as { Names?: string[]; Name?: string });
-  expect(calls.map((input) => input.Names?.length ?? input.Name)).toEqual([10, 10, 3, ledgerParameterName('pp-named')]);
+  const named = ledgerParameterName('pp-named');
+  expect(calls.map((input) => input.Names?.length ?? input.Name)).toEqual([10, 10, 3, 10, 10, 3, named, named]);
   expect(actions(d)).toHaveLength(24);
 });
 
@@ -113,4 +114,26 @@ test('a correction that ends while the stack is being deployed is not recorded: 
   const d = { ...driftDeps(), guard };
   await expect(correctDrift(run('delivery-1', [['pp-1', 0, 0, -1, '']]), d)).resolves.toMatchObject({ corrected: 1 });
   expect(parametersOf(d.ssm).has(ledgerParameterName('pp-1'))).toBe(false);
+});
+
+describe('a read that misses the latest put (undocumented whether SSM reads are consistent after a write)', () => {
+  /** The first GetParameters answers `stale` for the product's ledger; later reads answer what is stored. */
+  function missingLatestPut(d: ReturnType<typeof driftDeps>, stale: Ledger | undefined) {
+    const name = ledgerParameterName('pp-1');
+    jest.spyOn(d.ssm, 'send').mockResolvedValueOnce((stale
+      ? { Parameters: [{ Name: name, Value: serializeLedger('pp-1', stale), Type: 'String' }], InvalidParameters: [] }
+      : { Parameters: [], InvalidParameters: [name] }) as never);
+  }
+
+  test.each([
+    ['no ledger yet', undefined],
+    ['an older record of ours', { claims: [], written: { recordId: 'rec-older', values: { OWNER } } }],
+  ])('showing %s: the ledger is read again, and our latest record proves the owner', async (_, stale) => {
+    catalog.add('pp-1', { searchOwner: ALICE, owner: OWNER, lastRecordId: 'rec-ours' });
+    const d = driftDeps();
+    putLedger(d.ssm, 'pp-1', { claims: [CLAIM], written: { recordId: 'rec-ours', values: { OWNER } } });
+    missingLatestPut(d, stale);
+    await expect(correctDrift(run('delivery-1', [['pp-1', 0, 0, -1, '']]), d)).resolves.toMatchObject({ drifted: 0 });
+    expect(catalog.updates()).toEqual([]);
+  });
 });
