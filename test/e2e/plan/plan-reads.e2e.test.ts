@@ -6,6 +6,7 @@ import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ScanProvisionedProductsCommand, SearchProvisionedProductsCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { ProvisionedProductProperties } from '../../../lib';
+import { defaultSsmSwitches } from '../ssm-fake/switches';
 import { ACCOUNT, REGION, arn, deploy, jsonOf, plan, synthesize, templateOf, usePlanEndToEnd } from './plan-setup';
 
 jest.setTimeout(90_000);
@@ -124,7 +125,7 @@ test('access denied on one read: a clear message naming the action; the other de
   });
   try {
     await deploy(e2e, denied.dir, 'DeniedStack');
-    // Service Catalog refuses Search: the owners are unknown, the launch roles are planned.
+    // Service Catalog refuses Search: an owner the ledger does not prove is unknown, the launch roles are planned.
     e2e.serviceCatalog.injectFaults('SearchProvisionedProducts', { kind: 'access-denied' });
     const search = await plan(['--app', denied.dir, '--json']);
     expect(search.code).toBe(0);
@@ -134,7 +135,8 @@ test('access denied on one read: a clear message naming the action; the other de
       { key: 'OWNER', live: null, declared: TEAM, action: 'unknown', reason: expect.stringContaining('servicecatalog:SearchProvisionedProducts failed: AccessDeniedException') },
       { key: 'LAUNCH_ROLE', live: LAUNCH, declared: LAUNCH, action: 'none' },
     ]);
-    expect(stackRole.changes[0]).toMatchObject({ key: 'OWNER', action: 'unknown' });
+    // The deploy changed this one's owner: its record, the product's last, SUCCEEDED, proves the owner without Search.
+    expect(stackRole.changes[0]).toEqual({ key: 'OWNER', live: e2e.serviceCatalog.product('pp-denied2')!.ownerArn, declared: expect.stringMatching(/role\/DeniedStack-Team/), action: 'none' });
     process.stdout.write(`\n--- access denied, Search (stderr)\n${search.stderr}`);
 
     // CloudFormation refuses ListStackResources of the stack: a value from the stack is unknown, the literal one is planned.
@@ -152,6 +154,32 @@ test('access denied on one read: a clear message naming the action; the other de
   } finally {
     e2e.cloudFormation.stackReads.denied.clear();
     denied.cleanup();
+  }
+});
+
+test('the ledgers denied to the plan\'s user: one warning line naming ssm:GetParameters, and the owners Search shows', async () => {
+  e2e.serviceCatalog.addProduct({ id: 'pp-noledger1', ownerArn: arn('role/Provisioner') });
+  const app = synthesize((a) => {
+    const stack = new Stack(a, 'LedgerDenied', { env });
+    new ProvisionedProductProperties(stack, 'Ownership', { provisionedProductId: 'pp-noledger1', owner: TEAM });
+  });
+  const userAuthorize = e2e.ssm.authorize;
+  try {
+    await deploy(e2e, app.dir, 'LedgerDenied');
+    // IAM refuses the whole call (whether GetParameters lists denied names as invalid instead is undocumented: then nothing tells them from absent ones).
+    e2e.ssm.configure({ getParametersDenied: 'whole-call' });
+    e2e.ssm.authorize = (action) => !action.startsWith('ssm:GetParameter');
+    const run = await plan(['--app', app.dir, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(
+      /^Warning: the ledger of 1 product in us-east-1 could not be read \(ssm:GetParameters: AccessDeniedException: .*\); the owner is read from SearchProvisionedProducts/)]);
+    const [owner] = jsonOf(run).declarations[0].changes;
+    expect(owner).toMatchObject({ key: 'OWNER', declared: TEAM, live: expect.stringMatching(/^arn:aws:iam::123456789012:role\//) });
+    expect(owner.action).not.toBe('unknown');
+  } finally {
+    e2e.ssm.authorize = userAuthorize;
+    e2e.ssm.configure({ getParametersDenied: defaultSsmSwitches().getParametersDenied });
+    app.cleanup();
   }
 });
 
