@@ -1,6 +1,7 @@
 /**
- * onEvent for a Delete: the shell around delete-plan.ts. It reads the stack (for the hand-over),
- * then what still runs on the product, waited on within this invocation, then its live values,
+ * onEvent for a Delete: the shell around delete-plan.ts. It reads what still runs on the product,
+ * waited on within this invocation, then the product's ledger and its own stack (who else declares
+ * the product), releases its claim, then reads the live values of what it would write,
  * plans once and acts. A restore it cannot start or judge now (the product busy, the call
  * refused or unanswered) is left to isComplete, which waits and retries within the resource's
  * timeout. Whatever goes wrong is logged, naming what was not restored, and the deletion goes on.
@@ -15,7 +16,7 @@ import { HandlerDeps, invocationDeadline } from '../runtime';
 import { describeError } from '../service-catalog';
 import { OnEventResponse } from '../types';
 import { LEDGER_PARAMETER_PATH, LedgerReading, ownerKnownFromLedger } from '../../lib/shared/ledger';
-import { readLedger, writeLedger } from '../ledger/store';
+import { readLedger, readLedgerConsistentWith, writeLedger } from '../ledger/store';
 import { DeleteAction, DeleteReading, DeleteRequest, declaredValuesOf, intendedWrites, ledgerAfterDelete, planDelete } from './delete-plan';
 import { decodePhysicalId } from './physical-id';
 import { otherDeclarationsOf } from './stack-resources';
@@ -60,19 +61,21 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent, d
   try {
     let reading: DeleteReading | undefined;
     if (productId) {
-      const ledger = await readLedger(deps, productId, deadline);
+      let ledger = await readLedger(deps, productId, deadline);
       reading = { ledger, others: await otherDeclarationsOf(deps, event, productId, deadline) };
-      await releaseClaim(deps, request, ledger, productId, deadline);
-      const intended = intendedWrites(request, reading);
-      if (intended.kind === 'write') {
+      if (intendedWrites(request, reading).kind === 'write') {
+        // Before any write: what runs on the product, and a ledger that knows its last record (another stack's, maybe).
         const activity = await waitUntilIdle(deps, productId, request.acceptLanguage, deadline);
-        const known = ledger.kind === 'read' && activity.kind === 'idle'
-          ? ownerKnownFromLedger(ledger.ledger, activity.lastRecordId, activity.lastRecordStatus) : undefined;
-        const live = activity.kind === 'idle'
-          ? await readLiveProperties(deps, productId, intended.values, request.acceptLanguage, deadline, activity.detail, known)
-          : undefined;
-        reading = { ...reading, activity, live };
+        if (activity.kind === 'idle') ledger = await readLedgerConsistentWith(deps, productId, activity, deadline);
+        reading = { ...reading, ledger, activity };
+        const intended = intendedWrites(request, reading);
+        if (intended.kind === 'write' && activity.kind === 'idle') {
+          const known = ledger.kind === 'read' ? ownerKnownFromLedger(ledger.ledger, activity.lastRecordId, activity.lastRecordStatus) : undefined;
+          reading = { ...reading, live: await readLiveProperties(deps, productId, intended.values, request.acceptLanguage, deadline, activity.detail, known) };
+        }
       }
+      // Released from the last ledger read, after the decision's reads: a later read would no longer show this claim.
+      await releaseClaim(deps, request, ledger, productId, deadline);
     }
     const action = planDelete(request, reading);
     switch (action.kind) {

@@ -15,7 +15,7 @@ import { describeError } from '../service-catalog';
 import { OnEventResponse, ResponseData } from '../types';
 import { ChangeEvent, ChangeReading, ChangeRequest, declarationUnchanged, needsStackRead, planChange } from './change-plan';
 import { ownerKnownFromLedger } from '../../lib/shared/ledger';
-import { readLedger } from '../ledger/store';
+import { readLedgerConsistentWith } from '../ledger/store';
 import { changeRequestOf } from './request';
 import { otherDeclarationsOf } from './stack-resources';
 
@@ -78,7 +78,7 @@ async function readForChange(deps: HandlerDeps, event: ChangeEvent, request: Cha
   if (activity.kind !== 'idle') {
     return { productId: product.id, activity };
   }
-  const ledger = await readLedger(deps, product.id, deadline);
+  const ledger = await readLedgerConsistentWith(deps, product.id, activity, deadline);
   const knownOwner = ledger.kind === 'read' ? ownerKnownFromLedger(ledger.ledger, activity.lastRecordId, activity.lastRecordStatus) : undefined;
   let live: ChangeReading['live'];
   try {

@@ -17,15 +17,57 @@ export function ssmClient(): SSMClient {
   return client;
 }
 
+/** How many reads a settled read makes at most: SSM may answer a read just after a write with the value before it. */
+const SETTLE_READS = 3;
+
+/**
+ * The ledger, read until two reads in a row give the same version (at most SETTLE_READS): whether
+ * a read right after a PutParameter can still answer the value before it is undocumented, and a
+ * ledger written over a stale read would drop another stack's declaration.
+ */
 export async function readLedger(deps: HandlerDeps, productId: string, deadline: number): Promise<LedgerReading> {
+  let previous = await readOnce(deps, productId, deadline);
+  for (let reads = 1; reads < SETTLE_READS && previous.version !== undefined; reads++) {
+    const next = await readOnce(deps, productId, deadline);
+    if (next.version === previous.version) return next.reading;
+    previous = next;
+  }
+  return previous.reading;
+}
+
+/** One GetParameter; `version` is undefined when there is nothing to compare (an error), and 0 when no ledger exists. */
+async function readOnce(deps: HandlerDeps, productId: string, deadline: number): Promise<{ reading: LedgerReading; version?: number }> {
   const name = ledgerParameterName(productId);
   try {
     const output = await callBefore(deps, deadline, (o) => deps.ssm.send(new GetParameterCommand({ Name: name }), o));
-    return readingOf(name, output.Parameter?.Value);
+    return { reading: readingOf(name, output.Parameter?.Value), version: output.Parameter?.Version ?? -1 };
   } catch (error) {
     const { name: errorName, message } = describeError(error);
-    if (errorName === 'ParameterNotFound') return { kind: 'read', ledger: { claims: [] }, exists: false };
-    return { kind: 'unknown', cause: `ssm:GetParameter ${name}: ${errorName}: ${message}` };
+    if (errorName === 'ParameterNotFound') return { reading: { kind: 'read', ledger: { claims: [] }, exists: false }, version: 0 };
+    return { reading: { kind: 'unknown', cause: `ssm:GetParameter ${name}: ${errorName}: ${message}` } };
+  }
+}
+
+/** Waits before each read again of a ledger that is behind the product. */
+export const LEDGER_REREAD_DELAYS_MS: readonly number[] = [500, 1_000, 2_000];
+const PROPERTIES_RECORD = 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES';
+
+/**
+ * The ledger, read again while the product's last record is a properties update the ledger does
+ * not name: that may be another stack's change whose claim was written moments ago, and whether
+ * SSM answers a read made just after a write with the value before it is undocumented. Any other
+ * last record (a provisioning) needs no second read; one still unknown after the waits is taken as
+ * a change made outside the ledger (the console, another tool).
+ */
+export async function readLedgerConsistentWith(deps: HandlerDeps, productId: string,
+  product: { readonly lastRecordId?: string; readonly lastRecordType?: string }, deadline: number): Promise<LedgerReading> {
+  for (let attempt = 0; ; attempt++) {
+    const reading = await readLedger(deps, productId, deadline);
+    const behind = reading.kind === 'read' && product.lastRecordType === PROPERTIES_RECORD && product.lastRecordId !== undefined
+      && reading.ledger.written?.recordId !== product.lastRecordId;
+    const delay = LEDGER_REREAD_DELAYS_MS[attempt];
+    if (!behind || delay === undefined || deps.now() + delay >= deadline) return reading;
+    await deps.sleep(delay);
   }
 }
 

@@ -15,7 +15,8 @@ import { nextPoll } from './poll-schedule';
 
 export type ProductActivity =
   /** Nothing runs: live values may be judged. `lastRecordId` is the product's LastRecordId now. */
-  | { readonly kind: 'idle'; readonly status?: string; readonly lastRecordId?: string; readonly lastRecordStatus?: string; readonly detail?: ProvisionedProductDetail }
+  | { readonly kind: 'idle'; readonly status?: string; readonly lastRecordId?: string; readonly lastRecordStatus?: string;
+    readonly lastRecordType?: string; readonly detail?: ProvisionedProductDetail; }
   /** A record runs on the product, or it is in a transitional status, or the read went unanswered (`cause`). */
   | { readonly kind: 'busy'; readonly status?: string; readonly recordId?: string; readonly cause: string }
   /** DescribeProvisionedProduct: ResourceNotFoundException. */
@@ -32,6 +33,7 @@ export async function readActivity(deps: HandlerDeps, productId: string, acceptL
     }
     const lastRecordId = detail?.LastRecordId;
     let lastRecordStatus: string | undefined;
+    let lastRecordType: string | undefined;
     if (lastRecordId) {
       const output = await callBefore(deps, deadline, (o) => deps.client.send(new DescribeRecordCommand({ Id: lastRecordId, AcceptLanguage: acceptLanguage }), o))
         .catch((error: unknown) => {
@@ -44,8 +46,9 @@ export async function readActivity(deps: HandlerDeps, productId: string, acceptL
         return { kind: 'busy', status, recordId: lastRecordId, cause: `record ${lastRecordId} is still ${recordStatus ?? 'running'}` };
       }
       lastRecordStatus = recordStatus;
+      lastRecordType = output?.RecordDetail?.RecordType;
     }
-    return { kind: 'idle', status, lastRecordId, lastRecordStatus, detail };
+    return { kind: 'idle', status, lastRecordId, lastRecordStatus, lastRecordType, detail };
   } catch (error) {
     const { name, message } = describeError(error);
     const cause = `${name}: ${message}`;

@@ -98,6 +98,7 @@ export class FrameworkHarness {
   private readonly abort = new AbortController();
 
   private readonly stack?: StackModel;
+  private readonly frameworkEnv: Record<string, string> = {};
 
   constructor(options: HarnessOptions) {
     // One abort listener per running waiter and per sleep of one: hundreds when hundreds of resources wait at once.
@@ -120,9 +121,19 @@ export class FrameworkHarness {
       // Lambda's default Timeout is 3 s when the template sets none.
       const timeoutMs = options.functionTimeoutMs?.[role] ?? (properties.Timeout ?? 3) * 1000;
       this.functions.set(arn, { role, arn, name: arn.split(':').pop()!, handler, timeoutMs, memoryMb: properties.MemorySize ?? 128 });
-      process.env[variable] = arn;
+      this.frameworkEnv[variable] = arn;
     }
-    process.env.WAITER_STATE_MACHINE_ARN = resolve(env.WAITER_STATE_MACHINE_ARN);
+    this.frameworkEnv.WAITER_STATE_MACHINE_ARN = resolve(env.WAITER_STATE_MACHINE_ARN);
+    this.activate();
+  }
+
+  /**
+   * Makes this harness the one the framework's runtime calls out through (its environment and
+   * `outbound` are the process's): the newest harness is active; a test playing two stacks'
+   * providers one request at a time activates each before its requests.
+   */
+  public activate(): void {
+    Object.assign(process.env, this.frameworkEnv);
     outbound.invokeFunction = (req: { FunctionName: string; Payload: string }) => this.invokeFunction(req);
     outbound.startExecution = (req: { input: string }) => {
       if (this.abort.signal.aborted) return Promise.reject(new Error('the harness is stopped'));

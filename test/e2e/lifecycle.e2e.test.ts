@@ -179,9 +179,10 @@ describe('delivery', () => {
     const [first, second] = await Promise.all([e2e.harness.send(request), e2e.harness.send(request)]);
     expect(first).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true', RecordStatus: 'SUCCEEDED' } });
     expect(second).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true', RecordStatus: 'SUCCEEDED', RecordId: first.Data!.RecordId } });
-    // Both deliveries called the service with the same token; it answered the second with the first record.
-    expect(updatesOf(id)).toHaveLength(2);
-    expect(updatesOf(id)[1].input.IdempotencyToken).toBe(updatesOf(id)[0].input.IdempotencyToken);
+    // Both deliveries called the service, every time with the same token (a refused one may be sent
+    // again while the product is busy, under the adversarial readings); one change was made.
+    expect(updatesOf(id).length).toBeGreaterThanOrEqual(2);
+    expect(new Set(updatesOf(id).map((c) => c.input.IdempotencyToken)).size).toBe(1);
     expect(e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id)).toHaveLength(1);
   });
 

@@ -6,11 +6,24 @@
  * the last declaration goes.
  */
 import { ledgerParameterName } from '../../lib/shared/ledger';
+import { HANDLER_ASSET_DIR } from '../../lib/provider/handler-functions';
+import { handlerAllowed } from './cloudformation-fake/template-iam';
+import { stackModelOf } from './cloudformation-fake/stack-model';
+import { TemplateJson, createRequest, deleteRequest } from './cloudformation-request';
 import { ACCOUNT, arn, useEndToEnd } from './e2e-setup';
-import { createRequest, deleteRequest } from './cloudformation-request';
+import { FrameworkHarness } from './framework-harness';
 import { declarationIn, synthesizedStack } from './stack-templates';
 
 const e2e = useEndToEnd();
+const harnesses: FrameworkHarness[] = [];
+afterAll(async () => { await Promise.all(harnesses.map((h) => h.stop())); });
+
+/** Each stack runs its own provider: its own functions, role and template. */
+function providerOf(template: TemplateJson, stackId: string): FrameworkHarness {
+  const harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template, stackId, stack: stackModelOf(e2e.cloudFormation) });
+  harnesses.push(harness);
+  return harness;
+}
 
 const STACK_A = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/TeamA/0a0a0a0a-1a2b-11f0-9c3d-0a1b2c3d4e5f`;
 const STACK_B = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/TeamB/0b0b0b0b-1a2b-11f0-9c3d-0a1b2c3d4e5f`;
@@ -25,13 +38,21 @@ function twoStacks(id: string, b: { restoreOnDelete: boolean } = { restoreOnDele
   const bStack = synthesizedStack({ Ownership: { id, owner: B_OWNER, restoreOnDelete: b.restoreOnDelete } });
   e2e.cloudFormation.setTemplateInForce(STACK_A, a);
   e2e.cloudFormation.setTemplateInForce(STACK_B, bStack);
+  // One SSM stand-in serves both stacks' roles: a call passes only if both templates' IAM allow it.
+  e2e.ssm.authorize = (action, resource) => [[STACK_A, a], [STACK_B, bStack]]
+    .every(([stackId, template]) => handlerAllowed(template as TemplateJson, action, resource, stackId as string));
   const inA = declarationIn(a, 'Ownership');
   const inB = declarationIn(bStack, 'Ownership');
+  const [providerA, providerB] = [providerOf(a, STACK_A), providerOf(bStack, STACK_B)];
+  const via = (provider: FrameworkHarness, request: Parameters<FrameworkHarness['send']>[0]) => {
+    provider.activate();
+    return provider.send(request);
+  };
   return {
-    createA: () => e2e.harness.send(createRequest(inA, { stackId: STACK_A })),
-    createB: () => e2e.harness.send(createRequest(inB, { stackId: STACK_B })),
-    deleteA: (physicalId: string) => e2e.harness.send(deleteRequest(inA, physicalId, { stackId: STACK_A })),
-    deleteB: (physicalId: string) => e2e.harness.send(deleteRequest(inB, physicalId, { stackId: STACK_B })),
+    createA: () => via(providerA, createRequest(inA, { stackId: STACK_A })),
+    createB: () => via(providerB, createRequest(inB, { stackId: STACK_B })),
+    deleteA: (physicalId: string) => via(providerA, deleteRequest(inA, physicalId, { stackId: STACK_A })),
+    deleteB: (physicalId: string) => via(providerB, deleteRequest(inB, physicalId, { stackId: STACK_B })),
     owner: () => e2e.fake.product(id)!.ownerArn,
   };
 }
@@ -85,7 +106,7 @@ test('A declared before the ledger existed (no claim of it): B deployed first is
   const id = 'pp-movelegacy';
   const s = twoStacks(id);
   const a = await s.createA();
-  e2e.ssm.deleteParameter(ledgerParameterName(id));
+  e2e.ssm.removeParameter(ledgerParameterName(id));
   await s.createB();
   await s.deleteA(a.PhysicalResourceId);
   expect(s.owner()).toBe(B_OWNER);

@@ -96,6 +96,12 @@ export class SsmFake extends LocalServiceFake {
     return this.store.current(name)!;
   }
 
+  /** Setup: removes a parameter, as if it had never been put (reads answer ParameterNotFound at once). */
+  removeParameter(name: string): void {
+    this.store.delete(name);
+    this.store.settle(name);
+  }
+
   /** Every request, in arrival order. */
   calls(): readonly SsmCall[] {
     return this.log;
