@@ -5,7 +5,7 @@
  * the plan says so in a warning line.
  */
 import { LedgerReading } from '../lib/shared/ledger';
-import { LedgerLookup, readLedgerTwice, readLedgersTwice } from '../lambda/drift/ledger-owner';
+import { LedgerLookup, readLedgersTwice } from '../lambda/drift/ledger-owner';
 import { readLedger } from '../lambda/ledger/store';
 import { HandlerDeps } from '../lambda/runtime';
 
@@ -26,7 +26,7 @@ export class PlanLedgers implements LedgerLookup {
   public async of(productId: string): Promise<LedgerReading> {
     const known = this.batched.get(productId);
     if (known) return known;
-    const reading = await readLedgerTwice(this.deps, productId, Infinity);
+    const reading = await readLedger(this.deps, productId, Infinity);
     this.note(reading);
     this.batched.set(productId, reading);
     return reading;

@@ -15,13 +15,14 @@ import { callBefore, describeError } from '../service-catalog';
 
 /**
  * The ledgers of the products a run reads. A read may answer what the parameter held before its
- * last put (whether reads are consistent after a write is undocumented): a ledger that proves
- * nothing is read once more, in a second batch, or on its own where our record is not the product's last.
+ * last put (whether reads are consistent after a write is undocumented): a batch read that proves
+ * nothing is read once more, and where our record is not the product's last, the ledger is read on
+ * its own until it settles (readLedger).
  */
 export interface LedgerLookup {
-  /** The product's ledger: from the batches, or read on its own (a product declared by name). */
+  /** The product's ledger: from the batches, or read on its own until it settles (a product declared by name). */
   of(productId: string): Promise<LedgerReading>;
-  /** The product's ledger read again, on its own. */
+  /** The product's ledger read again, on its own, until it settles. */
   again(productId: string): Promise<LedgerReading>;
 }
 
@@ -36,14 +37,6 @@ export async function readLedgersTwice(deps: HandlerDeps, productIds: readonly s
   const again = await readLedgers(deps, [...first].filter(([, reading]) => reading.kind === 'read' && !holdsOurOwner(reading)).map(([id]) => id), deadline);
   for (const [id, reading] of again) if (reading.kind === 'read') first.set(id, reading);
   return first;
-}
-
-/** A product's ledger read on its own, and once more when it holds no record of ours. */
-export async function readLedgerTwice(deps: HandlerDeps, productId: string, deadline: number): Promise<LedgerReading> {
-  const first = await readLedger(deps, productId, deadline);
-  if (first.kind === 'unknown' || holdsOurOwner(first)) return first;
-  const again = await readLedger(deps, productId, deadline);
-  return again.kind === 'read' ? again : first;
 }
 
 /**
@@ -65,7 +58,7 @@ export async function lookUpLedgers(deps: HandlerDeps, declarations: readonly De
     return reading;
   };
   return {
-    of: async (productId) => batched.get(productId) ?? readLedgerTwice(deps, productId, deadline).then(logged(productId)),
+    of: async (productId) => batched.get(productId) ?? readLedger(deps, productId, deadline).then(logged(productId)),
     again: (productId) => readLedger(deps, productId, deadline).then(logged(productId)),
   };
 }
