@@ -54,6 +54,7 @@ function twoStacks(id: string, b: { restoreOnDelete: boolean } = { restoreOnDele
     deleteA: (physicalId: string) => via(providerA, deleteRequest(inA, physicalId, { stackId: STACK_A })),
     deleteB: (physicalId: string) => via(providerB, deleteRequest(inB, physicalId, { stackId: STACK_B })),
     owner: () => e2e.fake.product(id)!.ownerArn,
+    writes: () => e2e.fake.writeCalls().filter((c) => c.input.ProvisionedProductId === id).length,
   };
 }
 
@@ -64,9 +65,22 @@ test('stack B deployed first: A\'s cleanup Delete leaves B\'s owner, and B\'s De
   const b = await s.createB();
   expect(b).toMatchObject({ Status: 'SUCCESS', Data: { Changed: 'true' } });
   expect(s.owner()).toBe(B_OWNER);
+  const writesBefore = s.writes();
   await expect(s.deleteA(a.PhysicalResourceId)).resolves.toMatchObject({ Status: 'SUCCESS' });
   expect(s.owner()).toBe(B_OWNER);
+  expect(s.writes()).toBe(writesBefore);
   await expect(s.deleteB(b.PhysicalResourceId)).resolves.toMatchObject({ Status: 'SUCCESS' });
+  expect(s.owner()).toBe(ORIGINAL);
+});
+
+test('B took the true originals over into its own physical id too: with the ledger parameter gone, B\'s Delete still restores them', async () => {
+  const id = 'pp-movelost01';
+  const s = twoStacks(id);
+  const a = await s.createA();
+  const b = await s.createB();
+  await s.deleteA(a.PhysicalResourceId);
+  e2e.ssm.removeParameter(ledgerParameterName(id));
+  await s.deleteB(b.PhysicalResourceId);
   expect(s.owner()).toBe(ORIGINAL);
 });
 

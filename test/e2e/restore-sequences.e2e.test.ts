@@ -3,6 +3,7 @@
  * CloudFormation fake applies the IAM of the template in force at each request and lists the
  * stack as it is at each phase.
  */
+import { ledgerParameterName } from '../../lib/shared/ledger';
 import { STACK_ID, createRequest, deleteRequest, updateRequest } from './cloudformation-request';
 import { arn, synthesizedResource, useEndToEnd } from './e2e-setup';
 import { declarationIn, synthesizedStack } from './stack-templates';
@@ -98,4 +99,15 @@ test('the linked product\'s own resource in the stack listing (its physical id i
   await expect(e2e.harness.send(deleteRequest(resource, create.PhysicalResourceId))).resolves.toMatchObject({ Status: 'SUCCESS' });
   expect(e2e.fake.product(id)!.ownerArn).toBe(ORIGINAL);
   e2e.cloudFormation.removeResource(STACK_ID, 'Database');
+});
+
+test('a declaration without a ledger entry (deployed before the ledger): its Delete puts back the owner it set, whatever Search shows', async () => {
+  const id = 'pp-seqnoledger';
+  e2e.fake.addProduct({ id, ownerArn: ORIGINAL });
+  const resource = synthesizedResource({ id, owner: OWNER, restoreOnDelete: true });
+  const create = await e2e.harness.send(createRequest(resource));
+  expect(e2e.fake.product(id)!.ownerArn).toBe(OWNER);
+  e2e.ssm.removeParameter(ledgerParameterName(id));
+  await expect(e2e.harness.send(deleteRequest(resource, create.PhysicalResourceId))).resolves.toMatchObject({ Status: 'SUCCESS' });
+  expect(e2e.fake.product(id)!.ownerArn).toBe(ORIGINAL);
 });
