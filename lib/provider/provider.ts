@@ -206,7 +206,7 @@ export class ProvisionedProductPropertiesProvider extends Construct {
     grantFunctionBasics(role, this.config);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadProvisionedProductProperties',
-      actions: ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts'],
+      actions: ['servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts', 'servicecatalog:DescribeRecord'],
       resources: ['*'],
     }));
     // PutEvaluations has no resource types. The rule's results are listed to withdraw products no longer

@@ -57,6 +57,8 @@ test('its role is its own: it reads and reports, holds no Service Catalog write,
   const actions = new Set(attached.flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat())));
   expect(actions).toContain('config:PutEvaluations');
   expect(actions).toContain('servicecatalog:SearchProvisionedProducts');
+  // The status of our last record, when the ledger names it: then the owner it wrote is in place.
+  expect(actions).toContain('servicecatalog:DescribeRecord');
   expect([...actions].filter((a) => /^servicecatalog:(Update|Terminate|Provision)/.test(a as string))).toEqual([]);
   expect(actions).not.toContain('iam:PassRole');
   // The ledger: read, never written.
