@@ -36,6 +36,8 @@ export interface RemovedDeclaration {
   readonly originals?: PropertyValues;
   /** The values the deployed template declares, where they are plain strings (as the Delete reads them). */
   readonly declared: PropertyValues;
+  /** The deployed stack's ARN: with the logical and physical ids, the declaration's claim in the ledger. */
+  readonly stackId?: string;
 }
 
 /** Placeholders for values known only after the deploy, so that the rest is validated by the one parser. */

@@ -17,6 +17,7 @@ import { holdsOurOwner, proveOwner } from '../lambda/drift/ledger-owner';
 import { LiveOwner, describeProduct, readLiveProperties, resolveProduct } from '../lambda/product/live-state';
 import { HandlerDeps } from '../lambda/runtime';
 import { describeError } from '../lambda/service-catalog';
+import { LedgerReading } from '../lib/shared/ledger';
 import { PlanLedgers } from './ledger-owners';
 
 /** A live value, or why it could not be read. */
@@ -28,6 +29,8 @@ export interface LiveProduct {
   readonly name?: string;
   readonly owner?: LiveRead<LiveOwner>;
   readonly launchRole?: LiveRead<string | undefined>;
+  /** The product's ledger, as a removed declaration's Delete will read it (who else declares the product). */
+  readonly ledger?: LedgerReading;
 }
 
 export interface ProductToRead {
@@ -66,8 +69,9 @@ export async function readLiveProducts(deps: HandlerDeps, products: readonly Pro
   const needOwner = wanted.some((p) => p.keys.has('OWNER'));
   const needRole = wanted.some((p) => p.keys.has('LAUNCH_ROLE'));
   const pages = await readPages(deps, wanted.length, needOwner, needRole);
-  const owned = wanted.filter((p) => p.keys.has('OWNER')).flatMap(({ product }) => product.id ?? pages.idByName.get(product.name!) ?? []);
-  const ledgers = await PlanLedgers.read(deps, owned);
+  // Every product's ledger: it proves owners, and says who else declares a product a removal would restore.
+  const ids = wanted.flatMap(({ product }) => product.id ?? pages.idByName.get(product.name!) ?? []);
+  const ledgers = await PlanLedgers.read(deps, ids);
   let done = 0;
   await runPool(wanted, CONCURRENCY, async ({ product, keys }) => {
     result.set(refKey(product), await readOne(deps, product, keys, pages, ledgers));
@@ -170,7 +174,7 @@ async function readOne(deps: HandlerDeps, product: ProductRef, keys: ReadonlySet
     }
   }
   const name = product.name ?? pages.nameById.get(id) ?? detail?.Name;
-  const ledger = keys.has('OWNER') ? await ledgers.of(id) : undefined;
+  const ledger = await ledgers.of(id);
   // A ledger with a record of ours needs the product's LastRecordId: the detail is read once, for the launch role too.
   if (!detail && holdsOurOwner(ledger)) {
     const read = await readDetail(deps, id);
@@ -179,7 +183,7 @@ async function readOne(deps: HandlerDeps, product: ProductRef, keys: ReadonlySet
   }
   const launchRole = keys.has('LAUNCH_ROLE') ? await readLaunchRole(deps, id, detail) : undefined;
   const owner = keys.has('OWNER') ? await readOwner(deps, id, pages, holdsOurOwner(ledger) ? ledgers : undefined, detail) : undefined;
-  return { id, name, owner, launchRole };
+  return { id, name, owner, launchRole, ledger };
 }
 
 function nameFailure(failure: DeployFailure['failure']): string {

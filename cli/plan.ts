@@ -82,7 +82,8 @@ export function planDeclaration(stack: string, declaration: AssemblyDeclaration,
 
 const KEEP_REASONS: Readonly<Record<string, string>> = {
   'nothing-kept': 'removed from the assembly; restoreOnDelete is off or kept no original, so the value stays as it is',
-  'handed-over': 'removed from the assembly; another declaration of the product in this stack governs it',
+  'handed-over': 'removed from the assembly; another declaration of the product (this stack\'s, or a newer one in the ledger) governs it',
+  'ledger-unknown': 'removed from the assembly; the product\'s ledger could not be read, so its Delete restores nothing',
   'stack-unknown': 'removed from the assembly; whether another declaration of the product takes over is unknown, so nothing is restored',
   'originals-in-place': 'removed from the assembly; the original value is already in place',
   'product-gone': 'removed from the assembly; the product no longer exists',
@@ -93,14 +94,21 @@ const KEEP_REASONS: Readonly<Record<string, string>> = {
 export function planRemoved(stack: string, removed: RemovedDeclaration, others: OtherDeclarations, live: LiveProduct | undefined): PlannedDeclaration {
   // A preview judges the product as the Delete will once nothing runs on it: the Delete waits for
   // a running record first (lambda/product/activity.ts), so the plan takes the product as idle.
-  const action = planDelete({ physicalId: removed.physicalId, restoreOnDelete: removed.restoreOnDelete, token: 'plan', declared: removed.declared },
-    { others, activity: { kind: 'idle' }, live: liveProperties(live) });
+  const action = planDelete({
+    physicalId: removed.physicalId, restoreOnDelete: removed.restoreOnDelete, token: 'plan', declared: removed.declared,
+    stackId: removed.stackId, logicalId: removed.logicalId,
+  }, { others, ledger: live?.ledger, activity: { kind: 'idle' }, live: liveProperties(live) });
   const restored = action.kind === 'keep' ? {} : action.change.values;
   const changes = removed.keys.map((key): PlannedChange => {
     const current = shownLive(key, live);
     const value = restored[key];
     if (value !== undefined) {
-      return { key, live: current, declared: value, action: 'restore', reason: 'removed from the assembly: its Delete puts back the original value (restoreOnDelete)' };
+      // A value other than the original is another declaration's, still in force: the Delete hands the key back to it.
+      const original = removed.originals?.[key];
+      const reason = original === undefined || value === original
+        ? 'removed from the assembly: its Delete puts back the original value (restoreOnDelete)'
+        : 'removed from the assembly: its Delete hands the key back to an older declaration of the product, in the ledger';
+      return { key, live: current, declared: value, action: 'restore', reason };
     }
     return { key, live: current, declared: null, action: 'no-longer-enforced', reason: KEEP_REASONS[action.kind === 'keep' ? action.reason : 'nothing-kept'] };
   });

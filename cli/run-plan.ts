@@ -141,7 +141,8 @@ function stackWork(stack: AssemblyStack, region: string, deployed: DeployedStack
   const deployedTemplate = isDeployed && deployed.template.ok ? deployed.template.value : undefined;
   const pathOf = (logicalId: string, resource: TemplateResource) => constructPath(stack, logicalId, resource);
   const declarations = declarationsOf(stack.template, ctx, env, deployedTemplate, pathOf);
-  const removed = deployedTemplate ? removedDeclarations(stack.template, deployedTemplate, isDeployed && deployed.resources.ok ? deployed.resources.value : undefined, pathOf) : [];
+  const removed = (deployedTemplate ? removedDeclarations(stack.template, deployedTemplate, isDeployed && deployed.resources.ok ? deployed.resources.value : undefined, pathOf) : [])
+    .map((r) => ({ ...r, stackId: isDeployed ? deployed.stackId : undefined }));
   return { stack, region, declarations, removed, notes };
 }
 
