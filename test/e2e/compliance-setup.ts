@@ -33,13 +33,16 @@ export interface DeployedCompliance {
   readonly ruleName: string;
   /** What Config shows for the resource under this rule. */
   evaluationOf(resourceId: string): ReturnType<ConfigFake['evaluationOf']>;
-  /** Invokes the asset's evaluateCompliance as Config would, with the function's environment and its role's IAM (for SSM) from the template. */
+  /** Invokes the asset's evaluateCompliance as Config would, with the function's environment and its role's IAM (for SSM and Service Catalog) from the template. */
   evaluate(invokingEvent: Record<string, unknown>, options?: { eventLeftScope?: boolean; resultToken?: string }): Promise<any>;
 }
 
-export function deployCompliance(e2e: EndToEnd, config: ConfigFake, stack: Stack): DeployedCompliance {
+/** `iam`: the template whose IAM the function runs under, made from the synthesized one (a test removes a grant, say). */
+export function deployCompliance(e2e: EndToEnd, config: ConfigFake, stack: Stack,
+  { iam = (synthesized) => synthesized }: { iam?: (synthesized: TemplateJson) => TemplateJson } = {}): DeployedCompliance {
   const drift = deployDrift(e2e, stack);
   const template = Template.fromStack(stack);
+  const inForce = iam(template.toJSON() as TemplateJson);
   const fn = Object.values(template.findResources('AWS::Lambda::Function'))
     .find((f: any) => f.Properties.Handler === 'index.evaluateCompliance') as any;
   // Literals, and a Ref to the drift function, which resolves to its name: here, its logical id.
@@ -51,7 +54,7 @@ export function deployCompliance(e2e: EndToEnd, config: ConfigFake, stack: Stack
     evaluationOf: (resourceId) => config.evaluationOf(ruleName, resourceId),
     evaluate: async (invokingEvent, options = {}) => {
       Object.assign(process.env, environment);
-      return asFunctionRole(e2e, template.toJSON() as TemplateJson, 'index.evaluateCompliance', drift.stackId, () => driftAsset().evaluateCompliance({
+      return asFunctionRole(e2e, inForce, 'index.evaluateCompliance', drift.stackId, () => driftAsset().evaluateCompliance({
         version: '1.0', invokingEvent: JSON.stringify(invokingEvent), ruleParameters: '{}',
         resultToken: options.resultToken ?? config.issueResultToken(ruleName), eventLeftScope: options.eventLeftScope ?? false,
         executionRoleArn: 'arn:aws:iam::123456789012:role/config-role', configRuleArn: 'arn:aws:config:us-east-1:123456789012:config-rule/config-rule-abc',

@@ -28,7 +28,7 @@ export interface DeployedDrift {
   readonly targets: TargetInput[];
   /** What EventBridge hands target `index` (default 0) for a scheduled event. */
   input(index?: number, event?: Record<string, unknown>): Record<string, unknown>;
-  /** Runs the asset's correctDrift as Lambda would: the function's environment from the template and its role's IAM for SSM, then the input. */
+  /** Runs the asset's correctDrift as Lambda would: the function's environment from the template and its role's IAM for SSM and Service Catalog, then the input. */
   run(input: Record<string, unknown>): Promise<any>;
 }
 
@@ -60,14 +60,16 @@ export function deployDrift(e2e: EndToEnd, stack: Stack): DeployedDrift {
   };
 }
 
-/** Runs `call` with the SSM fake applying the IAM of function `handler`'s role in `template`, then restores the fake's own. */
+/** Runs `call` with the SSM and Service Catalog fakes applying the IAM of function `handler`'s role in `template`, then restores the fakes' own. */
 export async function asFunctionRole<T>(e2e: EndToEnd, template: TemplateJson, handler: string, stackId: string, call: () => Promise<T>): Promise<T> {
-  const previous = e2e.ssm.authorize;
+  const previous = { ssm: e2e.ssm.authorize, serviceCatalog: e2e.fake.authorize };
   e2e.ssm.authorize = (action, resourceArn) => functionAllowed(template, handler, action, resourceArn, stackId);
+  e2e.fake.authorize = (action) => functionAllowed(template, handler, action, undefined, stackId);
   try {
     return await call();
   } finally {
-    e2e.ssm.authorize = previous;
+    e2e.ssm.authorize = previous.ssm;
+    e2e.fake.authorize = previous.serviceCatalog;
   }
 }
 

@@ -2,8 +2,8 @@
  * Shared setup for end-to-end tests: the local Service Catalog fake, the SDK pointed at it
  * through AWS_ENDPOINT_URL_SERVICE_CATALOG (and at the CloudFormation, EventBridge and SSM fakes
  * likewise), and the built asset inside the provider framework of a synthesized stack. Requests
- * are built from synthesized templates (cloudformation-request.ts). The SSM fake applies the IAM
- * of the handler role in the template in force (template-iam.ts).
+ * are built from synthesized templates (cloudformation-request.ts). The SSM and Service Catalog
+ * fakes apply the IAM of the handler role in the template in force (template-iam.ts).
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -23,6 +23,7 @@ export const ACCOUNT = '123456789012';
 export const arn = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
 
 export interface EndToEnd {
+  /** Its `authorize` applies the IAM of the same role and template as the SSM fake's, on actions alone. */
   readonly fake: ServiceCatalogFake;
   /** ListStackResources of the stack the harness plays, for restoreOnDelete's hand-over. */
   readonly cloudFormation: CloudFormationFake;
@@ -56,8 +57,9 @@ export async function startEndToEnd(options: Partial<HarnessOptions> = {}): Prom
   const harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template, stack: stackModelOf(cloudFormation), ...options });
   const stackId = options.stackId ?? STACK_ID;
   const harnessTemplate = (options.template instanceof Template ? options.template.toJSON() : options.template ?? template) as TemplateJson;
-  ssm.authorize = (action, resourceArn) =>
-    handlerAllowed(cloudFormation.templateInForce(stackId) ?? harnessTemplate, action, resourceArn, stackId);
+  const inForce = () => cloudFormation.templateInForce(stackId) ?? harnessTemplate;
+  ssm.authorize = (action, resourceArn) => handlerAllowed(inForce(), action, resourceArn, stackId);
+  fake.authorize = (action) => handlerAllowed(inForce(), action, undefined, stackId);
   const logs: string[] = [];
   for (const level of ['log', 'info', 'warn', 'error'] as const) {
     jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {

@@ -28,6 +28,7 @@ export const arn = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
 export const CLI_BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'cli', 'index.js');
 
 export interface PlanEndToEnd {
+  /** The plan's user may call anything; a deploy's handler what its template's IAM allows. */
   readonly serviceCatalog: ServiceCatalogFake;
   readonly cloudFormation: CloudFormationFake;
   /** The ledger's parameters: the plan's user reads them with any permission; a deploy's handler under its template's IAM. */
@@ -103,9 +104,10 @@ export async function deploy(e2e: PlanEndToEnd, dir: string, stackName: string, 
   const resolve = Object.fromEntries(Object.entries(physicalIds).flatMap(([id, value]) => [[id, value], [`${id}.ProvisionedProductId`, value]]));
   const options = { stackId, resolve };
   const harness = new FrameworkHarness({ assetDir: HANDLER_ASSET_DIR, template, stack: stackModelOf(cf), stackId });
-  // The handler's SSM calls under the deployed template's IAM; the plan's user keeps the fake's own.
-  const userAuthorize = e2e.ssm.authorize;
+  // The handler's SSM and Service Catalog calls under the deployed template's IAM; the plan's user keeps the fakes' own.
+  const userAuthorize = { ssm: e2e.ssm.authorize, serviceCatalog: e2e.serviceCatalog.authorize };
   e2e.ssm.authorize = (action, resourceArn) => handlerAllowed(template, action, resourceArn, stackId);
+  e2e.serviceCatalog.authorize = (action) => handlerAllowed(template, action, undefined, stackId);
   try {
     for (const [logicalId, resource] of Object.entries(template.Resources)) {
       if (resource.Type !== CUSTOM_RESOURCE_TYPE) continue;
@@ -127,7 +129,8 @@ export async function deploy(e2e: PlanEndToEnd, dir: string, stackName: string, 
       cf.removeResource(stackId, logicalId);
     }
   } finally {
-    e2e.ssm.authorize = userAuthorize;
+    e2e.ssm.authorize = userAuthorize.ssm;
+    e2e.serviceCatalog.authorize = userAuthorize.serviceCatalog;
     await harness.stop(0);
   }
   cf.stackReads.setStack({ stackName, stackId, status: previous ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE', template });

@@ -27,6 +27,9 @@ export type Fault =
   | { readonly kind: 'hold'; readonly until: Promise<void>; readonly arrived: () => void };
 export type FaultKind = Fault['kind'];
 
+/** Whether IAM lets the caller do `action` ('servicecatalog:DescribeRecord'); these actions have no resource-level permissions. */
+export type Authorize = (action: string) => boolean;
+
 export interface CallLogEntry {
   /** The operation named by X-Amz-Target (as sent, even if unknown). */
   readonly operation: string;
@@ -76,6 +79,8 @@ export class FakeHttpFront {
   /** Delayed answers, each with what sends it. */
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private readonly buckets = new TokenBuckets<OperationName>();
+  /** IAM of the caller; undefined allows everything. */
+  authorize?: Authorize;
 
   constructor(private readonly state: ServiceCatalogState) {
     this.server = http.createServer((req, res) => void this.onRequest(req, res));
@@ -127,8 +132,7 @@ export class FakeHttpFront {
         return this.send(res, entry, errorReply('InternalFailure', 'An internal error occurred.', 500));
       case 'access-denied':
         entry.outcome = 'access-denied';
-        return this.send(res, entry, errorReply('AccessDeniedException', `User: ${this.state.config.callerArn} is not authorized to perform: `
-          + `servicecatalog:${operation} because no identity-based policy allows the servicecatalog:${operation} action`));
+        return this.send(res, entry, this.accessDenied(operation));
       case 'reset':
         entry.outcome = 'reset';
         req.socket.resetAndDestroy();
@@ -157,7 +161,10 @@ export class FakeHttpFront {
       entry.outcome = 'throttled';
       return errorReply('ThrottlingException', 'Rate exceeded');
     }
-    const reply = this.dispatch(req, operation, rawBody, entry);
+    // IAM decides on the action alone, before the service reads the input.
+    const reply = (OPERATIONS as readonly string[]).includes(operation) && this.authorize?.(`servicecatalog:${operation}`) === false
+      ? this.accessDenied(operation)
+      : this.dispatch(req, operation, rawBody, entry);
     entry.outcome = reply.errorType ?? 'ok';
     if (operation === 'UpdateProvisionedProductProperties') {
       entry.effect = reply.errorType ? 'refused' : entry.replayed ? 'replayed' : 'created';
@@ -194,6 +201,12 @@ export class FakeHttpFront {
       }
       return errorReply('InternalFailure', `Fake failed: ${(e as Error).message}`, 500);
     }
+  }
+
+  /** AccessDeniedException as IAM answers it for an AWS JSON service: HTTP 400, naming the action. */
+  private accessDenied(operation: string): Reply {
+    return errorReply('AccessDeniedException', `User: ${this.state.config.callerArn} is not authorized to perform: `
+      + `servicecatalog:${operation} because no identity-based policy allows the servicecatalog:${operation} action`);
   }
 
   /** Sends every delayed answer now, in arrival order: a test's explicit "later". */

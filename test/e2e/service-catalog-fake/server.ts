@@ -5,7 +5,7 @@
  */
 import { isIamPath, parsePrincipalArn } from './arns';
 import { FakeClock, SYSTEM_CLOCK } from './clock';
-import { CallLogEntry, FakeHttpFront, Fault } from './http';
+import { Authorize, CallLogEntry, FakeHttpFront, Fault } from './http';
 import { OperationName, ProvisionedProductStatus } from './model-constraints';
 import { RecordErrorDetail, RecordOutcome } from './records';
 import { ProductInit, ProductState, RecordSnapshot, ServiceCatalogState } from './state';
@@ -25,9 +25,11 @@ export interface ServiceCatalogFakeOptions extends FakeSwitchSettings {
    * Default: wall-clock time. Give a ManualClock to step through a record deterministically.
    */
   readonly clock?: FakeClock;
+  /** IAM of the caller; absent: everything is allowed. */
+  readonly authorize?: Authorize;
 }
 
-export type { CallLogEntry, Fault, FaultKind, UpdateEffect } from './http';
+export type { Authorize, CallLogEntry, Fault, FaultKind, UpdateEffect } from './http';
 
 export interface UpdateSummary {
   readonly calls: number;
@@ -53,6 +55,7 @@ export class ServiceCatalogFake {
     });
     const fake = new ServiceCatalogFake(state);
     fake.configure(switchSettingsOf(options));
+    fake.authorize = options.authorize;
     fake.port = await fake.front.listen();
     return fake;
   }
@@ -69,6 +72,18 @@ export class ServiceCatalogFake {
 
   private readonly front: FakeHttpFront;
   private port = 0;
+
+  /**
+   * IAM of the caller, settable at any time: asked for each call's action
+   * ('servicecatalog:DescribeRecord'); false answers AccessDeniedException. Undefined allows everything.
+   */
+  get authorize(): Authorize | undefined {
+    return this.front.authorize;
+  }
+
+  set authorize(authorize: Authorize | undefined) {
+    this.front.authorize = authorize;
+  }
 
   private constructor(private readonly state: ServiceCatalogState) {
     this.front = new FakeHttpFront(state);
