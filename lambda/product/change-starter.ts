@@ -8,7 +8,7 @@ import { UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-servi
 import { PropertyKey, PropertyValues } from '../../lib/shared/declaration';
 import { ownerKnownFromLedger } from '../../lib/shared/ledger';
 import { DeployFailure, StartFailure } from '../failures';
-import { readLedger } from '../ledger/store';
+import { readLedgerConsistentWith } from '../ledger/store';
 import { HandlerDeps, timeoutDeadline } from '../runtime';
 import { callBefore, describeError, isRetryableLater } from '../service-catalog';
 import { readActivity } from './activity';
@@ -155,7 +155,8 @@ async function tryOnce(deps: HandlerDeps, change: ChangeToStart, timing: WaitTim
   const status = activity.status;
   // The detail just read has the launch role: one DescribeProvisionedProduct per try, not two.
   // The owner our own last record set, when the ledger proves it: Search may not show it yet.
-  const ledger = change.values.OWNER === undefined ? undefined : await readLedger(deps, productId, callDeadline);
+  // A properties record the ledger does not name yet may be this very request's, delivered twice: read it again first.
+  const ledger = change.values.OWNER === undefined ? undefined : await readLedgerConsistentWith(deps, productId, activity, callDeadline);
   const knownOwner = ledger?.kind === 'read' ? ownerKnownFromLedger(ledger.ledger, activity.lastRecordId, activity.lastRecordStatus) : undefined;
   const live = await readLiveProperties(deps, productId, change.values, change.acceptLanguage, callDeadline, activity.detail, knownOwner);
   const mustWrite = change.writeEvenIfShown?.some((key) => change.values[key] !== undefined) ?? false;

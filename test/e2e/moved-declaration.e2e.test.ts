@@ -12,6 +12,7 @@ import { stackModelOf } from './cloudformation-fake/stack-model';
 import { TemplateJson, createRequest, deleteRequest } from './cloudformation-request';
 import { ACCOUNT, arn, useEndToEnd } from './e2e-setup';
 import { FrameworkHarness } from './framework-harness';
+import { defaultSsmSwitches } from './ssm-fake/switches';
 import { declarationIn, synthesizedStack } from './stack-templates';
 
 const e2e = useEndToEnd();
@@ -124,4 +125,20 @@ test('A declared before the ledger existed (no claim of it): B deployed first is
   await s.createB();
   await s.deleteA(a.PhysicalResourceId);
   expect(s.owner()).toBe(B_OWNER);
+});
+
+test('SSM answering the value before B\'s claim to two reads in a row: A\'s Delete sees its product\'s last record is not in the ledger, reads again, and leaves B\'s owner', async () => {
+  const stale = defaultSsmSwitches().staleReadsAfterPut;
+  e2e.ssm.configure({ staleReadsAfterPut: 2 });
+  try {
+    const s = twoStacks('pp-movestale1');
+    const a = await s.createA();
+    const b = await s.createB();
+    await s.deleteA(a.PhysicalResourceId);
+    expect(s.owner()).toBe(B_OWNER);
+    await s.deleteB(b.PhysicalResourceId);
+    expect(s.owner()).toBe(ORIGINAL);
+  } finally {
+    e2e.ssm.configure({ staleReadsAfterPut: stale });
+  }
 });
