@@ -127,15 +127,19 @@ test('A declared before the ledger existed (no claim of it): B deployed first is
   expect(s.owner()).toBe(B_OWNER);
 });
 
-test('SSM answering the value before B\'s claim to two reads in a row: A\'s Delete sees its product\'s last record is not in the ledger, reads again, and leaves B\'s owner', async () => {
+test('SSM answering the value before B\'s claim to four reads in a row (each settled read is two): A\'s Delete sees its product\'s last record is not in the ledger, reads again, and leaves B\'s owner', async () => {
   const stale = defaultSsmSwitches().staleReadsAfterPut;
-  e2e.ssm.configure({ staleReadsAfterPut: 2 });
+  e2e.ssm.configure({ staleReadsAfterPut: 4 });
   try {
     const s = twoStacks('pp-movestale1');
     const a = await s.createA();
     const b = await s.createB();
     await s.deleteA(a.PhysicalResourceId);
     expect(s.owner()).toBe(B_OWNER);
+    // A release changes no record of the product, so nothing tells a reader that a claim is gone:
+    // a read that stale after A's release would hand B's key back to A (design.md, residuals).
+    e2e.ssm.configure({ staleReadsAfterPut: stale });
+    e2e.ssm.settle(ledgerParameterName('pp-movestale1'));
     await s.deleteB(b.PhysicalResourceId);
     expect(s.owner()).toBe(ORIGINAL);
   } finally {

@@ -96,6 +96,11 @@ export class SsmFake extends LocalServiceFake {
     return this.store.current(name)!;
   }
 
+  /** Every later read of `name` sees its latest version (stale reads still owed are dropped). */
+  settle(name: string): void {
+    this.store.settle(name);
+  }
+
   /** Setup: removes a parameter, as if it had never been put (reads answer ParameterNotFound at once). */
   removeParameter(name: string): void {
     this.store.delete(name);
